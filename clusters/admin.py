@@ -1,0 +1,24 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from clusters.models import Cluster, Commune, FormerDistrict
+
+
+@admin.register(FormerDistrict)
+class FormerDistrictAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(Commune)
+class CommuneAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "former_district"]
+    list_filter = ["kind", "former_district"]
+    search_fields = ["name"]
+
+
+@admin.register(Cluster)
+class ClusterAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "commune", "former_district", "stage", "industrial_land_ha", "is_sample"]
+    list_filter = ["stage", "kind", "former_district", "is_sample"]
+    search_fields = ["code", "name", "developer_name"]
+    autocomplete_fields = ["commune", "former_district"]

@@ -1,0 +1,41 @@
+"""The cluster list's filters and sort orders."""
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from clusters.models import Cluster, Commune, FormerDistrict
+from tracker.filters import BaseFilterSet, SearchFilter, VNDateFilter
+
+
+class ClusterFilter(BaseFilterSet):
+    default_order = ("code",)
+
+    q = SearchFilter(search_fields=["code", "name", "developer_name", "commune__name"], label=_("Search"))
+    commune = django_filters.ModelChoiceFilter(queryset=Commune.objects.order_by("name"), label=_("Commune or ward"))
+    former_district = django_filters.ModelChoiceFilter(
+        queryset=FormerDistrict.objects.order_by("name"), label=_("Former district")
+    )
+    stage = django_filters.ChoiceFilter(choices=Cluster.Stage.choices, label=_("Stage"))
+    kind = django_filters.ChoiceFilter(choices=Cluster.Kind.choices, label=_("Kind"))
+    wastewater_plant_built = django_filters.BooleanFilter(label=_("Wastewater plant built"))
+    established_from = VNDateFilter(field_name="establishment_date", lookup_expr="gte", label=_("Established from"))
+    established_to = VNDateFilter(field_name="establishment_date", lookup_expr="lte", label=_("Established to"))
+    o = django_filters.OrderingFilter(
+        fields=(
+            ("code", "code"),
+            ("name", "name"),
+            ("commune__name", "commune"),
+            ("former_district__name", "former_district"),
+            ("stage", "stage"),
+            ("industrial_land_ha", "industrial_land_ha"),
+            ("leased_ha", "leased_ha"),
+            ("unleased_ha", "unleased_ha"),
+            ("occupancy_pct", "occupancy_pct"),
+            ("project_count", "project_count"),
+            ("establishment_date", "establishment_date"),
+        ),
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = Cluster
+        fields = []

@@ -1,0 +1,29 @@
+"""Writes for clusters and administrative units."""
+from django.db import transaction
+
+from clusters.models import Cluster, Commune, FormerDistrict
+from tracker.services import model_save
+
+
+@transaction.atomic
+def cluster_create(*, user=None, reason: str = "", **fields) -> Cluster:
+    return model_save(Cluster(), fields=fields, user=user, reason=reason)
+
+
+@transaction.atomic
+def cluster_update(*, cluster: Cluster, user=None, reason: str = "", **fields) -> Cluster:
+    # Lock the row so a project saved meanwhile cannot lease land the new figures no longer hold.
+    locked = Cluster.objects.select_for_update().get(pk=cluster.pk)
+    return model_save(locked, fields=fields, user=user, reason=reason)
+
+
+def former_district_get_or_create(*, name: str) -> FormerDistrict:
+    district, _created = FormerDistrict.objects.get_or_create(name=name.strip())
+    return district
+
+
+def commune_get_or_create(*, name: str, kind: str = Commune.Kind.COMMUNE, former_district=None) -> Commune:
+    commune, _created = Commune.objects.get_or_create(
+        name=name.strip(), defaults={"kind": kind, "former_district": former_district}
+    )
+    return commune

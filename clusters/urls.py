@@ -1,0 +1,11 @@
+from django.urls import path
+
+from clusters import views
+
+app_name = "clusters"
+urlpatterns = [
+    path("", views.ClusterListView.as_view(), name="list"),
+    path("new/", views.ClusterCreateView.as_view(), name="create"),
+    path("<int:pk>/", views.cluster_detail, name="detail"),
+    path("<int:pk>/edit/", views.ClusterUpdateView.as_view(), name="update"),
+]

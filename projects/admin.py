@@ -1,0 +1,53 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from projects.models import (
+    AnnualTarget,
+    CapitalReport,
+    Document,
+    ForceMajeurePeriod,
+    Investor,
+    LandUseExtension,
+    Project,
+    ScheduleAdjustment,
+)
+
+
+@admin.register(Investor)
+class InvestorAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "tax_code", "is_foreign", "country", "is_sample"]
+    list_filter = ["is_foreign", "is_sample"]
+    search_fields = ["name", "tax_code"]
+
+
+class CapitalReportInline(admin.TabularInline):
+    model = CapitalReport
+    extra = 0
+
+
+@admin.register(Project)
+class ProjectAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "cluster", "investor", "status", "registered_capital_vnd", "land_area_ha"]
+    list_filter = ["status", "industry", "cluster__former_district", "is_sample"]
+    search_fields = ["code", "name", "investor__name", "irc_number"]
+    autocomplete_fields = ["cluster", "investor"]
+    inlines = [CapitalReportInline]
+
+
+@admin.register(CapitalReport, ScheduleAdjustment, LandUseExtension, ForceMajeurePeriod)
+class ProjectRecordAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "project"]
+    search_fields = ["project__code", "project__name"]
+    autocomplete_fields = ["project"]
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "project", "kind", "content_type", "size_bytes", "uploaded_at"]
+    search_fields = ["title", "project__code"]
+    autocomplete_fields = ["project"]
+
+
+@admin.register(AnnualTarget)
+class AnnualTargetAdmin(SimpleHistoryAdmin):
+    list_display = ["year", "projects_min", "projects_max", "capital_min_vnd", "capital_max_vnd", "clusters_min", "clusters_max"]

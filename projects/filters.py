@@ -1,0 +1,75 @@
+"""Filters and sort orders of the project and investor lists."""
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from clusters.models import Cluster, Commune, FormerDistrict
+from projects.models import Investor, Project
+from tracker.filters import BaseFilterSet, BillionVNDFilter, SearchFilter, VNDateFilter
+
+
+class ProjectFilter(BaseFilterSet):
+    default_order = ("code",)
+
+    q = SearchFilter(
+        search_fields=["code", "name", "investor__name", "investor__tax_code", "irc_number"],
+        label=_("Search (name, code, investor, tax code)"),
+    )
+    cluster = django_filters.ModelChoiceFilter(queryset=Cluster.objects.order_by("name"), label=_("Industrial cluster"))
+    commune = django_filters.ModelChoiceFilter(
+        field_name="cluster__commune", queryset=Commune.objects.order_by("name"), label=_("Commune or ward")
+    )
+    former_district = django_filters.ModelChoiceFilter(
+        field_name="cluster__former_district", queryset=FormerDistrict.objects.order_by("name"), label=_("Former district")
+    )
+    status = django_filters.ChoiceFilter(choices=Project.Status.choices, label=_("Status"))
+    industry = django_filters.ChoiceFilter(choices=Project.Industry.choices, label=_("Industry"))
+    foreign = django_filters.BooleanFilter(field_name="investor__is_foreign", label=_("Foreign investor"))
+    capital_min = BillionVNDFilter(
+        field_name="registered_capital_vnd", lookup_expr="gte", label=_("Capital from (billion VND)")
+    )
+    capital_max = BillionVNDFilter(field_name="registered_capital_vnd", lookup_expr="lte", label=_("Capital to (billion VND)"))
+    irc_from = VNDateFilter(field_name="irc_date", lookup_expr="gte", label=_("Certificate date from"))
+    irc_to = VNDateFilter(field_name="irc_date", lookup_expr="lte", label=_("Certificate date to"))
+    handover_from = VNDateFilter(field_name="land_handover_date", lookup_expr="gte", label=_("Land handover from"))
+    handover_to = VNDateFilter(field_name="land_handover_date", lookup_expr="lte", label=_("Land handover to"))
+    o = django_filters.OrderingFilter(
+        fields=(
+            ("code", "code"),
+            ("name", "name"),
+            ("cluster__name", "cluster"),
+            ("investor__name", "investor"),
+            ("industry", "industry"),
+            ("registered_capital_vnd", "capital"),
+            ("land_area_ha", "land"),
+            ("irc_date", "irc_date"),
+            ("land_handover_date", "handover"),
+            ("status", "status"),
+        ),
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = Project
+        fields = []
+
+
+class InvestorFilter(BaseFilterSet):
+    default_order = ("name",)
+
+    q = SearchFilter(search_fields=["name", "tax_code", "contact_person"], label=_("Search (name, tax code)"))
+    is_foreign = django_filters.BooleanFilter(label=_("Foreign investor"))
+    country = django_filters.CharFilter(lookup_expr="icontains", label=_("Country"))
+    o = django_filters.OrderingFilter(
+        fields=(
+            ("name", "name"),
+            ("tax_code", "tax_code"),
+            ("country", "country"),
+            ("project_count", "projects"),
+            ("total_capital_vnd", "capital"),
+        ),
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = Investor
+        fields = []

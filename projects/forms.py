@@ -1,0 +1,121 @@
+"""Forms for investors, projects and the records kept about a project."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from clusters.selectors import cluster_choices
+from projects.models import (
+    CapitalReport,
+    Document,
+    ForceMajeurePeriod,
+    Investor,
+    LandUseExtension,
+    Project,
+    ScheduleAdjustment,
+)
+from tracker.forms import TrackerForm, TrackerModelForm
+
+
+class InvestorForm(TrackerModelForm):
+    class Meta(TrackerModelForm.Meta):
+        model = Investor
+        fields = ["name", "tax_code", "is_foreign", "country", "address", "contact_person", "phone", "email"]
+        help_texts = {"tax_code": _("10 digits, or 10 digits-3 digits for a branch, for example 0101234567-001.")}
+
+
+class ProjectForm(TrackerModelForm):
+    class Meta(TrackerModelForm.Meta):
+        model = Project
+        fields = [
+            "code",
+            "name",
+            "cluster",
+            "investor",
+            "industry",
+            "registered_capital_vnd",
+            "registered_capital_usd",
+            "land_area_ha",
+            "policy_approval_number",
+            "policy_approval_date",
+            "irc_number",
+            "irc_date",
+            "sublease_contract_date",
+            "land_handover_date",
+            "construction_start_deadline",
+            "construction_completion_deadline",
+            "operation_deadline",
+            "actual_construction_start",
+            "actual_completion",
+            "actual_operation_start",
+            "status",
+            "workers",
+            "notes",
+        ]
+        help_texts = {
+            "code": _("A unique code, for example DA-2024-001."),
+            "registered_capital_vnd": _("In billions of VND, typed the Vietnamese way: 1.234,5 means one thousand two hundred thirty-four and a half billion."),
+            "registered_capital_usd": _("For foreign projects."),
+            "land_area_ha": _("Leased industrial land in hectares; it cannot exceed the cluster's unleased land."),
+        }
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cluster"].queryset = cluster_choices()
+        self.fields["investor"].queryset = Investor.objects.order_by("name")
+        self.fields["irc_number"].empty_value = None
+
+
+class CapitalReportForm(TrackerModelForm):
+    class Meta(TrackerModelForm.Meta):
+        model = CapitalReport
+        fields = [
+            "year",
+            "period",
+            "report_date",
+            "implemented_capital_vnd",
+            "revenue_vnd",
+            "budget_contribution_vnd",
+            "workers",
+            "average_income_vnd",
+        ]
+
+
+class ScheduleAdjustmentForm(TrackerModelForm):
+    class Meta(TrackerModelForm.Meta):
+        model = ScheduleAdjustment
+        fields = [
+            "decision_number",
+            "decision_date",
+            "months_added",
+            "new_construction_start_deadline",
+            "new_construction_completion_deadline",
+            "new_operation_deadline",
+            "reason",
+        ]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"new_operation_deadline": _("Saving the adjustment moves the project's deadlines to the new ones.")}
+
+
+class LandUseExtensionForm(TrackerModelForm):
+    class Meta(TrackerModelForm.Meta):
+        model = LandUseExtension
+        fields = ["decision_number", "start_date", "end_date", "payment_due_date", "payment_amount_vnd"]
+        help_texts = {"end_date": _("At most 24 months after the start (Land Law 2024, Art. 81(8)).")}
+
+
+class ForceMajeurePeriodForm(TrackerModelForm):
+    class Meta(TrackerModelForm.Meta):
+        model = ForceMajeurePeriod
+        fields = ["start_date", "end_date", "reason"]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
+
+
+class DocumentForm(TrackerForm):
+    title = forms.CharField(label=_("Title"), max_length=255)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Document.Kind.choices, initial=Document.Kind.OTHER)
+    file = forms.FileField(label=_("File"), help_text=_("PDF, PNG or JPEG."))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.pop("instance", None)
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = "application/pdf,image/png,image/jpeg"

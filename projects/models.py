@@ -1,0 +1,443 @@
+"""Investors, secondary projects and their records: capital reports, schedule changes, extensions, documents."""
+import re
+from datetime import date
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q, Sum
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from clusters.models import Cluster
+from tracker.numbers import format_decimal
+
+# Mã số thuế: 10 digits, or 10 digits, a hyphen and 3 digits for a branch.
+TAX_CODE_RE = r"^\d{10}(-\d{3})?$"
+tax_code_validator = RegexValidator(
+    TAX_CODE_RE, _("A tax code has 10 digits, or 10 digits, a hyphen and 3 digits for a branch (0101234567-001).")
+)
+
+
+class Investor(models.Model):
+    name = models.CharField(_("name"), max_length=255)
+    tax_code = models.CharField(_("tax code"), max_length=14, unique=True, validators=[tax_code_validator])
+    is_foreign = models.BooleanField(_("foreign investor"), default=False)
+    country = models.CharField(_("country"), max_length=100, blank=True, default="Việt Nam")
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    contact_person = models.CharField(_("contact person"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    is_sample = models.BooleanField(_("sample data"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("investor")
+        verbose_name_plural = _("investors")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(tax_code__regex=TAX_CODE_RE),
+                name="investor_tax_code_format",
+                violation_error_message=_("The tax code is not in a valid format."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("investors:detail", args=[self.pk])
+
+    def clean(self):
+        if self.is_foreign and (not self.country or self.country.strip().lower() in {"việt nam", "viet nam", "vietnam"}):
+            raise ValidationError({"country": _("A foreign investor needs their country.")})
+
+
+class Project(models.Model):
+    """A secondary investment project inside a cluster, with its committed deadlines and actual dates."""
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        LAND_HANDED_OVER = "land_handed_over", _("Land handed over")
+        UNDER_CONSTRUCTION = "under_construction", _("Under construction")
+        OPERATING = "operating", _("Operating")
+        SUSPENDED = "suspended", _("Suspended")
+        TERMINATED = "terminated", _("Terminated / revoked")
+
+    class Industry(models.TextChoices):
+        FOOD = "food", _("Food and beverage processing")
+        TEXTILE = "textile", _("Textiles, garments and footwear")
+        WOOD = "wood", _("Wood and forest products")
+        MATERIALS = "materials", _("Building materials")
+        MECHANICAL = "mechanical", _("Mechanical engineering and metal")
+        ELECTRONICS = "electronics", _("Electronics and electrical equipment")
+        CHEMICALS = "chemicals", _("Chemicals, plastics and rubber")
+        PHARMA = "pharma", _("Pharmaceuticals and medical supplies")
+        HANDICRAFT = "handicraft", _("Handicrafts")
+        LOGISTICS = "logistics", _("Logistics and warehousing")
+        OTHER = "other", _("Other")
+
+    code = models.CharField(_("project code"), max_length=30, unique=True)
+    name = models.CharField(_("project name"), max_length=255)
+    cluster = models.ForeignKey(
+        Cluster, verbose_name=_("industrial cluster"), on_delete=models.PROTECT, related_name="projects"
+    )
+    investor = models.ForeignKey(Investor, verbose_name=_("investor"), on_delete=models.PROTECT, related_name="projects")
+    industry = models.CharField(_("industry"), max_length=20, choices=Industry.choices, default=Industry.OTHER)
+    registered_capital_vnd = models.BigIntegerField(_("registered capital (VND)"))
+    registered_capital_usd = models.DecimalField(
+        _("registered capital (USD)"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    land_area_ha = models.DecimalField(_("leased land (ha)"), max_digits=10, decimal_places=4, default=Decimal(0))
+    policy_approval_number = models.CharField(_("investment policy approval no."), max_length=50, blank=True)
+    policy_approval_date = models.DateField(_("investment policy approval date"), null=True, blank=True)
+    irc_number = models.CharField(
+        _("investment registration certificate no."), max_length=50, null=True, blank=True, unique=True
+    )
+    irc_date = models.DateField(_("investment registration certificate date"), null=True, blank=True)
+    sublease_contract_date = models.DateField(_("land sublease contract date"), null=True, blank=True)
+    land_handover_date = models.DateField(_("on-site land handover date"), null=True, blank=True)
+    construction_start_deadline = models.DateField(_("construction start deadline"), null=True, blank=True)
+    construction_completion_deadline = models.DateField(_("construction completion deadline"), null=True, blank=True)
+    operation_deadline = models.DateField(_("operation deadline"), null=True, blank=True)
+    actual_construction_start = models.DateField(_("actual construction start"), null=True, blank=True)
+    actual_completion = models.DateField(_("actual construction completion"), null=True, blank=True)
+    actual_operation_start = models.DateField(_("actual operation start"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED)
+    workers = models.PositiveIntegerField(_("workers"), default=0)
+    notes = models.TextField(_("notes"), blank=True)
+    is_sample = models.BooleanField(_("sample data"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("secondary project")
+        verbose_name_plural = _("secondary projects")
+        indexes = [models.Index(fields=["status"]), models.Index(fields=["irc_date"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(registered_capital_vnd__gte=0), name="project_capital_gte_0"),
+            models.CheckConstraint(
+                condition=Q(registered_capital_usd__isnull=True) | Q(registered_capital_usd__gte=0),
+                name="project_capital_usd_gte_0",
+            ),
+            models.CheckConstraint(condition=Q(land_area_ha__gte=0), name="project_land_gte_0"),
+            models.CheckConstraint(
+                condition=Q(construction_start_deadline__isnull=True)
+                | Q(construction_completion_deadline__isnull=True)
+                | Q(construction_start_deadline__lte=F("construction_completion_deadline")),
+                name="project_start_before_completion",
+                violation_error_message=_("The construction start deadline must not be after the completion deadline."),
+            ),
+            models.CheckConstraint(
+                condition=Q(construction_completion_deadline__isnull=True)
+                | Q(operation_deadline__isnull=True)
+                | Q(construction_completion_deadline__lte=F("operation_deadline")),
+                name="project_completion_before_operation",
+                violation_error_message=_("The construction completion deadline must not be after the operation deadline."),
+            ),
+            models.CheckConstraint(
+                condition=Q(construction_start_deadline__isnull=True)
+                | Q(operation_deadline__isnull=True)
+                | Q(construction_start_deadline__lte=F("operation_deadline")),
+                name="project_start_before_operation",
+                violation_error_message=_("The construction start deadline must not be after the operation deadline."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(irc_number=""), name="project_irc_number_not_blank"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:detail", args=[self.pk])
+
+    @property
+    def is_foreign(self) -> bool:
+        return self.investor.is_foreign
+
+    def land_available_ha(self) -> Decimal | None:
+        """Industrial land of the cluster not leased to its other active projects (this one excluded)."""
+        if self.cluster.industrial_land_ha is None:
+            return None
+        others = (
+            Project.objects.filter(cluster_id=self.cluster_id)
+            .exclude(status=self.Status.TERMINATED)
+            .exclude(pk=self.pk)
+            .aggregate(total=Sum("land_area_ha"))["total"]
+        ) or Decimal(0)
+        return self.cluster.industrial_land_ha - others
+
+    def clean(self):
+        errors = {}
+        if self.irc_number == "":
+            self.irc_number = None
+        if self.registered_capital_vnd is not None and self.registered_capital_vnd < 0:
+            errors["registered_capital_vnd"] = _("Capital cannot be negative.")
+        if self.cluster_id and self.land_area_ha and self.status != self.Status.TERMINATED:
+            available = self.land_available_ha()
+            if available is None:
+                errors["land_area_ha"] = _("The cluster has no industrial land area recorded yet.")
+            elif self.land_area_ha > available:
+                errors["land_area_ha"] = _(
+                    "The cluster has only %(available)s ha of industrial land not leased to other projects."
+                ) % {"available": format_decimal(max(available, Decimal(0)))}
+        for actual, label in (
+            ("actual_completion", _("Construction cannot be completed before it starts.")),
+            ("actual_operation_start", _("Operation cannot start before construction starts.")),
+        ):
+            if getattr(self, actual) and self.actual_construction_start and getattr(self, actual) < self.actual_construction_start:
+                errors[actual] = label
+        if errors:
+            raise ValidationError(errors)
+
+
+class CapitalReport(models.Model):
+    """The investor's periodic report (Circular 14/2024/TT-BCT form 01): capital implemented to date and results."""
+
+    class Period(models.TextChoices):
+        Q1 = "Q1", _("Quarter 1")
+        Q2 = "Q2", _("Quarter 2")
+        Q3 = "Q3", _("Quarter 3")
+        Q4 = "Q4", _("Quarter 4")
+        H1 = "H1", _("First half-year")
+        H2 = "H2", _("Second half-year")
+        YEAR = "Y", _("Whole year")
+
+    PERIOD_END = {"Q1": (3, 31), "Q2": (6, 30), "Q3": (9, 30), "Q4": (12, 31), "H1": (6, 30), "H2": (12, 31), "Y": (12, 31)}
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="capital_reports")
+    year = models.PositiveSmallIntegerField(_("year"))
+    period = models.CharField(_("period"), max_length=2, choices=Period.choices)
+    # Derived from year and period so that "the latest report" is one ORDER BY.
+    period_end = models.DateField(_("period end"), editable=False)
+    report_date = models.DateField(_("report date"), null=True, blank=True)
+    implemented_capital_vnd = models.BigIntegerField(_("capital implemented to date (VND)"))
+    revenue_vnd = models.BigIntegerField(_("revenue (VND)"), null=True, blank=True)
+    budget_contribution_vnd = models.BigIntegerField(_("budget contributions (VND)"), null=True, blank=True)
+    workers = models.PositiveIntegerField(_("workers"), null=True, blank=True)
+    average_income_vnd = models.BigIntegerField(_("average monthly income (VND)"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-period_end", "-pk"]
+        verbose_name = _("capital report")
+        verbose_name_plural = _("capital reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "year", "period"],
+                name="capital_report_one_per_period",
+                violation_error_message=_("This project already has a report for that period."),
+            ),
+            models.CheckConstraint(condition=Q(implemented_capital_vnd__gte=0), name="report_capital_gte_0"),
+            models.CheckConstraint(condition=Q(revenue_vnd__isnull=True) | Q(revenue_vnd__gte=0), name="report_revenue_gte_0"),
+            models.CheckConstraint(
+                condition=Q(budget_contribution_vnd__isnull=True) | Q(budget_contribution_vnd__gte=0),
+                name="report_budget_gte_0",
+            ),
+            models.CheckConstraint(
+                condition=Q(average_income_vnd__isnull=True) | Q(average_income_vnd__gte=0), name="report_income_gte_0"
+            ),
+            models.CheckConstraint(condition=Q(year__gte=2000) & Q(year__lte=2100), name="report_year_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} {self.year}-{self.period}"
+
+    def compute_period_end(self):
+        month, day = self.PERIOD_END[self.period]
+        return date(self.year, month, day)
+
+    def clean_fields(self, exclude=None):
+        if self.year and self.period in self.PERIOD_END and 2000 <= self.year <= 2100:
+            self.period_end = self.compute_period_end()
+        super().clean_fields(exclude=exclude)
+
+    def save(self, *args, **kwargs):
+        self.period_end = self.compute_period_end()
+        super().save(*args, **kwargs)
+
+
+class ScheduleAdjustment(models.Model):
+    """A decision that moved the project's deadlines (điều chỉnh tiến độ)."""
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="adjustments")
+    decision_number = models.CharField(_("decision no."), max_length=50)
+    decision_date = models.DateField(_("decision date"))
+    months_added = models.PositiveSmallIntegerField(_("months added"))
+    new_construction_start_deadline = models.DateField(_("new construction start deadline"), null=True, blank=True)
+    new_construction_completion_deadline = models.DateField(
+        _("new construction completion deadline"), null=True, blank=True
+    )
+    new_operation_deadline = models.DateField(_("new operation deadline"), null=True, blank=True)
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-decision_date"]
+        verbose_name = _("schedule adjustment")
+        verbose_name_plural = _("schedule adjustments")
+        constraints = [
+            models.CheckConstraint(condition=Q(months_added__gte=1), name="adjustment_months_gte_1"),
+            models.CheckConstraint(
+                condition=Q(new_construction_start_deadline__isnull=True)
+                | Q(new_construction_completion_deadline__isnull=True)
+                | Q(new_construction_start_deadline__lte=F("new_construction_completion_deadline")),
+                name="adjustment_start_before_completion",
+                violation_error_message=_("The new start deadline must not be after the new completion deadline."),
+            ),
+            models.CheckConstraint(
+                condition=Q(new_construction_completion_deadline__isnull=True)
+                | Q(new_operation_deadline__isnull=True)
+                | Q(new_construction_completion_deadline__lte=F("new_operation_deadline")),
+                name="adjustment_completion_before_operation",
+                violation_error_message=_("The new completion deadline must not be after the new operation deadline."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision_number} ({self.project.code})"
+
+
+class LandUseExtension(models.Model):
+    """A land-use extension (Land Law 2024 Art. 81(8)): at most 24 months, with a payment due."""
+
+    MAX_MONTHS = 24
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="extensions")
+    decision_number = models.CharField(_("decision no."), max_length=50, blank=True)
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"))
+    payment_due_date = models.DateField(_("payment due"), null=True, blank=True)
+    payment_amount_vnd = models.BigIntegerField(_("payment amount (VND)"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-start_date"]
+        verbose_name = _("land-use extension")
+        verbose_name_plural = _("land-use extensions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_date__lt=F("end_date")),
+                name="extension_start_before_end",
+                violation_error_message=_("The extension must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(payment_amount_vnd__isnull=True) | Q(payment_amount_vnd__gte=0),
+                name="extension_payment_gte_0",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code}: {self.start_date:%d/%m/%Y} – {self.end_date:%d/%m/%Y}"
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date > self.start_date + relativedelta(months=self.MAX_MONTHS):
+            raise ValidationError({"end_date": _("A land-use extension lasts at most 24 months.")})
+
+
+class ForceMajeurePeriod(models.Model):
+    """Time inside a force-majeure period does not count on any legal clock."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="force_majeure_periods"
+    )
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("to"))
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-start_date"]
+        verbose_name = _("force-majeure period")
+        verbose_name_plural = _("force-majeure periods")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_date__lte=F("end_date")),
+                name="force_majeure_start_before_end",
+                violation_error_message=_("The period must end on or after its first day."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code}: {self.start_date:%d/%m/%Y} – {self.end_date:%d/%m/%Y}"
+
+
+def document_upload_to(instance, filename: str) -> str:
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", filename)[-100:]
+    return f"documents/{instance.project_id}/{safe}"
+
+
+class Document(models.Model):
+    """A decision, certificate or other paper about a project, as PDF or image."""
+
+    class Kind(models.TextChoices):
+        POLICY_APPROVAL = "policy_approval", _("Investment policy approval")
+        IRC = "irc", _("Investment registration certificate")
+        SUBLEASE = "sublease", _("Land sublease contract")
+        HANDOVER = "handover", _("Land handover record")
+        ADJUSTMENT = "adjustment", _("Schedule adjustment decision")
+        OTHER = "other", _("Other")
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    title = models.CharField(_("title"), max_length=255)
+    file = models.FileField(_("file"), upload_to=document_upload_to)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size_bytes = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AnnualTarget(models.Model):
+    """The year's goals from the department's plan (e.g. 2024: 5–8 projects, 400–600 billion VND, 1–2 clusters)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    projects_min = models.PositiveIntegerField(_("new projects, minimum"))
+    projects_max = models.PositiveIntegerField(_("new projects, maximum"))
+    capital_min_vnd = models.BigIntegerField(_("registered capital, minimum (VND)"))
+    capital_max_vnd = models.BigIntegerField(_("registered capital, maximum (VND)"))
+    clusters_min = models.PositiveIntegerField(_("new clusters established, minimum"))
+    clusters_max = models.PositiveIntegerField(_("new clusters established, maximum"))
+    notes = models.TextField(_("notes"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("annual target")
+        verbose_name_plural = _("annual targets")
+        constraints = [
+            models.CheckConstraint(condition=Q(projects_min__lte=F("projects_max")), name="target_projects_range"),
+            models.CheckConstraint(
+                condition=Q(capital_min_vnd__gte=0) & Q(capital_min_vnd__lte=F("capital_max_vnd")),
+                name="target_capital_range",
+            ),
+            models.CheckConstraint(condition=Q(clusters_min__lte=F("clusters_max")), name="target_clusters_range"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.year)

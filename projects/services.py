@@ -1,0 +1,142 @@
+"""Writes for investors, projects and the records kept about a project."""
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from clusters.models import Cluster
+from projects.models import Document, Investor, Project, ScheduleAdjustment
+from tracker.services import model_save
+
+
+@transaction.atomic
+def investor_create(*, user=None, reason: str = "", **fields) -> Investor:
+    return model_save(Investor(), fields=fields, user=user, reason=reason)
+
+
+@transaction.atomic
+def investor_update(*, investor: Investor, user=None, reason: str = "", **fields) -> Investor:
+    return model_save(investor, fields=fields, user=user, reason=reason)
+
+
+def _lock_cluster(cluster_id) -> None:
+    # Serialises land allocation in one cluster: two projects saved at once cannot both take the last hectares.
+    list(Cluster.objects.select_for_update().filter(pk=cluster_id).values_list("pk"))
+
+
+@transaction.atomic
+def project_create(*, user=None, reason: str = "", **fields) -> Project:
+    cluster = fields.get("cluster")
+    if cluster is not None:
+        _lock_cluster(cluster.pk)
+    return model_save(Project(), fields=fields, user=user, reason=reason)
+
+
+@transaction.atomic
+def project_update(*, project: Project, user=None, reason: str = "", **fields) -> Project:
+    cluster = fields.get("cluster", project.cluster)
+    _lock_cluster(cluster.pk)
+    if project.cluster_id != cluster.pk:
+        _lock_cluster(project.cluster_id)
+    return model_save(project, fields=fields, user=user, reason=reason)
+
+
+@transaction.atomic
+def project_record_create(*, model, project: Project, user=None, reason: str = "", **fields):
+    """Create a record that belongs to one project (capital report, extension, force-majeure period)."""
+    return model_save(model(project=project), fields=fields, user=user, reason=reason)
+
+
+@transaction.atomic
+def project_record_update(*, record, user=None, reason: str = "", **fields):
+    return model_save(record, fields=fields, user=user, reason=reason)
+
+
+@transaction.atomic
+def project_record_delete(*, record, user=None, reason: str = "") -> None:
+    if user is not None and getattr(user, "is_authenticated", False):
+        record._history_user = user
+    if reason:
+        record._change_reason = reason
+    record.delete()
+
+
+@transaction.atomic
+def schedule_adjustment_create(*, project: Project, user=None, reason: str = "", **fields) -> ScheduleAdjustment:
+    """Record the adjustment decision and move the project's deadlines to the new ones it sets."""
+    adjustment = model_save(ScheduleAdjustment(project=project), fields=fields, user=user, reason=reason)
+    new_deadlines = {
+        "construction_start_deadline": adjustment.new_construction_start_deadline,
+        "construction_completion_deadline": adjustment.new_construction_completion_deadline,
+        "operation_deadline": adjustment.new_operation_deadline,
+    }
+    changed = {name: value for name, value in new_deadlines.items() if value is not None}
+    if changed:
+        try:
+            project_update(
+                project=project,
+                user=user,
+                reason=reason or _("Schedule adjustment %(number)s") % {"number": adjustment.decision_number},
+                **changed,
+            )
+        except ValidationError as exc:
+            # Report the project's refusal against the adjustment's own fields.
+            field_map = {
+                "construction_start_deadline": "new_construction_start_deadline",
+                "construction_completion_deadline": "new_construction_completion_deadline",
+                "operation_deadline": "new_operation_deadline",
+            }
+            raise ValidationError(
+                {field_map.get(field, "__all__"): errors for field, errors in exc.message_dict.items()}
+            ) from exc
+    return adjustment
+
+
+# Magic numbers of the file types the department files: PDF scans and photos of signed papers.
+_SIGNATURES = {
+    b"%PDF-": "application/pdf",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+    b"\xff\xd8\xff": "image/jpeg",
+}
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    for signature, content_type in _SIGNATURES.items():
+        if head.startswith(signature):
+            return content_type
+    return None
+
+
+@transaction.atomic
+def document_create(*, project: Project, file, title: str, kind: str, user=None) -> Document:
+    """Store an uploaded PDF or image after checking its real content (not its name) and its size."""
+    if file.size > settings.DOCUMENT_MAX_BYTES:
+        raise ValidationError(
+            {"file": _("The file is larger than %(mb)s MB.") % {"mb": settings.DOCUMENT_MAX_BYTES // (1024 * 1024)}}
+        )
+    if file.size == 0:
+        raise ValidationError({"file": _("The file is empty.")})
+    file.seek(0)
+    content_type = sniff_content_type(file.read(16))
+    file.seek(0)
+    if content_type is None:
+        raise ValidationError({"file": _("Only PDF, PNG or JPEG files can be uploaded.")})
+    document = Document(
+        project=project,
+        file=file,
+        title=title,
+        kind=kind,
+        content_type=content_type,
+        size_bytes=file.size,
+        uploaded_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    document.full_clean()
+    document.save()
+    return document
+
+
+@transaction.atomic
+def document_delete(*, document: Document) -> None:
+    storage, name = document.file.storage, document.file.name
+    document.delete()
+    transaction.on_commit(lambda: storage.delete(name))

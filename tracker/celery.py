@@ -1,0 +1,10 @@
+"""The Celery application; its broker is Redis when REDIS_URL is set, else the kombu filesystem transport."""
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+
+app = Celery("tracker")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,56 @@
+"""Filter pieces shared by every list: Vietnamese dates and amounts, free-text search, date ranges."""
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tracker.forms import style_fields
+from tracker.fields import BillionVNDField, VNDateField, VNDecimalField
+
+
+class VNDateFilter(django_filters.DateFilter):
+    field_class = VNDateField
+
+
+class BillionVNDFilter(django_filters.NumberFilter):
+    """Amount typed in billions of VND; compares against an integer VND column."""
+
+    field_class = BillionVNDField
+
+
+class VNDecimalFilter(django_filters.NumberFilter):
+    field_class = VNDecimalField
+
+
+class SearchFilter(django_filters.CharFilter):
+    """Case-insensitive search over several columns: every word must match one of them."""
+
+    def __init__(self, *, search_fields, **kwargs):
+        kwargs.setdefault("label", _("Search"))
+        kwargs.setdefault("method", self.search)
+        super().__init__(**kwargs)
+        self.search_fields = search_fields
+
+    def search(self, queryset, name, value):
+        for word in value.split()[:10]:
+            condition = Q()
+            for field in self.search_fields:
+                condition |= Q(**{f"{field}__icontains": word})
+            queryset = queryset.filter(condition)
+        return queryset
+
+
+class BaseFilterSet(django_filters.FilterSet):
+    """A FilterSet whose rows keep a stable order under any chosen sort, so pages never repeat or skip a row."""
+
+    default_order: tuple[str, ...] = ()
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            style_fields(super().form)
+        return self._form
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        chosen = tuple(queryset.query.order_by)
+        return queryset.order_by(*chosen, *self.default_order, "pk")

@@ -1,0 +1,77 @@
+"""Form plumbing shared by every app: Vietnamese fields for money, areas and dates, Bootstrap classes."""
+from django import forms
+from django.db import models
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+
+from tracker.fields import BillionVNDField, VNDateField, VNDecimalField
+
+
+def _billion_label(verbose_name) -> str:
+    return str(verbose_name).replace("(VND)", "").strip() + " " + gettext("(billion VND)")
+
+
+billion_label = lazy(_billion_label, str)
+
+
+def tracker_formfield(db_field: models.Field, **kwargs):
+    """Model fields become the department's fields: dates dd/mm/yyyy, areas 74,5, VND columns in billions."""
+    common = {"required": not db_field.blank, "help_text": db_field.help_text}
+    if isinstance(db_field, models.DateField) and not isinstance(db_field, models.DateTimeField):
+        return db_field.formfield(form_class=VNDateField, **kwargs)
+    if isinstance(db_field, models.BigIntegerField) and db_field.name.endswith("_vnd"):
+        return BillionVNDField(label=billion_label(db_field.verbose_name), **common)
+    if isinstance(db_field, models.DecimalField):
+        return VNDecimalField(
+            label=db_field.verbose_name,
+            decimal_places=db_field.decimal_places,
+            min_value=None if db_field.name in ("latitude", "longitude") else 0,
+            **common,
+        )
+    return db_field.formfield(**kwargs)
+
+
+def style_fields(form: forms.Form) -> None:
+    """Bootstrap classes on every widget and labels starting with a capital letter."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+        if field.label:
+            label = str(field.label)
+            field.label = label[:1].upper() + label[1:]
+
+
+class StyledFormMixin:
+    """Bootstrap classes on every widget; a field with an error is marked invalid for the eye and screen readers."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        for name in list(self.errors):
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                if "is-invalid" not in attrs.get("class", ""):
+                    attrs["class"] = (attrs.get("class", "") + " is-invalid").strip()
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = f"id_{name}_error"
+
+
+class TrackerForm(StyledFormMixin, forms.Form):
+    pass
+
+
+class TrackerModelForm(StyledFormMixin, forms.ModelForm):
+    """A ModelForm with the department's fields and Bootstrap classes on every widget."""
+
+    class Meta:
+        # Subclasses write `class Meta(TrackerModelForm.Meta)` to get the department's fields.
+        formfield_callback = tracker_formfield

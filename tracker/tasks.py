@@ -1,0 +1,12 @@
+"""Background jobs of the project package: the worker heartbeat."""
+import socket
+
+from celery import shared_task
+
+from tracker.services import heartbeat_record
+
+
+@shared_task(name="tracker.tasks.heartbeat")
+def heartbeat(hostname: str | None = None) -> int:
+    """Record that a worker ran a task now; returns the number of beats recorded for that worker."""
+    return heartbeat_record(hostname=hostname or socket.gethostname()).beats

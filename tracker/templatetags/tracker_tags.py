@@ -1,0 +1,63 @@
+"""Template helpers: money and areas the Vietnamese way, sortable column headers, URLs that keep the filters."""
+from django import template
+from django.utils.html import format_html
+
+from tracker.numbers import format_billions, format_decimal
+
+register = template.Library()
+
+
+@register.filter
+def billions(vnd):
+    """Integer VND as billions (tỷ đồng): 1234500000000 → 1.234,5."""
+    return format_billions(vnd)
+
+
+@register.filter
+def number(value, places=None):
+    """A number the Vietnamese way: 74.5 → 74,5; 1300 → 1.300."""
+    if places in (None, ""):
+        return format_decimal(value)
+    return format_decimal(value, int(places))
+
+
+@register.filter
+def percent(value, places=1):
+    if value is None:
+        return "—"
+    return format_decimal(value, int(places)) + " %"
+
+
+@register.simple_tag(takes_context=True)
+def url_replace(context, **kwargs):
+    """The current query string with some parameters replaced (page, sort), the filters kept."""
+    query = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        if value in (None, ""):
+            query.pop(key, None)
+        else:
+            query[key] = value
+    return "?" + query.urlencode() if query else "?"
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context, field, label):
+    """A column header that sorts by `field`, toggling ascending/descending, with an arrow for the current sort."""
+    request = context["request"]
+    current = request.GET.get("o", "")
+    if current == field:
+        target, arrow, aria = "-" + field, " ▲", "ascending"
+    elif current == "-" + field:
+        target, arrow, aria = field, " ▼", "descending"
+    else:
+        target, arrow, aria = field, "", "none"
+    query = request.GET.copy()
+    query["o"] = target
+    query.pop("page", None)
+    return format_html(
+        '<a href="?{}" class="text-decoration-none text-reset" aria-sort="{}">{}{}</a>',
+        query.urlencode(),
+        aria,
+        label,
+        arrow,
+    )

@@ -1,0 +1,27 @@
+"""The tracker's URLs; every page needs a login except the login page itself."""
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from projects.urls import investor_urlpatterns
+from tracker import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("language/", login_not_required(set_language), name="set_language"),
+    path("clusters/", include("clusters.urls")),
+    path("projects/", include("projects.urls")),
+    path("investors/", include((investor_urlpatterns, "investors"))),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "tracker.views.page_not_found"
+handler500 = "tracker.views.server_error"
+
+if settings.DEBUG:
+    urlpatterns.append(path("__500__/", views.debug_500))
