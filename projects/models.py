@@ -6,7 +6,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q, Sum
 from django.urls import reverse
@@ -275,7 +275,7 @@ class ScheduleAdjustment(models.Model):
     project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="adjustments")
     decision_number = models.CharField(_("decision no."), max_length=50)
     decision_date = models.DateField(_("decision date"))
-    months_added = models.PositiveSmallIntegerField(_("months added"))
+    months_added = models.PositiveSmallIntegerField(_("months added"), validators=[MinValueValidator(1)])
     new_construction_start_deadline = models.DateField(_("new construction start deadline"), null=True, blank=True)
     new_construction_completion_deadline = models.DateField(
         _("new construction completion deadline"), null=True, blank=True

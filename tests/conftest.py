@@ -1,0 +1,172 @@
+"""Shared fixtures, and the rule for tests that need a service: skip with a reason locally, fail under CI=true."""
+import os
+import socket
+from datetime import date
+from decimal import Decimal
+from urllib.parse import urlparse
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Django's live server under pytest-playwright
+
+CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+TEST_REDIS_URL = os.environ.get("REDIS_URL") or os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def _reachable(url: str) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def _missing_services() -> dict[str, str]:
+    from django.conf import settings
+
+    missing = {}
+    if not _reachable(TEST_REDIS_URL):
+        missing["redis"] = f"Redis is not reachable at {TEST_REDIS_URL}"
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        missing["postgres"] = "the database is not PostgreSQL (set DATABASE_URL=postgres://...)"
+    if not os.access(CHROMIUM, os.X_OK):
+        missing["browser"] = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+    return missing
+
+
+def pytest_report_header(config):
+    missing = _missing_services()
+    if not missing:
+        return "services: PostgreSQL, Redis and Chromium available"
+    lines = [f"services: {reason}; tests marked '{marker}' will {'FAIL (CI=true)' if CI else 'be skipped'}"
+             for marker, reason in missing.items()]
+    return lines
+
+
+def pytest_collection_modifyitems(config, items):
+    missing = _missing_services()
+    for item in items:
+        for marker, reason in missing.items():
+            if marker in item.keywords:
+                if CI:
+                    item.add_marker(pytest.mark.usefixtures("_fail_missing_" + marker))
+                else:
+                    item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def _fail(marker):
+    @pytest.fixture
+    def fixture():
+        pytest.fail(f"CI=true and {_missing_services().get(marker, marker + ' missing')}")
+
+    return fixture
+
+
+_fail_missing_redis = _fail("redis")
+_fail_missing_postgres = _fail("postgres")
+_fail_missing_browser = _fail("browser")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+# ---- domain fixtures -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def district(db):
+    from clusters.models import FormerDistrict
+
+    return FormerDistrict.objects.create(name="Lương Sơn")
+
+
+@pytest.fixture
+def commune(db, district):
+    from clusters.models import Commune
+
+    return Commune.objects.create(name="Lương Sơn", kind="commune", former_district=district)
+
+
+@pytest.fixture
+def make_cluster(db, commune, district):
+    from clusters.models import Cluster
+
+    counter = {"n": 0}
+
+    def make(**fields):
+        counter["n"] += 1
+        values = {
+            "code": f"CCN-T-{counter['n']:02d}",
+            "name": f"Cụm thử {counter['n']}",
+            "commune": commune,
+            "former_district": district,
+            "stage": Cluster.Stage.OPERATING,
+            "establishment_date": date(2015, 1, 1),
+            "total_area_ha": Decimal("74.5"),
+            "industrial_land_ha": Decimal("50"),
+        }
+        values.update(fields)
+        cluster = Cluster(**values)
+        cluster.full_clean()
+        cluster.save()
+        return cluster
+
+    return make
+
+
+@pytest.fixture
+def cluster(make_cluster):
+    return make_cluster(name="Xóm Rụt")
+
+
+@pytest.fixture
+def investor(db):
+    from projects.models import Investor
+
+    return Investor.objects.create(name="Công ty TNHH Thử nghiệm", tax_code="0101234567")
+
+
+@pytest.fixture
+def make_project(db, cluster, investor):
+    from projects.models import Project
+
+    counter = {"n": 0}
+
+    def make(**fields):
+        counter["n"] += 1
+        values = {
+            "code": f"DA-T-{counter['n']:03d}",
+            "name": f"Dự án thử {counter['n']}",
+            "cluster": cluster,
+            "investor": investor,
+            "registered_capital_vnd": 100 * 10**9,
+            "land_area_ha": Decimal("1"),
+            "irc_date": date(2024, 3, 1),
+        }
+        values.update(fields)
+        project = Project(**values)
+        project.full_clean()
+        project.save()
+        return project
+
+    return make
+
+
+@pytest.fixture
+def project(make_project):
+    return make_project()
+
+
+@pytest.fixture
+def staff_user(db, django_user_model):
+    return django_user_model.objects.create_user(username="chuyenvien", password="S3cure-pass-2026")
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    client.force_login(staff_user)
+    return client

@@ -1,0 +1,13 @@
+"""Test settings: the real settings with plain static storage (no collectstatic needed) and fast password hashing."""
+import os
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="tracker-test-"))
+
+from tracker.settings import *  # noqa: E402,F403
+from tracker.settings import STORAGES  # noqa: E402
+
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = Path(os.environ["VAR_DIR"]) / "media"
