@@ -6,15 +6,15 @@ from tracker.services import model_save
 
 
 @transaction.atomic
-def cluster_create(*, user=None, reason: str = "", **fields) -> Cluster:
-    return model_save(Cluster(), fields=fields, user=user, reason=reason)
+def cluster_create(*, user=None, change_reason: str = "", **fields) -> Cluster:
+    return model_save(Cluster(), fields=fields, user=user, change_reason=change_reason)
 
 
 @transaction.atomic
-def cluster_update(*, cluster: Cluster, user=None, reason: str = "", **fields) -> Cluster:
+def cluster_update(*, cluster: Cluster, user=None, change_reason: str = "", **fields) -> Cluster:
     # Lock the row so a project saved meanwhile cannot lease land the new figures no longer hold.
     locked = Cluster.objects.select_for_update().get(pk=cluster.pk)
-    return model_save(locked, fields=fields, user=user, reason=reason)
+    return model_save(locked, fields=fields, user=user, change_reason=change_reason)
 
 
 def former_district_get_or_create(*, name: str) -> FormerDistrict:

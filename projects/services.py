@@ -10,13 +10,13 @@ from tracker.services import model_save
 
 
 @transaction.atomic
-def investor_create(*, user=None, reason: str = "", **fields) -> Investor:
-    return model_save(Investor(), fields=fields, user=user, reason=reason)
+def investor_create(*, user=None, change_reason: str = "", **fields) -> Investor:
+    return model_save(Investor(), fields=fields, user=user, change_reason=change_reason)
 
 
 @transaction.atomic
-def investor_update(*, investor: Investor, user=None, reason: str = "", **fields) -> Investor:
-    return model_save(investor, fields=fields, user=user, reason=reason)
+def investor_update(*, investor: Investor, user=None, change_reason: str = "", **fields) -> Investor:
+    return model_save(investor, fields=fields, user=user, change_reason=change_reason)
 
 
 def _lock_cluster(cluster_id) -> None:
@@ -25,46 +25,46 @@ def _lock_cluster(cluster_id) -> None:
 
 
 @transaction.atomic
-def project_create(*, user=None, reason: str = "", **fields) -> Project:
+def project_create(*, user=None, change_reason: str = "", **fields) -> Project:
     cluster = fields.get("cluster")
     if cluster is not None:
         _lock_cluster(cluster.pk)
-    return model_save(Project(), fields=fields, user=user, reason=reason)
+    return model_save(Project(), fields=fields, user=user, change_reason=change_reason)
 
 
 @transaction.atomic
-def project_update(*, project: Project, user=None, reason: str = "", **fields) -> Project:
+def project_update(*, project: Project, user=None, change_reason: str = "", **fields) -> Project:
     cluster = fields.get("cluster", project.cluster)
     _lock_cluster(cluster.pk)
     if project.cluster_id != cluster.pk:
         _lock_cluster(project.cluster_id)
-    return model_save(project, fields=fields, user=user, reason=reason)
+    return model_save(project, fields=fields, user=user, change_reason=change_reason)
 
 
 @transaction.atomic
-def project_record_create(*, model, project: Project, user=None, reason: str = "", **fields):
+def project_record_create(*, model, project: Project, user=None, change_reason: str = "", **fields):
     """Create a record that belongs to one project (capital report, extension, force-majeure period)."""
-    return model_save(model(project=project), fields=fields, user=user, reason=reason)
+    return model_save(model(project=project), fields=fields, user=user, change_reason=change_reason)
 
 
 @transaction.atomic
-def project_record_update(*, record, user=None, reason: str = "", **fields):
-    return model_save(record, fields=fields, user=user, reason=reason)
+def project_record_update(*, record, user=None, change_reason: str = "", **fields):
+    return model_save(record, fields=fields, user=user, change_reason=change_reason)
 
 
 @transaction.atomic
-def project_record_delete(*, record, user=None, reason: str = "") -> None:
+def project_record_delete(*, record, user=None, change_reason: str = "") -> None:
     if user is not None and getattr(user, "is_authenticated", False):
         record._history_user = user
-    if reason:
-        record._change_reason = reason
+    if change_reason:
+        record._change_reason = change_reason
     record.delete()
 
 
 @transaction.atomic
-def schedule_adjustment_create(*, project: Project, user=None, reason: str = "", **fields) -> ScheduleAdjustment:
+def schedule_adjustment_create(*, project: Project, user=None, change_reason: str = "", **fields) -> ScheduleAdjustment:
     """Record the adjustment decision and move the project's deadlines to the new ones it sets."""
-    adjustment = model_save(ScheduleAdjustment(project=project), fields=fields, user=user, reason=reason)
+    adjustment = model_save(ScheduleAdjustment(project=project), fields=fields, user=user, change_reason=change_reason)
     new_deadlines = {
         "construction_start_deadline": adjustment.new_construction_start_deadline,
         "construction_completion_deadline": adjustment.new_construction_completion_deadline,
@@ -76,7 +76,7 @@ def schedule_adjustment_create(*, project: Project, user=None, reason: str = "",
             project_update(
                 project=project,
                 user=user,
-                reason=reason or _("Schedule adjustment %(number)s") % {"number": adjustment.decision_number},
+                change_reason=change_reason or _("Schedule adjustment %(number)s") % {"number": adjustment.decision_number},
                 **changed,
             )
         except ValidationError as exc:

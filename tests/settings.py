@@ -11,3 +11,5 @@ from tracker.settings import STORAGES  # noqa: E402
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(os.environ["VAR_DIR"]) / "media"
+STATIC_ROOT = Path(os.environ["VAR_DIR"]) / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -19,7 +19,7 @@ def heartbeat_record(*, hostname: str) -> WorkerHeartbeat:
     return beat
 
 
-def model_save(instance, *, fields: dict, user=None, reason: str = ""):
+def model_save(instance, *, fields: dict, user=None, change_reason: str = ""):
     """Apply `fields` to `instance`, validate it whole (model rules and database constraints) and save it.
 
     The one place where every service writes: nothing is saved that `full_clean()` refuses, and the change
@@ -30,7 +30,7 @@ def model_save(instance, *, fields: dict, user=None, reason: str = ""):
     instance.full_clean()
     if user is not None and getattr(user, "is_authenticated", False):
         instance._history_user = user
-    if reason:
-        instance._change_reason = reason
+    if change_reason:
+        instance._change_reason = change_reason
     instance.save()
     return instance
