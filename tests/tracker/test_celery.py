@@ -1,0 +1,58 @@
+"""A task queued through a real broker and executed by a real Celery worker: the filesystem default and Redis."""
+import pytest
+from celery.contrib.testing.worker import start_worker
+
+from tests.conftest import TEST_REDIS_URL
+from tracker.celery import app
+from tracker.models import WorkerHeartbeat
+from tracker.tasks import heartbeat
+
+
+def _reset_connections():
+    # Connections and producers are pooled per app; drop them so the next task uses the broker just configured.
+    app._pool = None
+    app.amqp._producer_pool = None
+    app.backend  # noqa: B018 - touch to build lazily
+    app._local.__dict__.pop("backend", None)
+
+
+@pytest.fixture
+def broker(request, tmp_path):
+    """Point the Celery app at a broker for one test, then put the settings back."""
+    kind = request.param
+    saved = {key: app.conf[key] for key in ("broker_url", "result_backend", "broker_transport_options")}
+    if kind == "redis":
+        app.conf.update(broker_url=TEST_REDIS_URL, result_backend=TEST_REDIS_URL, broker_transport_options={})
+    else:
+        folder = str(tmp_path / "queue")
+        (tmp_path / "queue").mkdir()
+        (tmp_path / "control").mkdir()
+        app.conf.update(
+            broker_url="filesystem://",
+            result_backend="cache+memory://",
+            broker_transport_options={
+                "data_folder_in": folder,
+                "data_folder_out": folder,
+                "control_folder": str(tmp_path / "control"),
+            },
+        )
+    _reset_connections()
+    try:
+        yield kind
+    finally:
+        app.conf.update(saved)
+        _reset_connections()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("broker", ["filesystem", pytest.param("redis", marks=pytest.mark.redis)], indirect=True)
+def test_heartbeat_task_round_trip_through_a_real_worker(broker):
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING"):
+        result = heartbeat.delay(f"test-{broker}")
+        assert result.get(timeout=30) == 1
+        assert heartbeat.delay(f"test-{broker}").get(timeout=30) == 2
+    assert WorkerHeartbeat.objects.get(hostname=f"test-{broker}").beats == 2
+
+
+def test_beat_schedule_is_declared_in_code():
+    assert app.conf.beat_schedule["worker-heartbeat"]["task"] == "tracker.tasks.heartbeat"

@@ -1,0 +1,45 @@
+"""load_demo: the former Hòa Bình province's clusters, sample projects at every stage, 2024 targets, demo users."""
+from decimal import Decimal
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from clusters.models import Cluster
+from projects.models import AnnualTarget, Project
+
+
+def _row_counts():
+    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+
+def test_load_demo_loads_the_province_and_changes_nothing_the_second_time(db, capsys):
+    call_command("load_demo")
+    first = _row_counts()
+    output = capsys.readouterr().out
+    assert "chuyenvien /" in output and "lanhdao /" in output
+
+    assert Cluster.objects.count() == 33
+    xom_rut = Cluster.objects.get(name="Xóm Rụt")
+    assert xom_rut.total_area_ha == Decimal("74.5") and xom_rut.former_district.name == "Lương Sơn"
+    for name, district in (("Tiên Tiến", "Thành phố Hòa Bình"), ("Phú Thành II", "Lạc Thủy"), ("Thanh Nông", "Lạc Thủy")):
+        assert Cluster.objects.get(name=name).former_district.name == district
+    assert set(Project.objects.values_list("status", flat=True)) == set(Project.Status.values)
+    assert all(project.is_sample and project.name.startswith("[MẪU]") for project in Project.objects.all())
+    target = AnnualTarget.objects.get(year=2024)
+    assert (target.projects_min, target.projects_max) == (5, 8)
+    assert (target.capital_min_vnd, target.capital_max_vnd) == (400 * 10**9, 600 * 10**9)
+    assert (target.clusters_min, target.clusters_max) == (1, 2)
+    assert get_user_model().objects.filter(username__in=["chuyenvien", "lanhdao"]).count() == 2
+
+    call_command("load_demo")
+    assert _row_counts() == first  # history tables included: a second run writes nothing
+
+
+def test_demo_users_can_log_in_with_the_printed_passwords(client, db, capsys):
+    call_command("load_demo")
+    output = capsys.readouterr().out
+    for line in output.splitlines():
+        if " / " in line and line.strip().startswith(("chuyenvien", "lanhdao")):
+            username, password = line.split("(")[0].strip().split(" / ")
+            assert client.login(username=username, password=password)
