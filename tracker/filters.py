@@ -1,5 +1,6 @@
 """Filter pieces shared by every list: Vietnamese dates and amounts, free-text search, date ranges."""
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +40,17 @@ class SearchFilter(django_filters.CharFilter):
         return queryset
 
 
+def _label_empty_choice(field) -> None:
+    """An unset filter reads "All" rather than "---------" or "Unknown"."""
+    if hasattr(field, "empty_label") and field.empty_label is not None:
+        field.empty_label = _("All")
+    widget = field.widget
+    if isinstance(widget, forms.NullBooleanSelect):
+        widget.choices = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
+    elif isinstance(field, forms.ChoiceField) and not hasattr(field, "queryset"):
+        field.choices = [("", _("All")) if value == "" else (value, label) for value, label in field.choices]
+
+
 class BaseFilterSet(django_filters.FilterSet):
     """A FilterSet whose rows keep a stable order under any chosen sort, so pages never repeat or skip a row."""
 
@@ -47,7 +59,10 @@ class BaseFilterSet(django_filters.FilterSet):
     @property
     def form(self):
         if not hasattr(self, "_form"):
-            style_fields(super().form)
+            form = super().form
+            style_fields(form)
+            for field in form.fields.values():
+                _label_empty_choice(field)
         return self._form
 
     def filter_queryset(self, queryset):

@@ -1,0 +1,85 @@
+"""In a real browser (Debian's Chromium through Playwright): a staff user logs in, makes a mistake in the project
+form, sees the error with the rest of the input kept, fixes it, saves, and finds the project through a filter."""
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.conftest import CHROMIUM
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1400, "height": 900}, "locale": "vi-VN"}
+
+
+@pytest.fixture
+def demo_staff(django_user_model):
+    return django_user_model.objects.create_user(username="chuyenvien", password="ChuyenVien@2026")
+
+
+def test_staff_user_fixes_a_form_error_saves_and_finds_the_project(live_server, page, demo_staff, make_cluster, investor):
+    cluster = make_cluster(name="Phú Thành II")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    page.goto(live_server.url + "/")
+    # Not logged in: the login page, in Vietnamese.
+    page.get_by_label("Tên đăng nhập").fill("chuyenvien")
+    page.get_by_label("Mật khẩu").fill("ChuyenVien@2026")
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_role("heading", name="Tổng quan").wait_for()
+
+    page.goto(live_server.url + "/projects/new/")
+    page.get_by_label("Mã dự án").fill("DA-2024-777")
+    page.get_by_label("Tên dự án").fill("Nhà máy chế biến chè")
+    page.get_by_label("Cụm công nghiệp").select_option(label=str(cluster))
+    page.get_by_label("Nhà đầu tư").select_option(label=investor.name)
+    page.get_by_label("Vốn đăng ký (tỷ đồng)").fill("12,5 tỷ")  # the mistake: a word in the amount
+    page.get_by_label("Diện tích đất thuê (ha)").fill("2,5")
+    page.get_by_label("Ngày cấp giấy chứng nhận đăng ký đầu tư").fill("15/05/2024")
+    page.get_by_label("Ngày cấp giấy chứng nhận đăng ký đầu tư").press("Escape")
+    page.get_by_role("button", name="Lưu").click()
+
+    error = page.locator("#id_registered_capital_vnd_error")
+    error.wait_for()
+    assert "tỷ đồng" in error.inner_text()
+    assert page.get_by_label("Mã dự án").input_value() == "DA-2024-777"
+    assert page.get_by_label("Tên dự án").input_value() == "Nhà máy chế biến chè"
+    assert page.get_by_label("Diện tích đất thuê (ha)").input_value() == "2,5"
+    assert page.get_by_label("Ngày cấp giấy chứng nhận đăng ký đầu tư").input_value() == "15/05/2024"
+    assert page.get_by_label("Vốn đăng ký (tỷ đồng)").input_value() == "12,5 tỷ"
+
+    page.get_by_label("Vốn đăng ký (tỷ đồng)").fill("1.234,5")
+    page.get_by_role("button", name="Lưu").click()
+    page.get_by_text("Đã lưu dự án DA-2024-777").wait_for()
+    assert "1.234,5" in page.content()
+
+    page.goto(live_server.url + "/projects/")
+    page.get_by_label("Tìm (tên, mã, nhà đầu tư, mã số thuế)").fill("chè")
+    page.get_by_label("Vốn từ (tỷ đồng)").fill("1.000")
+    page.get_by_role("button", name="Lọc").click()
+    page.wait_for_url("**/projects/?*")
+    rows = page.locator("#project-table tbody tr")
+    assert rows.count() == 1
+    assert "DA-2024-777" in rows.first.inner_text()
+    assert "q=ch%C3%A8" in page.url or "q=chè" in page.url  # the filter is in the URL, so it can be shared
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "projects.png"), full_page=False)
