@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster
 from clusters.selectors import commune_choices, former_district_choices
+from tracker.access import restrict
 from tracker.forms import TrackerModelForm
 
 
@@ -42,5 +43,5 @@ class ClusterForm(TrackerModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = commune_choices()
+        self.fields["commune"].queryset = restrict(commune_choices(), self.user, "view")
         self.fields["former_district"].queryset = former_district_choices()

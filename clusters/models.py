@@ -26,6 +26,8 @@ class FormerDistrict(models.Model):
 class Commune(models.Model):
     """A live administrative unit: commune (xã) or ward (phường)."""
 
+    commune_path = "pk"  # where tracker.access finds the commune of a row
+
     class Kind(models.TextChoices):
         COMMUNE = "commune", _("Commune")
         WARD = "ward", _("Ward")
@@ -53,6 +55,8 @@ class Commune(models.Model):
 
 class Cluster(models.Model):
     """An industrial cluster (CCN) with its lifecycle stage, areas and infrastructure."""
+
+    commune_path = "commune"
 
     class Kind(models.TextChoices):
         GENERAL = "general", _("General")
@@ -126,6 +130,8 @@ class Cluster(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Optimistic concurrency: an edit based on an older version is refused instead of overwriting.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:

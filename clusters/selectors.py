@@ -3,9 +3,9 @@ from decimal import Decimal
 
 from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, OuterRef, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
-from django.shortcuts import get_object_or_404
 
 from clusters.models import Cluster, Commune, FormerDistrict
+from tracker.access import get_for_user, restrict
 
 AREA = DecimalField(max_digits=14, decimal_places=4)
 
@@ -51,14 +51,14 @@ def cluster_queryset():
     )
 
 
-def cluster_list(*, filters=None, request=None):
+def cluster_list(*, filters=None, user):
     from clusters.filters import ClusterFilter
 
-    return ClusterFilter(filters, queryset=cluster_queryset(), request=request)
+    return ClusterFilter(filters, queryset=restrict(cluster_queryset(), user, "view"), user=user)
 
 
-def cluster_get(*, pk) -> Cluster:
-    return get_object_or_404(cluster_queryset(), pk=pk)
+def cluster_get(*, pk, user, action: str = "view") -> Cluster:
+    return get_for_user(cluster_queryset(), user, action, pk=pk)
 
 
 def commune_choices():
@@ -74,6 +74,7 @@ def cluster_choices():
 
 
 def cluster_status_counts(cluster: Cluster) -> list[dict]:
+    """Projects of one cluster by status (the cluster is already checked for the user)."""
     from projects.models import Project
 
     rows = Project.objects.filter(cluster=cluster).order_by().values("status").annotate(n=Count("pk"))

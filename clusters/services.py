@@ -11,10 +11,12 @@ def cluster_create(*, user=None, change_reason: str = "", **fields) -> Cluster:
 
 
 @transaction.atomic
-def cluster_update(*, cluster: Cluster, user=None, change_reason: str = "", **fields) -> Cluster:
-    # Lock the row so a project saved meanwhile cannot lease land the new figures no longer hold.
-    locked = Cluster.objects.select_for_update().get(pk=cluster.pk)
-    return model_save(locked, fields=fields, user=user, change_reason=change_reason)
+def cluster_update(
+    *, cluster: Cluster, user=None, change_reason: str = "", expected_version: int | None = None, **fields
+) -> Cluster:
+    return model_save(
+        cluster, fields=fields, user=user, change_reason=change_reason, expected_version=expected_version
+    )
 
 
 def former_district_get_or_create(*, name: str) -> FormerDistrict:

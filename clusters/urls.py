@@ -7,5 +7,6 @@ urlpatterns = [
     path("", views.ClusterListView.as_view(), name="list"),
     path("new/", views.ClusterCreateView.as_view(), name="create"),
     path("<int:pk>/", views.cluster_detail, name="detail"),
+    path("<int:pk>/history/", views.cluster_history, name="history"),
     path("<int:pk>/edit/", views.ClusterUpdateView.as_view(), name="update"),
 ]

@@ -1,5 +1,5 @@
-"""Pages for clusters: list, detail, create, edit."""
-from django.shortcuts import get_object_or_404, render
+"""Pages for clusters: list, detail, history, create, edit."""
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -7,10 +7,13 @@ from clusters.forms import ClusterForm
 from clusters.models import Cluster
 from clusters.selectors import cluster_get, cluster_list, cluster_status_counts
 from clusters.services import cluster_create, cluster_update
+from tracker import access
 from tracker.generic import FilteredListView, ServiceFormView
+from tracker.history import created_and_changed, object_history
 
 
 class ClusterListView(FilteredListView):
+    model = Cluster
     template_name = "clusters/cluster_list.html"
     list_selector = staticmethod(cluster_list)
     title = _("Industrial clusters")
@@ -19,16 +22,35 @@ class ClusterListView(FilteredListView):
 def cluster_detail(request, pk: int):
     from projects.selectors import project_queryset
 
-    cluster = cluster_get(pk=pk)
-    projects = project_queryset().filter(cluster=cluster).order_by("code")
+    cluster = cluster_get(pk=pk, user=request.user)
+    projects = access.restrict(project_queryset(), request.user, "view").filter(cluster=cluster).order_by("code")
+    created, changed = created_and_changed(cluster)
     return render(
         request,
         "clusters/cluster_detail.html",
-        {"cluster": cluster, "projects": projects, "status_counts": cluster_status_counts(cluster)},
+        {
+            "cluster": cluster,
+            "projects": projects,
+            "status_counts": cluster_status_counts(cluster),
+            "can_change": access.restrict(Cluster.objects.filter(pk=pk), request.user, "change").exists(),
+            "created": created,
+            "changed": changed,
+            "tab": "detail",
+        },
+    )
+
+
+def cluster_history(request, pk: int):
+    cluster = cluster_get(pk=pk, user=request.user)
+    return render(
+        request,
+        "clusters/cluster_history.html",
+        {"cluster": cluster, "entries": object_history(cluster), "tab": "history"},
     )
 
 
 class ClusterCreateView(ServiceFormView):
+    model = Cluster
     form_class = ClusterForm
     title = _("New industrial cluster")
     success_message = _("Saved cluster %(object)s.")
@@ -36,17 +58,18 @@ class ClusterCreateView(ServiceFormView):
     def get_cancel_url(self):
         return reverse("clusters:list")
 
-    def save(self, form, fields):
-        return cluster_create(user=self.request.user, **fields)
+    def save(self, form, fields, options):
+        return cluster_create(**options, **fields)
 
 
 class ClusterUpdateView(ServiceFormView):
+    model = Cluster
     form_class = ClusterForm
     title = _("Edit industrial cluster")
     success_message = _("Saved cluster %(object)s.")
 
     def get_object(self):
-        return get_object_or_404(Cluster, pk=self.kwargs["pk"])
+        return access.get_for_user(Cluster.objects.all(), self.request.user, "change", pk=self.kwargs["pk"])
 
-    def save(self, form, fields):
-        return cluster_update(cluster=self.object, user=self.request.user, **fields)
+    def save(self, form, fields, options):
+        return cluster_update(cluster=self.object, **options, **fields)

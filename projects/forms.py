@@ -12,6 +12,7 @@ from projects.models import (
     Project,
     ScheduleAdjustment,
 )
+from tracker.access import restrict
 from tracker.forms import TrackerForm, TrackerModelForm
 
 
@@ -60,7 +61,7 @@ class ProjectForm(TrackerModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cluster"].queryset = cluster_choices()
+        self.fields["cluster"].queryset = restrict(cluster_choices(), self.user, "view")
         self.fields["investor"].queryset = Investor.objects.order_by("name")
         self.fields["irc_number"].empty_value = None
 

@@ -24,6 +24,7 @@ tax_code_validator = RegexValidator(
 
 
 class Investor(models.Model):
+    commune_path = None  # investors are shared by every commune
     name = models.CharField(_("name"), max_length=255)
     tax_code = models.CharField(_("tax code"), max_length=14, unique=True, validators=[tax_code_validator])
     is_foreign = models.BooleanField(_("foreign investor"), default=False)
@@ -35,6 +36,7 @@ class Investor(models.Model):
     is_sample = models.BooleanField(_("sample data"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -62,6 +64,8 @@ class Investor(models.Model):
 
 class Project(models.Model):
     """A secondary investment project inside a cluster, with its committed deadlines and actual dates."""
+
+    commune_path = "cluster__commune"
 
     class Status(models.TextChoices):
         REGISTERED = "registered", _("Registered")
@@ -116,6 +120,7 @@ class Project(models.Model):
     is_sample = models.BooleanField(_("sample data"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -205,6 +210,8 @@ class Project(models.Model):
 class CapitalReport(models.Model):
     """The investor's periodic report (Circular 14/2024/TT-BCT form 01): capital implemented to date and results."""
 
+    commune_path = "project__cluster__commune"
+
     class Period(models.TextChoices):
         Q1 = "Q1", _("Quarter 1")
         Q2 = "Q2", _("Quarter 2")
@@ -272,6 +279,8 @@ class CapitalReport(models.Model):
 class ScheduleAdjustment(models.Model):
     """A decision that moved the project's deadlines (điều chỉnh tiến độ)."""
 
+    commune_path = "project__cluster__commune"
+
     project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="adjustments")
     decision_number = models.CharField(_("decision no."), max_length=50)
     decision_date = models.DateField(_("decision date"))
@@ -314,6 +323,8 @@ class ScheduleAdjustment(models.Model):
 class LandUseExtension(models.Model):
     """A land-use extension (Land Law 2024 Art. 81(8)): at most 24 months, with a payment due."""
 
+    commune_path = "project__cluster__commune"
+
     MAX_MONTHS = 24
 
     project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="extensions")
@@ -352,6 +363,8 @@ class LandUseExtension(models.Model):
 class ForceMajeurePeriod(models.Model):
     """Time inside a force-majeure period does not count on any legal clock."""
 
+    commune_path = "project__cluster__commune"
+
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="force_majeure_periods"
     )
@@ -384,6 +397,8 @@ def document_upload_to(instance, filename: str) -> str:
 
 class Document(models.Model):
     """A decision, certificate or other paper about a project, as PDF or image."""
+
+    commune_path = "project__cluster__commune"
 
     class Kind(models.TextChoices):
         POLICY_APPROVAL = "policy_approval", _("Investment policy approval")

@@ -1,9 +1,9 @@
 """Reads for investors and projects, each list at a fixed number of queries."""
 from django.db.models import Count, OuterRef, Prefetch, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.shortcuts import get_object_or_404
 
 from projects.models import CapitalReport, Investor, Project
+from tracker.access import get_for_user, restrict
 
 
 def project_queryset():
@@ -17,14 +17,14 @@ def project_queryset():
     ).annotate(implemented_capital_vnd=latest_capital)
 
 
-def project_list(*, filters=None, request=None):
+def project_list(*, filters=None, user):
     from projects.filters import ProjectFilter
 
-    return ProjectFilter(filters, queryset=project_queryset(), request=request)
+    return ProjectFilter(filters, queryset=restrict(project_queryset(), user, "view"), user=user)
 
 
-def project_get(*, pk) -> Project:
-    return get_object_or_404(
+def project_get(*, pk, user) -> Project:
+    return get_for_user(
         project_queryset().prefetch_related(
             "capital_reports",
             "adjustments",
@@ -32,6 +32,8 @@ def project_get(*, pk) -> Project:
             "force_majeure_periods",
             Prefetch("documents__uploaded_by"),
         ),
+        user,
+        "view",
         pk=pk,
     )
 
@@ -52,15 +54,16 @@ def investor_queryset():
     )
 
 
-def investor_list(*, filters=None, request=None):
+def investor_list(*, filters=None, user):
     from projects.filters import InvestorFilter
 
-    return InvestorFilter(filters, queryset=investor_queryset(), request=request)
+    return InvestorFilter(filters, queryset=restrict(investor_queryset(), user, "view"), user=user)
 
 
-def investor_get(*, pk) -> Investor:
-    return get_object_or_404(investor_queryset(), pk=pk)
+def investor_get(*, pk, user) -> Investor:
+    return get_for_user(investor_queryset(), user, "view", pk=pk)
 
 
-def investor_projects(investor: Investor):
-    return project_queryset().filter(investor=investor).order_by("code")
+def investor_projects(investor: Investor, user):
+    """The investor's projects that this user may see."""
+    return restrict(project_queryset(), user, "view").filter(investor=investor).order_by("code")

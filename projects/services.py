@@ -15,8 +15,12 @@ def investor_create(*, user=None, change_reason: str = "", **fields) -> Investor
 
 
 @transaction.atomic
-def investor_update(*, investor: Investor, user=None, change_reason: str = "", **fields) -> Investor:
-    return model_save(investor, fields=fields, user=user, change_reason=change_reason)
+def investor_update(
+    *, investor: Investor, user=None, change_reason: str = "", expected_version: int | None = None, **fields
+) -> Investor:
+    return model_save(
+        investor, fields=fields, user=user, change_reason=change_reason, expected_version=expected_version
+    )
 
 
 def _lock_cluster(cluster_id) -> None:
@@ -33,12 +37,16 @@ def project_create(*, user=None, change_reason: str = "", **fields) -> Project:
 
 
 @transaction.atomic
-def project_update(*, project: Project, user=None, change_reason: str = "", **fields) -> Project:
+def project_update(
+    *, project: Project, user=None, change_reason: str = "", expected_version: int | None = None, **fields
+) -> Project:
     cluster = fields.get("cluster", project.cluster)
     _lock_cluster(cluster.pk)
     if project.cluster_id != cluster.pk:
         _lock_cluster(project.cluster_id)
-    return model_save(project, fields=fields, user=user, change_reason=change_reason)
+    return model_save(
+        project, fields=fields, user=user, change_reason=change_reason, expected_version=expected_version
+    )
 
 
 @transaction.atomic

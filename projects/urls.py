@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.ProjectListView.as_view(), name="list"),
     path("new/", views.ProjectCreateView.as_view(), name="create"),
     path("<int:pk>/", views.project_detail, name="detail"),
+    path("<int:pk>/history/", views.project_history, name="history"),
     path("<int:pk>/edit/", views.ProjectUpdateView.as_view(), name="update"),
     path("<int:pk>/documents/new/", views.DocumentUploadView.as_view(), name="document_upload"),
     path("<int:pk>/documents/<int:document_pk>/", views.document_download, name="document_download"),
@@ -23,5 +24,6 @@ investor_urlpatterns = [
     path("", views.InvestorListView.as_view(), name="list"),
     path("new/", views.InvestorCreateView.as_view(), name="create"),
     path("<int:pk>/", views.investor_detail, name="detail"),
+    path("<int:pk>/history/", views.investor_history, name="history"),
     path("<int:pk>/edit/", views.InvestorUpdateView.as_view(), name="update"),
 ]

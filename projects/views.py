@@ -1,4 +1,4 @@
-"""Pages for investors, projects and the records of a project."""
+"""Pages for investors, projects and the records of a project; every object is fetched for the user."""
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -16,31 +16,81 @@ from projects.models import (
     ScheduleAdjustment,
 )
 from projects.selectors import investor_get, investor_list, investor_projects, project_get, project_list
+from tracker import access
 from tracker.generic import ConfirmDeleteView, FilteredListView, ServiceFormView
+from tracker.history import created_and_changed, object_history
 
 
 class ProjectListView(FilteredListView):
+    model = Project
     template_name = "projects/project_list.html"
     list_selector = staticmethod(project_list)
     title = _("Secondary projects")
 
 
-def project_detail(request, pk: int):
-    project = project_get(pk=pk)
+def _deadline_rows(project: Project) -> list[dict]:
     today = timezone.localdate()
-    deadlines = []
+    rows = []
     for label, deadline, actual in (
         (_("Construction start"), project.construction_start_deadline, project.actual_construction_start),
         (_("Construction completion"), project.construction_completion_deadline, project.actual_completion),
         (_("Operation"), project.operation_deadline, project.actual_operation_start),
     ):
-        late = bool(deadline and actual and actual > deadline)
-        overdue = bool(deadline and not actual and deadline < today)
-        deadlines.append({"label": label, "deadline": deadline, "actual": actual, "late": late, "overdue": overdue})
-    return render(request, "projects/project_detail.html", {"project": project, "deadlines": deadlines})
+        rows.append(
+            {
+                "label": label,
+                "deadline": deadline,
+                "actual": actual,
+                "late": bool(deadline and actual and actual > deadline),
+                "overdue": bool(deadline and not actual and deadline < today),
+            }
+        )
+    return rows
+
+
+def _record_permissions(user) -> dict:
+    return {
+        "can_change": access.can(user, Project, "change"),
+        "can_add_record": access.can(user, CapitalReport, "add"),
+        "can_change_record": access.can(user, CapitalReport, "change"),
+        "can_delete_record": access.can(user, CapitalReport, "delete"),
+        "can_add_document": access.can(user, Document, "add"),
+        "can_delete_document": access.can(user, Document, "delete"),
+    }
+
+
+def project_detail(request, pk: int):
+    project = project_get(pk=pk, user=request.user)
+    created, changed = created_and_changed(project)
+    context = {"project": project, "deadlines": _deadline_rows(project), "created": created, "changed": changed}
+    context.update(_record_permissions(request.user))
+    context["tab"] = "detail"
+    return render(request, "projects/project_detail.html", context)
+
+
+# The records kept about a project: the kind in the URL, the model, the form, and how the record is named.
+RECORD_KINDS = {
+    "reports": (CapitalReport, forms.CapitalReportForm, _("capital report")),
+    "adjustments": (ScheduleAdjustment, forms.ScheduleAdjustmentForm, _("schedule adjustment")),
+    "extensions": (LandUseExtension, forms.LandUseExtensionForm, _("land-use extension")),
+    "force-majeure": (ForceMajeurePeriod, forms.ForceMajeurePeriodForm, _("force-majeure period")),
+}
+# An adjustment decision moves the project's deadlines when it is recorded; it is not edited or deleted afterwards.
+EDITABLE_KINDS = {"reports", "extensions", "force-majeure"}
+
+
+def project_history(request, pk: int):
+    project = project_get(pk=pk, user=request.user)
+    related = [
+        (model.history.filter(project_id=project.pk), lambda r, label=label: f"{label} · {r.instance}")
+        for model, _form, label in RECORD_KINDS.values()
+    ]
+    entries = object_history(project, related)
+    return render(request, "projects/project_history.html", {"project": project, "entries": entries, "tab": "history"})
 
 
 class ProjectCreateView(ServiceFormView):
+    model = Project
     form_class = forms.ProjectForm
     title = _("New secondary project")
     success_message = _("Saved project %(object)s.")
@@ -55,36 +105,59 @@ class ProjectCreateView(ServiceFormView):
     def get_cancel_url(self):
         return reverse("projects:list")
 
-    def save(self, form, fields):
-        return services.project_create(user=self.request.user, **fields)
+    def save(self, form, fields, options):
+        return services.project_create(**options, **fields)
 
 
 class ProjectUpdateView(ServiceFormView):
+    model = Project
     form_class = forms.ProjectForm
     title = _("Edit secondary project")
     success_message = _("Saved project %(object)s.")
 
     def get_object(self):
-        return get_object_or_404(Project.objects.select_related("cluster", "investor"), pk=self.kwargs["pk"])
+        queryset = Project.objects.select_related("cluster", "investor")
+        return access.get_for_user(queryset, self.request.user, "change", pk=self.kwargs["pk"])
 
-    def save(self, form, fields):
-        return services.project_update(project=self.object, user=self.request.user, **fields)
+    def save(self, form, fields, options):
+        return services.project_update(project=self.object, **options, **fields)
 
 
 class InvestorListView(FilteredListView):
+    model = Investor
     template_name = "projects/investor_list.html"
     list_selector = staticmethod(investor_list)
     title = _("Investors")
 
 
 def investor_detail(request, pk: int):
-    investor = investor_get(pk=pk)
+    investor = investor_get(pk=pk, user=request.user)
+    created, changed = created_and_changed(investor)
     return render(
-        request, "projects/investor_detail.html", {"investor": investor, "projects": investor_projects(investor)}
+        request,
+        "projects/investor_detail.html",
+        {
+            "investor": investor,
+            "projects": investor_projects(investor, request.user),
+            "can_change": access.can(request.user, Investor, "change"),
+            "created": created,
+            "changed": changed,
+            "tab": "detail",
+        },
+    )
+
+
+def investor_history(request, pk: int):
+    investor = investor_get(pk=pk, user=request.user)
+    return render(
+        request,
+        "projects/investor_history.html",
+        {"investor": investor, "entries": object_history(investor), "tab": "history"},
     )
 
 
 class InvestorCreateView(ServiceFormView):
+    model = Investor
     form_class = forms.InvestorForm
     title = _("New investor")
     success_message = _("Saved investor %(object)s.")
@@ -92,45 +165,53 @@ class InvestorCreateView(ServiceFormView):
     def get_cancel_url(self):
         return reverse("investors:list")
 
-    def save(self, form, fields):
-        return services.investor_create(user=self.request.user, **fields)
+    def save(self, form, fields, options):
+        return services.investor_create(**options, **fields)
 
 
 class InvestorUpdateView(ServiceFormView):
+    model = Investor
     form_class = forms.InvestorForm
     title = _("Edit investor")
     success_message = _("Saved investor %(object)s.")
 
     def get_object(self):
-        return get_object_or_404(Investor, pk=self.kwargs["pk"])
+        return access.get_for_user(Investor.objects.all(), self.request.user, "change", pk=self.kwargs["pk"])
 
-    def save(self, form, fields):
-        return services.investor_update(investor=self.object, user=self.request.user, **fields)
-
-
-# The records kept about a project share one set of views; each kind is a line in RECORD_KINDS.
-RECORD_KINDS = {
-    "reports": (CapitalReport, forms.CapitalReportForm, _("capital report")),
-    "adjustments": (ScheduleAdjustment, forms.ScheduleAdjustmentForm, _("schedule adjustment")),
-    "extensions": (LandUseExtension, forms.LandUseExtensionForm, _("land-use extension")),
-    "force-majeure": (ForceMajeurePeriod, forms.ForceMajeurePeriodForm, _("force-majeure period")),
-}
-EDITABLE_KINDS = {"reports", "extensions", "force-majeure"}
+    def save(self, form, fields, options):
+        return services.investor_update(investor=self.object, **options, **fields)
 
 
 class ProjectRecordMixin:
+    """A record of a project: the project must be visible to the user, the record must belong to it."""
+
+    action = "add"
+
     def dispatch(self, request, *args, **kwargs):
-        if kwargs["kind"] not in RECORD_KINDS:
+        if kwargs["kind"] not in RECORD_KINDS or (self.action != "add" and kwargs["kind"] not in EDITABLE_KINDS):
             raise Http404
-        self.project = get_object_or_404(Project.objects.select_related("cluster"), pk=kwargs["pk"])
+        self.project = access.get_for_user(
+            Project.objects.select_related("cluster"), request.user, "view", pk=kwargs["pk"]
+        )
         self.model, self.form_class, self.kind_label = RECORD_KINDS[kwargs["kind"]]
+        access.require(request.user, self.model, self.action)
         return super().dispatch(request, *args, **kwargs)
 
     def get_record(self):
-        return get_object_or_404(self.model, pk=self.kwargs["record_pk"], project=self.project)
+        queryset = access.restrict(self.model.objects.all(), self.request.user, self.action)
+        return get_object_or_404(queryset, pk=self.kwargs["record_pk"], project=self.project)
 
     def project_url(self) -> str:
         return self.project.get_absolute_url() + "#" + self.kwargs["kind"]
+
+    def get_cancel_url(self):
+        return self.project_url()
+
+    def get_success_url_for(self, saved):
+        return self.project_url()
+
+    def cancel_url(self, obj):
+        return self.project_url()
 
 
 class ProjectRecordCreateView(ProjectRecordMixin, ServiceFormView):
@@ -141,25 +222,15 @@ class ProjectRecordCreateView(ProjectRecordMixin, ServiceFormView):
         context.update({"title": _("Add %(kind)s") % {"kind": self.kind_label}, "project": self.project})
         return context
 
-    def get_cancel_url(self):
-        return self.project_url()
-
-    def get_success_url_for(self, saved):
-        return self.project_url()
-
-    def save(self, form, fields):
+    def save(self, form, fields, options):
         if self.model is ScheduleAdjustment:
-            return services.schedule_adjustment_create(project=self.project, user=self.request.user, **fields)
-        return services.project_record_create(model=self.model, project=self.project, user=self.request.user, **fields)
+            return services.schedule_adjustment_create(project=self.project, **options, **fields)
+        return services.project_record_create(model=self.model, project=self.project, **options, **fields)
 
 
 class ProjectRecordUpdateView(ProjectRecordMixin, ServiceFormView):
+    action = "change"
     success_message = _("Saved %(object)s.")
-
-    def dispatch(self, request, *args, **kwargs):
-        if kwargs["kind"] not in EDITABLE_KINDS:
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
 
     def get_object(self):
         return self.get_record()
@@ -169,27 +240,15 @@ class ProjectRecordUpdateView(ProjectRecordMixin, ServiceFormView):
         context.update({"title": _("Edit %(kind)s") % {"kind": self.kind_label}, "project": self.project})
         return context
 
-    def get_cancel_url(self):
-        return self.project_url()
-
-    def get_success_url_for(self, saved):
-        return self.project_url()
-
-    def save(self, form, fields):
-        return services.project_record_update(record=self.object, user=self.request.user, **fields)
+    def save(self, form, fields, options):
+        return services.project_record_update(record=self.object, **options, **fields)
 
 
 class ProjectRecordDeleteView(ProjectRecordMixin, ConfirmDeleteView):
-    def dispatch(self, request, *args, **kwargs):
-        if kwargs["kind"] not in EDITABLE_KINDS:
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
+    action = "delete"
 
     def get_object(self):
         return self.get_record()
-
-    def cancel_url(self, obj):
-        return self.project_url()
 
     def delete(self, obj):
         services.project_record_delete(record=obj, user=self.request.user)
@@ -197,12 +256,13 @@ class ProjectRecordDeleteView(ProjectRecordMixin, ConfirmDeleteView):
 
 
 class DocumentUploadView(ServiceFormView):
+    model = Document
     form_class = forms.DocumentForm
     title = _("Upload a document")
     success_message = _("Uploaded %(object)s.")
 
     def dispatch(self, request, *args, **kwargs):
-        self.project = get_object_or_404(Project, pk=kwargs["pk"])
+        self.project = access.get_for_user(Project.objects.all(), request.user, "view", pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -216,29 +276,39 @@ class DocumentUploadView(ServiceFormView):
     def get_success_url_for(self, saved):
         return self.project.get_absolute_url() + "#documents"
 
-    def save(self, form, fields):
-        return services.document_create(project=self.project, user=self.request.user, **fields)
+    def save(self, form, fields, options):
+        return services.document_create(project=self.project, user=options["user"], **fields)
 
 
 def document_download(request, pk: int, document_pk: int):
     """Documents are served by the application (never from a public folder), to users who may see the project."""
-    document = get_object_or_404(Document.objects.select_related("project"), pk=document_pk, project_id=pk)
+    document = access.get_for_user(
+        Document.objects.select_related("project"), request.user, "view", pk=document_pk, project_id=pk
+    )
     try:
         handle = document.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
     extension = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}.get(document.content_type, "")
-    return FileResponse(
+    response = FileResponse(
         handle,
         content_type=document.content_type,
         as_attachment=request.GET.get("download") == "1",
         filename=f"{document.project.code}-{document.pk}{extension}",
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 class DocumentDeleteView(ConfirmDeleteView):
     def get_object(self):
-        return get_object_or_404(Document.objects.select_related("project"), pk=self.kwargs["document_pk"], project_id=self.kwargs["pk"])
+        return access.get_for_user(
+            Document.objects.select_related("project"),
+            self.request.user,
+            "delete",
+            pk=self.kwargs["document_pk"],
+            project_id=self.kwargs["pk"],
+        )
 
     def cancel_url(self, obj):
         return obj.project.get_absolute_url() + "#documents"

@@ -174,8 +174,30 @@ def project(make_project):
 
 
 @pytest.fixture
-def staff_user(db, django_user_model):
-    return django_user_model.objects.create_user(username="chuyenvien", password="S3cure-pass-2026")
+def make_user(db, django_user_model):
+    """A user with one role (group), and for a commune officer the communes assigned to them."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    from tracker.models import AccessScope
+    from tracker.roles import sync_roles
+
+    sync_roles(apps)  # transactional tests flush the groups the data migration made
+
+    def make(username, role=None, communes=(), **extra):
+        user = django_user_model.objects.create_user(username=username, password="S3cure-pass-2026", **extra)
+        if role:
+            user.groups.add(Group.objects.get(name=role))
+        if communes:
+            AccessScope.objects.create(user=user).communes.set(communes)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def staff_user(make_user):
+    return make_user("chuyenvien", "staff")
 
 
 @pytest.fixture

@@ -33,8 +33,11 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture
-def demo_staff(django_user_model):
-    return django_user_model.objects.create_user(username="chuyenvien", password="ChuyenVien@2026")
+def demo_staff(make_user):
+    user = make_user("chuyenvien", "staff")
+    user.set_password("ChuyenVien@2026")
+    user.save()
+    return user
 
 
 def test_staff_user_fixes_a_form_error_saves_and_finds_the_project(live_server, page, demo_staff, make_cluster, investor):

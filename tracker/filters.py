@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tracker.access import restrict
 from tracker.forms import style_fields
 from tracker.fields import BillionVNDField, VNDateField, VNDecimalField
 
@@ -55,6 +56,15 @@ class BaseFilterSet(django_filters.FilterSet):
     """A FilterSet whose rows keep a stable order under any chosen sort, so pages never repeat or skip a row."""
 
     default_order: tuple[str, ...] = ()
+
+    def __init__(self, data=None, queryset=None, *, user=None, **kwargs):
+        self.user = user
+        super().__init__(data, queryset, **kwargs)
+        # Choice lists offer only what the user may see (a commune officer: their own communes and clusters).
+        for filter_ in self.filters.values():
+            choices = getattr(filter_, "queryset", None)
+            if choices is not None and user is not None:
+                filter_.queryset = restrict(choices.all(), user, "view")
 
     @property
     def form(self):

@@ -3,6 +3,7 @@ from django import forms
 from django.db import models
 from django.utils.functional import lazy
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from tracker.fields import BillionVNDField, VNDateField, VNDecimalField
 
@@ -66,11 +67,34 @@ class StyledFormMixin:
 
 
 class TrackerForm(StyledFormMixin, forms.Form):
-    pass
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
 
 
 class TrackerModelForm(StyledFormMixin, forms.ModelForm):
-    """A ModelForm with the department's fields and Bootstrap classes on every widget."""
+    """A ModelForm with the department's fields and Bootstrap classes on every widget.
+
+    It carries the version the user started from (for models that have one), and an optional reason for the change
+    that goes into the change history.
+    """
+
+    change_reason = forms.CharField(
+        label=_("Reason for the change (optional)"),
+        required=False,
+        max_length=100,
+        help_text=_("Kept in the change history."),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        if hasattr(self._meta.model, "version") and self.instance.pk:
+            self.fields["version"] = forms.IntegerField(
+                widget=forms.HiddenInput, initial=self.instance.version, min_value=1
+            )
+        # The reason goes last, after the fields it explains.
+        self.fields["change_reason"] = self.fields.pop("change_reason")
 
     class Meta:
         # Subclasses write `class Meta(TrackerModelForm.Meta)` to get the department's fields.

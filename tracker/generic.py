@@ -1,4 +1,8 @@
-"""Generic views: every list, detail and form of the tracker is a few declarative lines on top of these."""
+"""Generic views: every list, detail and form of the tracker is a few declarative lines on top of these.
+
+Access goes through tracker.access: a list shows only the rows the user may see, a form only opens for a user who
+may write, an object outside the user's scope is a 404.
+"""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -8,14 +12,22 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from tracker import access
+from tracker.services import ConflictError
+
 PAGE_SIZES = (25, 50, 100)
 
 
 class FilteredListView(TemplateView):
     """A list behind a FilterSet: filters, sort and page all live in the URL, so a list can be bookmarked."""
 
-    list_selector = None  # callable(filters=QueryDict, request=HttpRequest) -> FilterSet
+    model = None
+    list_selector = None  # callable(filters=QueryDict, user=User) -> FilterSet
     title = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        access.require(request.user, self.model, "view")
+        return super().dispatch(request, *args, **kwargs)
 
     def page_size(self) -> int:
         try:
@@ -26,7 +38,7 @@ class FilteredListView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        filterset = type(self).list_selector(filters=self.request.GET, request=self.request)
+        filterset = type(self).list_selector(filters=self.request.GET, user=self.request.user)
         paginator = Paginator(filterset.qs, self.page_size())
         page = paginator.get_page(self.request.GET.get("page"))
         context.update(
@@ -37,6 +49,7 @@ class FilteredListView(TemplateView):
                 "paginator": paginator,
                 "page_sizes": PAGE_SIZES,
                 "title": self.title,
+                "can_add": access.can(self.request.user, self.model, "add"),
                 "filtered": any(
                     value for key, value in self.request.GET.items() if key not in ("page", "o", "per_page")
                 ),
@@ -55,37 +68,56 @@ def apply_validation_error(form, error: ValidationError) -> None:
 
 
 class ServiceFormView(FormView):
-    """Create or edit one object through a service; the service's refusal comes back next to the fields."""
+    """Create or edit one object through a service; the service's refusal comes back next to the fields.
+
+    Subclasses set `model` and implement `get_object()` (None when creating) and `save(form, fields, options)`,
+    where `options` carries the user, the reason typed for the change and the version the user started from.
+    """
 
     template_name = "form.html"
+    model = None
     title = ""
     success_message = ""
     cancel_url = None
 
     def get_object(self):
-        """The object being edited, or None when creating."""
         return None
 
-    def save(self, form, fields: dict):
+    def check_permission(self):
+        access.require(self.request.user, self.model, "add")
+
+    def save(self, form, fields: dict, options: dict):
         raise NotImplementedError
 
     def dispatch(self, request, *args, **kwargs):
         self.object = self.get_object()
+        if self.object is None:
+            self.check_permission()
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["instance"] = self.object
+        kwargs["user"] = self.request.user
         return kwargs
 
     def cleaned_fields(self, form) -> dict:
         meta = getattr(form, "Meta", None)
-        names = getattr(meta, "fields", None) or list(form.fields)
+        names = getattr(meta, "fields", None) or [n for n in form.fields if n not in ("change_reason", "version")]
         return {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
 
     def form_valid(self, form):
+        options = {"user": self.request.user, "change_reason": form.cleaned_data.get("change_reason", "")}
+        if self.object is not None and "version" in form.cleaned_data:
+            options["expected_version"] = form.cleaned_data["version"]
         try:
-            saved = self.save(form, self.cleaned_fields(form))
+            saved = self.save(form, self.cleaned_fields(form), options)
+        except ConflictError as conflict:
+            apply_validation_error(form, conflict)
+            # Saving again applies this user's input on top of the current version, knowingly.
+            form.data = form.data.copy()
+            form.data["version"] = conflict.current_version
+            return self.form_invalid(form)
         except ValidationError as error:
             apply_validation_error(form, error)
             return self.form_invalid(form)
@@ -119,6 +151,9 @@ class ConfirmDeleteView(View):
         """Delete `obj` and return the URL to go to afterwards."""
         raise NotImplementedError
 
+    def cancel_url(self, obj) -> str:
+        raise NotImplementedError
+
     def get(self, request, *args, **kwargs):
         obj = self.get_object()
         return render(request, self.template_name, {"object": obj, "cancel_url": self.cancel_url(obj)})
@@ -129,6 +164,3 @@ class ConfirmDeleteView(View):
         target = self.delete(obj)
         messages.success(request, _("Deleted: %(object)s") % {"object": label})
         return HttpResponseRedirect(target)
-
-    def cancel_url(self, obj) -> str:
-        raise NotImplementedError

@@ -16,3 +16,20 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.hostname
+
+
+class AccessScope(models.Model):
+    """The communes a commune officer (cán bộ xã) is assigned to; other roles reach every commune."""
+
+    user = models.OneToOneField(
+        "auth.User", verbose_name=_("user"), on_delete=models.CASCADE, related_name="access_scope"
+    )
+    communes = models.ManyToManyField("clusters.Commune", verbose_name=_("communes and wards"), blank=True)
+
+    class Meta:
+        verbose_name = _("commune assignment")
+        verbose_name_plural = _("commune assignments")
+        permissions = [("access_all_communes", _("Can reach the data of every commune"))]
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -7,14 +7,17 @@ from django.views.decorators.csrf import requires_csrf_token
 
 from clusters.models import Cluster
 from projects.models import Project
+from tracker.access import restrict
 
 
 def home(request):
     """An overview: clusters by stage and projects by status, each linking to its list."""
-    cluster_stages = dict(Cluster.objects.order_by().values_list("stage").annotate(n=Count("pk")))
+    clusters = restrict(Cluster.objects.all(), request.user, "view")
+    projects = restrict(Project.objects.all(), request.user, "view")
+    cluster_stages = dict(clusters.order_by().values_list("stage").annotate(n=Count("pk")))
     project_statuses = {
         row["status"]: row
-        for row in Project.objects.order_by()
+        for row in projects.order_by()
         .values("status")
         .annotate(n=Count("pk"), capital=Sum("registered_capital_vnd"), land=Sum("land_area_ha"))
     }

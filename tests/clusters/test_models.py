@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from clusters.models import Cluster, Commune, FormerDistrict
-from clusters.selectors import cluster_get
+from clusters.selectors import cluster_queryset
 from projects.models import Project
 
 
@@ -54,7 +54,7 @@ def test_occupancy_and_unleased_land_come_from_active_projects(cluster, make_pro
     make_project(land_area_ha=Decimal("10"))
     make_project(land_area_ha=Decimal("5"), status=Project.Status.OPERATING)
     make_project(land_area_ha=Decimal("20"), status=Project.Status.TERMINATED)  # its land went back to the cluster
-    derived = cluster_get(pk=cluster.pk)
+    derived = cluster_queryset().get(pk=cluster.pk)
     assert derived.leased_ha == Decimal("15")
     assert derived.unleased_ha == Decimal("35")
     assert derived.occupancy_pct == Decimal("30")
@@ -62,13 +62,13 @@ def test_occupancy_and_unleased_land_come_from_active_projects(cluster, make_pro
 
 
 def test_cluster_without_projects_has_zero_occupancy(cluster):
-    derived = cluster_get(pk=cluster.pk)
+    derived = cluster_queryset().get(pk=cluster.pk)
     assert derived.leased_ha == 0
     assert derived.occupancy_pct == 0
 
 
 def test_cluster_without_industrial_land_has_no_occupancy(make_cluster):
-    derived = cluster_get(pk=make_cluster(industrial_land_ha=None).pk)
+    derived = cluster_queryset().get(pk=make_cluster(industrial_land_ha=None).pk)
     assert derived.occupancy_pct is None
 
 

@@ -40,7 +40,7 @@ def test_cluster_create_and_edit_round_trip(staff_client, commune, district):
     cluster = Cluster.objects.get(code="CCN-LS-10")
     assert response.url == cluster.get_absolute_url()
     assert cluster.total_area_ha == Decimal("74.5")
-    data.update(stage="established", establishment_date="")
+    data.update(stage="established", establishment_date="", version=cluster.version)
     response = staff_client.post(reverse("clusters:update", args=[cluster.pk]), data)
     assert response.status_code == 200 and "establishment_date" in response.context["form"].errors
     data.update(establishment_date="01/07/2025")

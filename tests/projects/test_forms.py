@@ -16,6 +16,11 @@ from projects.forms import (
 
 
 @pytest.fixture
+def user(staff_user):
+    return staff_user
+
+
+@pytest.fixture
 def project_data(cluster, investor):
     return {
         "code": "DA-2024-001",
@@ -35,8 +40,8 @@ def project_data(cluster, investor):
     }
 
 
-def test_project_form_reads_vietnamese_money_areas_and_dates(project_data):
-    form = ProjectForm(data=project_data)
+def test_project_form_reads_vietnamese_money_areas_and_dates(user, project_data):
+    form = ProjectForm(data=project_data, user=user)
     assert form.is_valid(), form.errors
     assert form.cleaned_data["registered_capital_vnd"] == 1_234_500_000_000
     assert form.cleaned_data["land_area_ha"] == Decimal("2.5")
@@ -45,13 +50,13 @@ def test_project_form_reads_vietnamese_money_areas_and_dates(project_data):
     assert form.cleaned_data["irc_number"] is None
 
 
-def test_project_form_shows_stored_money_the_vietnamese_way(project):
-    form = ProjectForm(instance=project)
+def test_project_form_shows_stored_money_the_vietnamese_way(user, project):
+    form = ProjectForm(instance=project, user=user)
     html = str(form["registered_capital_vnd"])
     assert 'value="100"' in html
     project.registered_capital_vnd = 1_234_500_000_000
-    assert 'value="1.234,5"' in str(ProjectForm(instance=project)["registered_capital_vnd"])
-    assert 'value="01/03/2024"' in str(ProjectForm(instance=project)["irc_date"])
+    assert 'value="1.234,5"' in str(ProjectForm(instance=project, user=user)["registered_capital_vnd"])
+    assert 'value="01/03/2024"' in str(ProjectForm(instance=project, user=user)["irc_date"])
 
 
 @pytest.mark.parametrize(
@@ -74,9 +79,9 @@ def test_project_form_shows_stored_money_the_vietnamese_way(project):
         ("workers", "-3"),
     ],
 )
-def test_project_form_rejects_invalid_field_and_keeps_input(project_data, field, value):
+def test_project_form_rejects_invalid_field_and_keeps_input(user, project_data, field, value):
     project_data[field] = value
-    form = ProjectForm(data=project_data)
+    form = ProjectForm(data=project_data, user=user)
     assert not form.is_valid()
     assert field in form.errors
     # What the user typed in the other fields is rendered back untouched.
@@ -85,23 +90,23 @@ def test_project_form_rejects_invalid_field_and_keeps_input(project_data, field,
         assert f'value="{value}"' in str(form[field]) or form.fields[field].widget.input_type == "select"
 
 
-def test_project_form_rejects_deadlines_out_of_order(project_data):
+def test_project_form_rejects_deadlines_out_of_order(user, project_data):
     project_data["construction_start_deadline"] = "02/06/2026"
-    form = ProjectForm(data=project_data)
+    form = ProjectForm(data=project_data, user=user)
     assert not form.is_valid()
     assert form.non_field_errors()
 
 
-def test_project_form_rejects_duplicate_code(project_data, project):
+def test_project_form_rejects_duplicate_code(user, project_data, project):
     project_data["code"] = project.code
-    form = ProjectForm(data=project_data)
+    form = ProjectForm(data=project_data, user=user)
     assert not form.is_valid()
     assert "code" in form.errors
 
 
-def test_invalid_field_is_marked_for_screen_readers(project_data):
+def test_invalid_field_is_marked_for_screen_readers(user, project_data):
     project_data["registered_capital_vnd"] = "abc"
-    form = ProjectForm(data=project_data)
+    form = ProjectForm(data=project_data, user=user)
     form.is_valid()
     html = str(form["registered_capital_vnd"])
     assert "is-invalid" in html and 'aria-invalid="true"' in html
@@ -115,7 +120,7 @@ def test_investor_form_checks_the_tax_code(db, tax_code, valid):
         assert "tax_code" in form.errors
 
 
-def test_cluster_form_valid_and_invalid(commune, district):
+def test_cluster_form_valid_and_invalid(user, commune, district):
     data = {
         "code": "CCN-LS-09",
         "name": "Cụm mới",
@@ -128,17 +133,17 @@ def test_cluster_form_valid_and_invalid(commune, district):
         "establishment_date": "15/03/2020",
         "infrastructure_investment_approved_vnd": "459",
     }
-    form = ClusterForm(data=data)
+    form = ClusterForm(data=data, user=user)
     assert form.is_valid(), form.errors
     assert form.cleaned_data["infrastructure_investment_approved_vnd"] == 459 * 10**9
     data["industrial_land_ha"] = "80"
-    form = ClusterForm(data=data)
+    form = ClusterForm(data=data, user=user)
     assert not form.is_valid() and form.non_field_errors()
     data.update(industrial_land_ha="50", establishment_date="")
-    form = ClusterForm(data=data)
+    form = ClusterForm(data=data, user=user)
     assert not form.is_valid() and "establishment_date" in form.errors
     data.update(establishment_date="15/03/2020", latitude="95")
-    form = ClusterForm(data=data)
+    form = ClusterForm(data=data, user=user)
     assert not form.is_valid() and "latitude" in form.errors
 
 

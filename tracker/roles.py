@@ -1,0 +1,73 @@
+"""The roles (Django groups) and their permissions; a data migration applies them, so they are the same everywhere.
+
+A later migration that adds models or permissions calls `sync_roles` again.
+"""
+from django.utils.translation import gettext_lazy as _
+
+STAFF = "staff"
+LEADERSHIP = "leadership"
+COMMUNE_OFFICER = "commune_officer"
+VIEWER = "viewer"
+
+ROLE_LABELS = {
+    STAFF: _("Staff (chuyên viên)"),
+    LEADERSHIP: _("Leadership (lãnh đạo Sở)"),
+    COMMUNE_OFFICER: _("Commune officer (cán bộ xã)"),
+    VIEWER: _("Viewer (read only)"),
+}
+
+# Models whose rows the department records, as "app_label.model_name".
+RECORDS = [
+    "clusters.cluster",
+    "projects.investor",
+    "projects.project",
+    "projects.capitalreport",
+    "projects.scheduleadjustment",
+    "projects.landuseextension",
+    "projects.forcemajeureperiod",
+    "projects.document",
+]
+REFERENCE = ["clusters.commune", "clusters.formerdistrict", "projects.annualtarget"]
+
+
+def _perms(models, actions):
+    return {f"{model.split('.')[0]}.{action}_{model.split('.')[1]}" for model in models for action in actions}
+
+
+ALL_COMMUNES = {"tracker.access_all_communes"}
+VIEW_ALL = _perms(RECORDS + REFERENCE, ["view"])
+
+ROLE_PERMISSIONS = {
+    STAFF: VIEW_ALL | ALL_COMMUNES | _perms(RECORDS, ["add", "change", "delete"]),
+    LEADERSHIP: VIEW_ALL
+    | ALL_COMMUNES
+    | _perms(RECORDS, ["add", "change", "delete"])
+    | _perms(["projects.annualtarget"], ["add", "change", "delete"]),
+    # Scoped to the communes assigned to them (no access_all_communes); they add and edit, but do not delete.
+    COMMUNE_OFFICER: VIEW_ALL | _perms(RECORDS, ["add", "change"]),
+    VIEWER: VIEW_ALL | ALL_COMMUNES,
+}
+
+
+def sync_roles(apps) -> None:
+    """Create the groups and give each exactly its permissions (works with the historical app registry)."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        original = getattr(app_config, "models_module", None)
+        if original is None:  # the migration state's app stubs: make create_permissions look at their models
+            app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = original
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        wanted = []
+        for name in sorted(names):
+            app_label, codename = name.split(".")
+            permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if permission is None:
+                raise LookupError(f"permission {name} does not exist")
+            wanted.append(permission)
+        group.permissions.set(wanted)
