@@ -1,0 +1,192 @@
+"""Every URL of the tracker, for anonymous users and for each role, on objects inside and outside the user's
+communes: allowed (200), forbidden (403), not found (404, so that existence does not leak) or sent to the login."""
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from clusters.models import Cluster, Commune, FormerDistrict
+from projects.models import CapitalReport, ForceMajeurePeriod, Investor, LandUseExtension, Project, ScheduleAdjustment
+from projects.services import document_create
+
+ROLES = ["staff", "leadership", "commune_officer", "viewer", "superuser"]
+# What each kind of page needs: the action, per role (the officer is scoped to commune A).
+ALLOWED = {
+    "view": {"staff", "leadership", "commune_officer", "viewer", "superuser"},
+    "add": {"staff", "leadership", "commune_officer", "superuser"},
+    "change": {"staff", "leadership", "commune_officer", "superuser"},
+    "delete": {"staff", "leadership", "superuser"},
+}
+# URL name → (action, what its arguments point at). "scoped" pages are tried on commune A's and commune B's object.
+PAGES = {
+    "home": ("view", None),
+    "clusters:list": ("view", None),
+    "clusters:create": ("add", None),
+    "clusters:detail": ("view", "cluster"),
+    "clusters:history": ("view", "cluster"),
+    "clusters:update": ("change", "cluster"),
+    "projects:list": ("view", None),
+    "projects:create": ("add", None),
+    "projects:detail": ("view", "project"),
+    "projects:history": ("view", "project"),
+    "projects:update": ("change", "project"),
+    "projects:document_upload": ("add", "project"),
+    "projects:document_download": ("view", "document"),
+    "projects:document_delete": ("delete", "document"),
+    "projects:record_create": ("add", "record_kind"),
+    "projects:record_update": ("change", "record"),
+    "projects:record_delete": ("delete", "record"),
+    "investors:list": ("view", None),
+    "investors:create": ("add", None),
+    "investors:detail": ("view", "investor"),
+    "investors:history": ("view", "investor"),
+    "investors:update": ("change", "investor"),
+}
+PUBLIC = {"login", "logout", "set_language", "healthz"}
+
+
+def _named_routes(resolver=None, namespace=""):
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            yield from _named_routes(pattern, f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield namespace + pattern.name
+
+
+def test_the_matrix_names_every_url():
+    routes = set(_named_routes())
+    assert routes - PUBLIC == set(PAGES), "add the new URL to PAGES with the action it needs"
+
+
+@pytest.fixture
+def world(make_user):
+    """Two communes, each with a cluster, a project and its records; one user per role."""
+    district = FormerDistrict.objects.create(name="Lạc Thủy")
+    communes = {key: Commune.objects.create(name=f"Xã {key}", former_district=district) for key in "AB"}
+    investor = Investor.objects.create(name="Công ty Chung", tax_code="0101234567")
+    objects = {"investor": {"A": investor, "B": investor}}
+    for key, commune in communes.items():
+        cluster = Cluster.objects.create(
+            code=f"CCN-{key}", name=f"Cụm {key}", commune=commune, former_district=district, stage="planned",
+            total_area_ha=Decimal(50), industrial_land_ha=Decimal(40),
+        )
+        project = Project.objects.create(
+            code=f"DA-{key}", name=f"Dự án {key}", cluster=cluster, investor=investor,
+            registered_capital_vnd=10**10, land_area_ha=Decimal(1),
+        )
+        document = document_create(
+            project=project, title="QĐ", kind="other",
+            file=SimpleUploadedFile("qd.pdf", b"%PDF-1.4 test", content_type="application/pdf"),
+        )
+        records = {
+            "reports": CapitalReport.objects.create(project=project, year=2025, period="Q1", implemented_capital_vnd=1),
+            "extensions": LandUseExtension.objects.create(project=project, start_date=date(2025, 1, 1), end_date=date(2026, 1, 1)),
+            "force-majeure": ForceMajeurePeriod.objects.create(project=project, start_date=date(2025, 1, 1), end_date=date(2025, 2, 1), reason="Lũ"),
+            "adjustments": ScheduleAdjustment.objects.create(project=project, decision_number="1", decision_date=date(2025, 1, 1), months_added=3, reason="x"),
+        }
+        objects.setdefault("cluster", {})[key] = cluster
+        objects.setdefault("project", {})[key] = project
+        objects.setdefault("document", {})[key] = document
+        objects.setdefault("records", {})[key] = records
+    users = {role: make_user(role, role if role != "superuser" else None, communes=[communes["A"]] if role == "commune_officer" else ()) for role in ROLES}
+    users["superuser"].is_superuser = True
+    users["superuser"].save()
+    return objects, users
+
+
+def _urls(name, target, objects):
+    """(url, scope) pairs for one URL name; scope is "A" (the officer's commune), "B" (another) or None."""
+    from django.urls import reverse
+
+    if target is None:
+        return [(reverse(name), None)]
+    urls = []
+    for scope in "AB":
+        if target in ("cluster", "project", "investor"):
+            urls.append((reverse(name, args=[objects[target][scope].pk]), scope if target != "investor" else None))
+        elif target == "document":
+            document = objects["document"][scope]
+            urls.append((reverse(name, args=[document.project_id, document.pk]), scope))
+        elif target == "record_kind":
+            for kind in ("reports", "adjustments", "extensions", "force-majeure"):
+                urls.append((reverse(name, args=[objects["project"][scope].pk, kind]), scope))
+        elif target == "record":
+            for kind in ("reports", "extensions", "force-majeure"):
+                record = objects["records"][scope][kind]
+                urls.append((reverse(name, args=[record.project_id, kind, record.pk]), scope))
+    return list(dict.fromkeys(urls))  # the investor is shared: once is enough
+
+
+def _expected(role, action, scope):
+    if role == "commune_officer" and scope == "B":
+        return 404
+    return 200 if role in ALLOWED[action] else 403
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_every_url_for_anonymous_users_goes_to_the_login(world, name):
+    objects, _users = world
+    client = Client()
+    for url, _scope in _urls(name, PAGES[name][1], objects):
+        for response in (client.get(url), client.post(url, {})):
+            assert response.status_code == 302 and response.url.startswith("/login/"), url
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_every_url_for_every_role(world, name, role):
+    objects, users = world
+    action, target = PAGES[name]
+    client = Client()
+    client.force_login(users[role])
+    for url, scope in _urls(name, target, objects):
+        expected = _expected(role, action, scope)
+        response = client.get(url)
+        assert response.status_code == expected, (role, url)
+        if expected != 200:
+            # A POST of a form the role may not use is refused the same way, and changes nothing.
+            before = _snapshot()
+            response = client.post(url, {"name": "Bị sửa", "code": "HACK", "title": "x"})
+            assert response.status_code == expected, ("POST", role, url)
+            assert _snapshot() == before
+
+
+def _snapshot():
+    from django.apps import apps
+
+    return {model._meta.label: model.objects.count() for model in apps.get_models()} | {
+        "names": sorted(Project.objects.values_list("name", flat=True)) + sorted(Cluster.objects.values_list("name", flat=True))
+    }
+
+
+def test_commune_officer_lists_only_their_communes(world, client):
+    objects, users = world
+    client.force_login(users["commune_officer"])
+    for name, key in (("/projects/", "DA-"), ("/clusters/", "CCN-")):
+        html = client.get(name).content.decode()
+        assert f"{key}A" in html and f"{key}B" not in html
+    html = client.get("/").content.decode()
+    project_form = client.get("/projects/new/").context["form"]
+    assert list(project_form.fields["cluster"].queryset) == [objects["cluster"]["A"]]
+    assert "Cụm B" not in client.get("/projects/", {"cluster": objects["cluster"]["B"].pk}).content.decode()
+    assert html
+
+
+def test_commune_officer_cannot_move_a_project_into_another_commune(world, client):
+    objects, users = world
+    client.force_login(users["commune_officer"])
+    project = objects["project"]["A"]
+    response = client.post(
+        f"/projects/{project.pk}/edit/",
+        {"code": project.code, "name": project.name, "cluster": objects["cluster"]["B"].pk, "investor": project.investor_id,
+         "industry": "other", "registered_capital_vnd": "10", "land_area_ha": "1", "status": "registered", "workers": "0",
+         "version": project.version},
+    )
+    assert response.status_code == 200 and "cluster" in response.context["form"].errors
+    project.refresh_from_db()
+    assert project.cluster == objects["cluster"]["A"]
