@@ -3,6 +3,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from projects import forms, services
@@ -82,7 +83,7 @@ EDITABLE_KINDS = {"reports", "extensions", "force-majeure"}
 def project_history(request, pk: int):
     project = project_get(pk=pk, user=request.user)
     related = [
-        (model.history.filter(project_id=project.pk), lambda r, label=label: f"{label} · {r.instance}")
+        (model.history.filter(project_id=project.pk), lambda r, label=label: f"{capfirst(str(label))} · {r.instance}")
         for model, _form, label in RECORD_KINDS.values()
     ]
     entries = object_history(project, related)

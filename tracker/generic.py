@@ -67,6 +67,27 @@ def apply_validation_error(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def submitted_value(form, name: str) -> str | None:
+    """A field as a browser would send it back: the text the widget shows, a choice's key, "on" for a ticked box,
+    None for an unticked one."""
+    from django import forms
+
+    bound = form[name]
+    widget = bound.field.widget
+    if form.is_bound:
+        raw = form.data.get(bound.html_name)
+        if isinstance(widget, forms.CheckboxInput):
+            return "on" if raw not in (None, "", "false", "0") else None
+        return "" if raw is None else str(raw)
+    value = bound.value()
+    if isinstance(widget, forms.CheckboxInput):
+        return "on" if value else None
+    if isinstance(widget, forms.Select):
+        return "" if value is None else str(value)
+    formatted = widget.format_value(value)
+    return "" if formatted is None else str(formatted)
+
+
 class ServiceFormView(FormView):
     """Create or edit one object through a service; the service's refusal comes back next to the fields.
 
@@ -114,9 +135,7 @@ class ServiceFormView(FormView):
             saved = self.save(form, self.cleaned_fields(form), options)
         except ConflictError as conflict:
             apply_validation_error(form, conflict)
-            # Saving again applies this user's input on top of the current version, knowingly.
-            form.data = form.data.copy()
-            form.data["version"] = conflict.current_version
+            form.data = self.merge_after_conflict(form, options["expected_version"], conflict.current_version)
             return self.form_invalid(form)
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -124,6 +143,29 @@ class ServiceFormView(FormView):
         if self.success_message:
             messages.success(self.request, self.success_message % {"object": saved})
         return HttpResponseRedirect(self.get_success_url_for(saved))
+
+    def merge_after_conflict(self, form, started_from: int, current_version: int):
+        """The form data to show after a conflict: the user's own edits kept, the fields they did not touch
+        brought up to the current version, and the current version number, so that saving again applies
+        exactly what this user changed."""
+        model = type(self.object)
+        current = model._default_manager.get(pk=self.object.pk)
+        old_record = self.object.history.filter(version=started_from).first()
+        data = form.data.copy()
+        if old_record is not None:
+            before = self.form_class(instance=old_record.instance, user=self.request.user)
+            now = self.form_class(instance=current, user=self.request.user)
+            for name in form.fields:
+                if name in ("version", "change_reason"):
+                    continue
+                if submitted_value(form, name) == submitted_value(before, name):
+                    value = submitted_value(now, name)
+                    if value is None:
+                        data.pop(name, None)
+                    else:
+                        data[name] = value
+        data["version"] = current_version
+        return data
 
     def get_success_url_for(self, saved) -> str:
         return saved.get_absolute_url()

@@ -1,0 +1,84 @@
+"""Change history in words, and no lost updates when two people edit the same object."""
+from datetime import date
+
+from django.test import Client
+from django.urls import reverse
+
+from tracker.generic import submitted_value
+
+from projects.models import CapitalReport
+
+
+def _form_data(client, url):
+    """What the browser would send back: each field as its widget shows it (money as 1.234,5, dates dd/mm/yyyy)."""
+    form = client.get(url).context["form"]
+    values = {name: submitted_value(form, name) for name in form.fields}
+    return {name: value for name, value in values.items() if value is not None}
+
+
+def test_history_tab_shows_field_changes_in_vietnamese_with_who_and_why(staff_client, project):
+    url = reverse("projects:update", args=[project.pk])
+    data = _form_data(staff_client, url)
+    data.update(registered_capital_vnd="1.234,5", irc_date="15/05/2024", status="land_handed_over",
+                change_reason="Nhà đầu tư tăng vốn")
+    assert staff_client.post(url, data).status_code == 302
+    CapitalReport.objects.create(project=project, year=2025, period="Q1", implemented_capital_vnd=10**9)
+    html = staff_client.get(reverse("projects:history", args=[project.pk])).content.decode()
+    assert "Vốn đăng ký" in html and "100 tỷ đồng" in html and "1.234,5 tỷ đồng" in html
+    assert "01/03/2024" in html and "15/05/2024" in html
+    assert "Đã đăng ký" in html and "Đã bàn giao đất" in html
+    assert "Nhà đầu tư tăng vốn" in html and "chuyenvien" in html
+    assert "Báo cáo vốn" in html  # the project's records are in its history too
+    detail = staff_client.get(project.get_absolute_url()).content.decode()
+    assert "sửa lần cuối bởi chuyenvien" in detail
+
+
+def test_cluster_and_investor_history_pages(staff_client, cluster, investor):
+    for url in (reverse("clusters:history", args=[cluster.pk]), reverse("investors:history", args=[investor.pk])):
+        response = staff_client.get(url)
+        assert response.status_code == 200 and response.context["entries"]
+
+
+def test_second_editor_is_refused_with_what_changed_and_keeps_their_input(make_user, project):
+    first, second = Client(), Client()
+    first.force_login(make_user("an", "staff"))
+    second.force_login(make_user("binh", "staff"))
+    url = reverse("projects:update", args=[project.pk])
+    data_first, data_second = _form_data(first, url), _form_data(second, url)  # both open the form
+
+    data_first.update(name="Tên do An sửa", construction_start_deadline="01/06/2025")
+    response = first.post(url, data_first)
+    assert response.status_code == 302, response.context["form"].errors
+
+    data_second.update(name="Tên do Bình sửa", workers="120")
+    response = second.post(url, data_second)
+    assert response.status_code == 200
+    project.refresh_from_db()
+    assert project.name == "Tên do An sửa" and project.workers == 0  # nothing of Bình's overwrote An's
+    html = response.content.decode()
+    assert "an đã lưu bản ghi này" in html
+    assert "Tên dự án: Dự án thử 1 → Tên do An sửa" in html
+    assert "Hạn khởi công: — → 01/06/2025" in html
+    assert 'value="Tên do Bình sửa"' in html and 'value="120"' in html  # Bình's input is kept
+
+    # Saving again, having seen the change, applies Bình's input on top of the current version.
+    form = response.context["form"]
+    resubmit = {name: submitted_value(form, name) for name in form.fields}
+    assert second.post(url, {k: v for k, v in resubmit.items() if v is not None}).status_code == 302
+    project.refresh_from_db()
+    assert project.name == "Tên do Bình sửa" and project.workers == 120
+    assert project.construction_start_deadline == date(2025, 6, 1)
+    assert project.version == 3
+
+
+def test_an_edit_from_an_old_version_of_a_cluster_is_refused(staff_client, cluster):
+    url = reverse("clusters:update", args=[cluster.pk])
+    data = _form_data(staff_client, url)
+    data["version"] = cluster.version
+    data["name"] = "Lần 1"
+    assert staff_client.post(url, data).status_code == 302
+    data["name"] = "Lần 2 từ bản cũ"
+    response = staff_client.post(url, data)
+    assert response.status_code == 200 and response.context["form"].non_field_errors()
+    cluster.refresh_from_db()
+    assert cluster.name == "Lần 1"
