@@ -203,6 +203,9 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "tracker.tasks.heartbeat", "schedule": 60.0},
 }
 
+# /healthz calls the worker "stale" when its last heartbeat (every minute, from Celery beat) is older than this.
+HEALTH_HEARTBEAT_MAX_SECONDS = env.int("HEALTH_HEARTBEAT_MAX_SECONDS", default=300)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

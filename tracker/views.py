@@ -1,5 +1,14 @@
-"""The home page and the error pages."""
+"""The home page, the error pages and the health check."""
+import logging
+import os
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
 from django.db.models import Count, Sum
+from django.http import JsonResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.shortcuts import render
 from django.template import loader
 from django.http import HttpResponseNotFound, HttpResponseServerError
@@ -8,6 +17,9 @@ from django.views.decorators.csrf import requires_csrf_token
 from clusters.models import Cluster
 from projects.models import Project
 from tracker.access import restrict
+from tracker.models import WorkerHeartbeat
+
+logger = logging.getLogger(__name__)
 
 
 def home(request):
@@ -46,3 +58,54 @@ def server_error(request):
 
 def debug_500(request):  # pragma: no cover - only mounted with DEBUG, to look at the 500 page
     raise RuntimeError("Test of the error page")
+
+
+@login_not_required
+@never_cache
+def healthz(request):
+    """For monitoring: is the database reachable, is the broker reachable, when did a worker last run a task.
+
+    No login and no secrets; HTTP 503 when the database or the broker is down. The heartbeat age is reported
+    (and `stale` when older than HEALTH_HEARTBEAT_MAX_SECONDS), so monitoring can alert on a stopped worker.
+    """
+    checks = {"database": _check_database(), "broker": _check_broker()}
+    heartbeat = WorkerHeartbeat.objects.order_by("-last_seen").values_list("last_seen", flat=True).first() if checks[
+        "database"
+    ] == "ok" else None
+    age = int((timezone.now() - heartbeat).total_seconds()) if heartbeat else None
+    worker = "ok" if age is not None and age <= settings.HEALTH_HEARTBEAT_MAX_SECONDS else "stale"
+    healthy = all(value == "ok" for value in checks.values())
+    body = {
+        "status": "ok" if healthy else "error",
+        **checks,
+        "worker": worker,
+        "worker_heartbeat_age_seconds": age,
+    }
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def _check_database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 - any failure means "down"; the reason goes to the log, not to the public
+        logger.exception("health check: database unreachable")
+        return "error"
+    return "ok"
+
+
+def _check_broker() -> str:
+    from tracker.celery import app
+
+    if str(app.conf.broker_url).startswith("filesystem"):
+        # The embedded transport is a folder: reachable means it exists and the worker can write to it.
+        folder = (app.conf.broker_transport_options or {}).get("data_folder_in", "")
+        return "ok" if folder and os.access(folder, os.W_OK) else "error"
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception:  # noqa: BLE001
+        logger.exception("health check: broker unreachable")
+        return "error"
+    return "ok"
