@@ -30,7 +30,12 @@ def test_load_demo_loads_the_province_and_changes_nothing_the_second_time(db, ca
     assert (target.projects_min, target.projects_max) == (5, 8)
     assert (target.capital_min_vnd, target.capital_max_vnd) == (400 * 10**9, 600 * 10**9)
     assert (target.clusters_min, target.clusters_max) == (1, 2)
-    assert get_user_model().objects.filter(username__in=["chuyenvien", "lanhdao"]).count() == 2
+    users = {u.username: u for u in get_user_model().objects.all()}
+    assert {name: [g.name for g in users[name].groups.all()] for name in ("chuyenvien", "lanhdao", "canboxa", "xem")} == {
+        "chuyenvien": ["staff"], "lanhdao": ["leadership"], "canboxa": ["commune_officer"], "xem": ["viewer"]
+    }
+    assert [c.name for c in users["canboxa"].access_scope.communes.all()] == ["Lương Sơn"]
+    assert users["quantri"].is_superuser
 
     call_command("load_demo")
     assert _row_counts() == first  # history tables included: a second run writes nothing
@@ -40,7 +45,7 @@ def test_demo_users_can_log_in_with_the_printed_passwords(client, db, capsys):
     call_command("load_demo")
     output = capsys.readouterr().out
     for line in output.splitlines():
-        if " / " in line and line.strip().startswith(("chuyenvien", "lanhdao")):
+        if " / " in line and line.strip().startswith(("chuyenvien", "lanhdao", "canboxa", "xem", "quantri")):
             username, password = line.split("(")[0].strip().split(" / ")
             response = client.post("/login/", {"username": username, "password": password})
             assert response.status_code == 302 and response.url == "/", username

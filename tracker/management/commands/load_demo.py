@@ -8,12 +8,16 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from clusters.models import Cluster, Commune, FormerDistrict
 from projects.models import AnnualTarget, CapitalReport, Investor, Project
+from tracker.models import AccessScope
+from tracker.roles import COMMUNE_OFFICER, sync_roles
 
 CSV_PATH = Path(__file__).resolve().parents[2] / "demo" / "hoa_binh_clusters.csv"
 BILLION = 10**9
@@ -82,11 +86,15 @@ PROJECTS = [
 ]
 
 DEMO_USERS = [
-    # username, full name, password, superuser
-    ("chuyenvien", "Chuyên viên (demo)", "ChuyenVien@2026", False),
-    ("lanhdao", "Lãnh đạo Sở (demo)", "LanhDao@2026", False),
-    ("quantri", "Quản trị (demo)", "QuanTri@2026", True),
+    # username, full name, password, role (group), superuser
+    ("chuyenvien", "Chuyên viên (demo)", "ChuyenVien@2026", "staff", False),
+    ("lanhdao", "Lãnh đạo Sở (demo)", "LanhDao@2026", "leadership", False),
+    ("canboxa", "Cán bộ xã Lương Sơn (demo)", "CanBoXa@2026", "commune_officer", False),
+    ("xem", "Người xem (demo)", "NguoiXem@2026", "viewer", False),
+    ("quantri", "Quản trị (demo)", "QuanTri@2026", None, True),
 ]
+# The demo commune officer is assigned to this commune.
+DEMO_OFFICER_COMMUNE = "Lương Sơn"
 
 
 def _sample(seed: str, low: float, high: float, places: int = 1) -> Decimal:
@@ -103,7 +111,7 @@ class Command(BaseCommand):
             created = self.load()
         self.stdout.write(self.style.SUCCESS(f"Demo data: {created} objects created (0 means it was already loaded)."))
         self.stdout.write("Demo users (username / password):")
-        for username, full_name, password, _superuser in DEMO_USERS:
+        for username, full_name, password, _role, _superuser in DEMO_USERS:
             self.stdout.write(f"  {username} / {password}   ({full_name})")
 
     def load(self) -> int:
@@ -155,13 +163,19 @@ class Command(BaseCommand):
         )
         created += new
 
+        sync_roles(django_apps)  # the roles normally come from the data migration; a flushed database lacks them
         User = get_user_model()
-        for username, full_name, password, superuser in DEMO_USERS:
+        for username, full_name, password, role, superuser in DEMO_USERS:
             if User.objects.filter(username=username).exists():
                 continue
             user = User(username=username, first_name=full_name, is_staff=superuser, is_superuser=superuser)
             user.set_password(password)
             user.save()
+            if role:
+                user.groups.add(Group.objects.get(name=role))
+            if role == COMMUNE_OFFICER:
+                scope = AccessScope.objects.create(user=user)
+                scope.communes.add(Commune.objects.get(name=DEMO_OFFICER_COMMUNE))
             created += 1
         return created
 
