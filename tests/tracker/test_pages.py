@@ -58,3 +58,12 @@ def test_server_error_shows_the_error_page_not_a_traceback(staff_user, monkeypat
 def test_admin_is_for_superusers_only(staff_client, path):
     response = staff_client.get(path)
     assert response.status_code == 302 and "/admin/login/" in response.url
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/admin/", "/admin/auth/group/", "/admin/auth/user/", "/admin/projects/project/", "/admin/projects/project/add/",
+     "/admin/clusters/cluster/", "/admin/axes/accessattempt/"],
+)
+def test_admin_pages_work_for_a_superuser(admin_client, path):
+    assert admin_client.get(path).status_code == 200
