@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from clusters.models import Cluster
 from projects.models import Document, Investor, Project, ScheduleAdjustment
+from projects.tasks import queue_project_scan
 from tracker.services import model_save
 
 
@@ -33,7 +34,9 @@ def project_create(*, user=None, change_reason: str = "", **fields) -> Project:
     cluster = fields.get("cluster")
     if cluster is not None:
         _lock_cluster(cluster.pk)
-    return model_save(Project(), fields=fields, user=user, change_reason=change_reason)
+    project = model_save(Project(), fields=fields, user=user, change_reason=change_reason)
+    queue_project_scan(project.pk)
+    return project
 
 
 @transaction.atomic
@@ -44,20 +47,26 @@ def project_update(
     _lock_cluster(cluster.pk)
     if project.cluster_id != cluster.pk:
         _lock_cluster(project.cluster_id)
-    return model_save(
+    project = model_save(
         project, fields=fields, user=user, change_reason=change_reason, expected_version=expected_version
     )
+    queue_project_scan(project.pk)
+    return project
 
 
 @transaction.atomic
 def project_record_create(*, model, project: Project, user=None, change_reason: str = "", **fields):
-    """Create a record that belongs to one project (capital report, extension, force-majeure period)."""
-    return model_save(model(project=project), fields=fields, user=user, change_reason=change_reason)
+    """Create a record that belongs to one project (capital report, extension, force-majeure period, ...)."""
+    record = model_save(model(project=project), fields=fields, user=user, change_reason=change_reason)
+    queue_project_scan(project.pk)
+    return record
 
 
 @transaction.atomic
 def project_record_update(*, record, user=None, change_reason: str = "", **fields):
-    return model_save(record, fields=fields, user=user, change_reason=change_reason)
+    record = model_save(record, fields=fields, user=user, change_reason=change_reason)
+    queue_project_scan(record.project_id)
+    return record
 
 
 @transaction.atomic
@@ -66,7 +75,9 @@ def project_record_delete(*, record, user=None, change_reason: str = "") -> None
         record._history_user = user
     if change_reason:
         record._change_reason = change_reason
+    project_id = record.project_id
     record.delete()
+    queue_project_scan(project_id)
 
 
 @transaction.atomic

@@ -13,3 +13,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(os.environ["VAR_DIR"]) / "media"
 STATIC_ROOT = Path(os.environ["VAR_DIR"]) / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Tasks queued on commit (the rescan of a changed project) run inline; the worker tests turn this off.
+CELERY_TASK_ALWAYS_EAGER = True

@@ -26,8 +26,15 @@ RECORDS = [
     "projects.landuseextension",
     "projects.forcemajeureperiod",
     "projects.document",
+    "projects.violationnotice",
+    "projects.transferrequest",
+    "projects.unreachablerecord",
 ]
 REFERENCE = ["clusters.commune", "clusters.formerdistrict", "projects.annualtarget"]
+# The watchlist: everyone who reads the data reads the flags; the review steps need their own permissions.
+WATCHLIST = ["projects.flag", "projects.reviewstep", "projects.rule", "projects.scan"]
+WORK_FLAGS = {"projects.work_flag"}
+DECIDE_FLAGS = {"projects.decide_flag"}
 
 
 def _perms(models, actions):
@@ -35,22 +42,27 @@ def _perms(models, actions):
 
 
 ALL_COMMUNES = {"tracker.access_all_communes"}
-VIEW_ALL = _perms(RECORDS + REFERENCE, ["view"])
+VIEW_ALL = _perms(RECORDS + REFERENCE + WATCHLIST, ["view"])
 
 ROLE_PERMISSIONS = {
-    STAFF: VIEW_ALL | ALL_COMMUNES | _perms(RECORDS, ["add", "change", "delete"]),
+    STAFF: VIEW_ALL | ALL_COMMUNES | _perms(RECORDS, ["add", "change", "delete"]) | WORK_FLAGS,
     LEADERSHIP: VIEW_ALL
     | ALL_COMMUNES
     | _perms(RECORDS, ["add", "change", "delete"])
-    | _perms(["projects.annualtarget"], ["add", "change", "delete"]),
+    | _perms(["projects.annualtarget"], ["add", "change", "delete"])
+    | WORK_FLAGS
+    | DECIDE_FLAGS,
     # Scoped to the communes assigned to them (no access_all_communes); they add and edit, but do not delete.
-    COMMUNE_OFFICER: VIEW_ALL | _perms(RECORDS, ["add", "change"]),
+    COMMUNE_OFFICER: VIEW_ALL | _perms(RECORDS, ["add", "change"]) | WORK_FLAGS,
     VIEWER: VIEW_ALL | ALL_COMMUNES,
 }
 
 
-def sync_roles(apps) -> None:
-    """Create the groups and give each exactly its permissions (works with the historical app registry)."""
+def sync_roles(apps, *, strict: bool = True) -> None:
+    """Create the groups and give each exactly its permissions (works with the historical app registry).
+
+    An early migration runs it with strict=False: permissions of models that a later migration adds are skipped
+    then, and given by the later migration's own (strict) run."""
     from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():
@@ -68,6 +80,8 @@ def sync_roles(apps) -> None:
             app_label, codename = name.split(".")
             permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
             if permission is None:
-                raise LookupError(f"permission {name} does not exist")
+                if strict:
+                    raise LookupError(f"permission {name} does not exist")
+                continue
             wanted.append(permission)
         group.permissions.set(wanted)

@@ -2,6 +2,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -199,9 +200,21 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The schedule is declared here in code; the worker runs it with --beat.
+WATCHLIST_SCAN_HOUR = env.int("WATCHLIST_SCAN_HOUR", default=2)
+WATCHLIST_SCAN_MINUTE = env.int("WATCHLIST_SCAN_MINUTE", default=0)
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "tracker.tasks.heartbeat", "schedule": 60.0},
+    "watchlist-nightly-scan": {
+        "task": "projects.tasks.scan_watchlist",
+        "schedule": crontab(hour=WATCHLIST_SCAN_HOUR, minute=WATCHLIST_SCAN_MINUTE),
+    },
+    "watchlist-weekly-digest": {
+        "task": "projects.tasks.weekly_digest",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+    },
 }
+# The watchlist page warns when the last successful scan is older than this.
+WATCHLIST_STALE_HOURS = env.int("WATCHLIST_STALE_HOURS", default=36)
 
 # /healthz calls the worker "stale" when its last heartbeat (every minute, from Celery beat) is older than this.
 HEALTH_HEARTBEAT_MAX_SECONDS = env.int("HEALTH_HEARTBEAT_MAX_SECONDS", default=300)

@@ -20,7 +20,8 @@ def _reset_connections():
 def broker(request, tmp_path):
     """Point the Celery app at a broker for one test, then put the settings back."""
     kind = request.param
-    saved = {key: app.conf[key] for key in ("broker_url", "result_backend", "broker_transport_options")}
+    saved = {key: app.conf[key] for key in ("broker_url", "result_backend", "broker_transport_options", "task_always_eager")}
+    app.conf.task_always_eager = False
     if kind == "redis":
         app.conf.update(broker_url=TEST_REDIS_URL, result_backend=TEST_REDIS_URL, broker_transport_options={})
     else:

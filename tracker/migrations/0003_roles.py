@@ -5,7 +5,7 @@ from django.db import migrations
 def apply_roles(apps, schema_editor):
     from tracker.roles import sync_roles
 
-    sync_roles(apps)
+    sync_roles(apps, strict=False)  # tracker/migrations/0004 completes it once the watchlist models exist
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,47 @@
+"""Background jobs of the watchlist: thin wrappers that take ids or dates and call a service."""
+from datetime import date
+
+from celery import shared_task
+from django.db import transaction
+
+
+@shared_task(name="projects.tasks.scan_watchlist")
+def scan_watchlist(as_of: str | None = None) -> dict:
+    """The nightly scan of every project (Celery beat); `as_of` is an ISO date, default today."""
+    from projects.scans import run_scan
+
+    result = run_scan(as_of=date.fromisoformat(as_of) if as_of else None)
+    return {"scan": result.scan_id, "opened": result.opened, "kept": result.kept, "closed": result.closed}
+
+
+@shared_task(name="projects.tasks.scan_project", autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
+def scan_project(project_id: int) -> dict | None:
+    """Re-evaluate one project after its data changed."""
+    from projects.models import Project
+    from projects.scans import run_scan
+
+    if not Project.objects.filter(pk=project_id).exists():
+        return None  # deleted meanwhile: nothing to scan
+    result = run_scan(project_id=project_id)
+    return {"scan": result.scan_id, "opened": result.opened, "kept": result.kept, "closed": result.closed}
+
+
+def queue_project_scan(project_id: int) -> None:
+    """Queue a rescan of the project once the current transaction has committed."""
+    transaction.on_commit(lambda: scan_project.delay(project_id))
+
+
+@shared_task(name="projects.tasks.notify_critical_flags")
+def notify_critical_flags(flag_ids: list[int]) -> int:
+    """Email leadership about newly opened critical flags; each flag is claimed first, so it is sent once."""
+    from projects.notifications import send_critical_flags
+
+    return send_critical_flags(flag_ids)
+
+
+@shared_task(name="projects.tasks.weekly_digest")
+def weekly_digest() -> int:
+    """The weekly digest of open flags to leadership, sent once per ISO week."""
+    from projects.notifications import send_weekly_digest
+
+    return send_weekly_digest()
