@@ -11,6 +11,9 @@ from projects.models import (
     LandUseExtension,
     Project,
     ScheduleAdjustment,
+    TransferRequest,
+    UnreachableRecord,
+    ViolationNotice,
 )
 from tracker.access import restrict
 from tracker.forms import TrackerForm, TrackerModelForm
@@ -120,3 +123,24 @@ class DocumentForm(TrackerForm):
         kwargs.pop("instance", None)
         super().__init__(*args, **kwargs)
         self.fields["file"].widget.attrs["accept"] = "application/pdf,image/png,image/jpeg"
+
+
+class ViolationNoticeForm(TrackerModelForm):
+    class Meta(TrackerModelForm.Meta):
+        model = ViolationNotice
+        fields = ["number", "notice_date", "content", "extension_requested_on"]
+        widgets = {"content": forms.Textarea(attrs={"rows": 3})}
+
+
+class TransferRequestForm(TrackerModelForm):
+    class Meta(TrackerModelForm.Meta):
+        model = TransferRequest
+        fields = ["request_date", "transferee", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+
+class UnreachableRecordForm(TrackerModelForm):
+    class Meta(TrackerModelForm.Meta):
+        model = UnreachableRecord
+        fields = ["since", "resolved_on", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}

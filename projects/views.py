@@ -15,6 +15,9 @@ from projects.models import (
     LandUseExtension,
     Project,
     ScheduleAdjustment,
+    TransferRequest,
+    UnreachableRecord,
+    ViolationNotice,
 )
 from projects.selectors import investor_get, investor_list, investor_projects, project_get, project_list
 from tracker import access
@@ -75,9 +78,12 @@ RECORD_KINDS = {
     "adjustments": (ScheduleAdjustment, forms.ScheduleAdjustmentForm, _("schedule adjustment")),
     "extensions": (LandUseExtension, forms.LandUseExtensionForm, _("land-use extension")),
     "force-majeure": (ForceMajeurePeriod, forms.ForceMajeurePeriodForm, _("force-majeure period")),
+    "notices": (ViolationNotice, forms.ViolationNoticeForm, _("violation notice")),
+    "transfers": (TransferRequest, forms.TransferRequestForm, _("transfer request")),
+    "unreachable": (UnreachableRecord, forms.UnreachableRecordForm, _("investor unreachable")),
 }
 # An adjustment decision moves the project's deadlines when it is recorded; it is not edited or deleted afterwards.
-EDITABLE_KINDS = {"reports", "extensions", "force-majeure"}
+EDITABLE_KINDS = {"reports", "extensions", "force-majeure", "notices", "transfers", "unreachable"}
 
 
 def project_history(request, pk: int):

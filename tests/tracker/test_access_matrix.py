@@ -9,7 +9,17 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from clusters.models import Cluster, Commune, FormerDistrict
-from projects.models import CapitalReport, ForceMajeurePeriod, Investor, LandUseExtension, Project, ScheduleAdjustment
+from projects.models import (
+    CapitalReport,
+    ForceMajeurePeriod,
+    Investor,
+    LandUseExtension,
+    Project,
+    ScheduleAdjustment,
+    TransferRequest,
+    UnreachableRecord,
+    ViolationNotice,
+)
 from projects.services import document_create
 
 ROLES = ["staff", "leadership", "commune_officer", "viewer", "superuser"]
@@ -88,6 +98,9 @@ def world(make_user):
             "extensions": LandUseExtension.objects.create(project=project, start_date=date(2025, 1, 1), end_date=date(2026, 1, 1)),
             "force-majeure": ForceMajeurePeriod.objects.create(project=project, start_date=date(2025, 1, 1), end_date=date(2025, 2, 1), reason="Lũ"),
             "adjustments": ScheduleAdjustment.objects.create(project=project, decision_number="1", decision_date=date(2025, 1, 1), months_added=3, reason="x"),
+            "notices": ViolationNotice.objects.create(project=project, number="TB-1", notice_date=date(2025, 3, 1)),
+            "transfers": TransferRequest.objects.create(project=project, request_date=date(2025, 4, 1)),
+            "unreachable": UnreachableRecord.objects.create(project=project, since=date(2025, 5, 1)),
         }
         objects.setdefault("cluster", {})[key] = cluster
         objects.setdefault("project", {})[key] = project
@@ -113,10 +126,10 @@ def _urls(name, target, objects):
             document = objects["document"][scope]
             urls.append((reverse(name, args=[document.project_id, document.pk]), scope))
         elif target == "record_kind":
-            for kind in ("reports", "adjustments", "extensions", "force-majeure"):
+            for kind in ("reports", "adjustments", "extensions", "force-majeure", "notices", "transfers", "unreachable"):
                 urls.append((reverse(name, args=[objects["project"][scope].pk, kind]), scope))
         elif target == "record":
-            for kind in ("reports", "extensions", "force-majeure"):
+            for kind in ("reports", "extensions", "force-majeure", "notices", "transfers", "unreachable"):
                 record = objects["records"][scope][kind]
                 urls.append((reverse(name, args=[record.project_id, kind, record.pk]), scope))
     return list(dict.fromkeys(urls))  # the investor is shared: once is enough
