@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from clusters.models import Cluster, Commune, FormerDistrict
+from tracker.admin_mixins import VersionedAdminMixin
 
 
 @admin.register(FormerDistrict)
@@ -17,7 +18,7 @@ class CommuneAdmin(admin.ModelAdmin):
 
 
 @admin.register(Cluster)
-class ClusterAdmin(SimpleHistoryAdmin):
+class ClusterAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["code", "name", "commune", "former_district", "stage", "industrial_land_ha", "is_sample"]
     list_filter = ["stage", "kind", "former_district", "is_sample"]
     search_fields = ["code", "name", "developer_name"]

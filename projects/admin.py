@@ -11,10 +11,11 @@ from projects.models import (
     Project,
     ScheduleAdjustment,
 )
+from tracker.admin_mixins import VersionedAdminMixin
 
 
 @admin.register(Investor)
-class InvestorAdmin(SimpleHistoryAdmin):
+class InvestorAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "tax_code", "is_foreign", "country", "is_sample"]
     list_filter = ["is_foreign", "is_sample"]
     search_fields = ["name", "tax_code"]
@@ -26,7 +27,7 @@ class CapitalReportInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["code", "name", "cluster", "investor", "status", "registered_capital_vnd", "land_area_ha"]
     list_filter = ["status", "industry", "cluster__former_district", "is_sample"]
     search_fields = ["code", "name", "investor__name", "irc_number"]

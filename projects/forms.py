@@ -2,6 +2,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from clusters.models import Cluster
 from clusters.selectors import cluster_choices
 from projects.models import (
     CapitalReport,
@@ -16,6 +17,7 @@ from projects.models import (
     ViolationNotice,
 )
 from tracker.access import restrict
+from tracker.fields import VNDecimalField
 from tracker.forms import TrackerForm, TrackerModelForm
 
 
@@ -64,12 +66,26 @@ class ProjectForm(TrackerModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cluster"].queryset = restrict(cluster_choices(), self.user, "view")
+        choices = cluster_choices()
+        if self.instance.pk:
+            # A project in a dissolved cluster can still be edited (and terminated) where it is.
+            choices = choices | Cluster.objects.filter(pk=self.instance.cluster_id)
+        self.fields["cluster"].queryset = restrict(choices, self.user, "view")
         self.fields["investor"].queryset = Investor.objects.order_by("name")
         self.fields["irc_number"].empty_value = None
 
 
 class CapitalReportForm(TrackerModelForm):
+    # A monthly income is a few million đồng: typed in đồng, not in billions.
+    average_income_vnd = VNDecimalField(
+        label=_("Average monthly income (VND)"), required=False, decimal_places=0,
+        help_text=_("In đồng, for example 8.500.000."),
+    )
+
+    def clean_average_income_vnd(self):
+        value = self.cleaned_data.get("average_income_vnd")
+        return int(value) if value is not None else None
+
     class Meta(TrackerModelForm.Meta):
         model = CapitalReport
         fields = [

@@ -183,13 +183,27 @@ class Project(models.Model):
         ) or Decimal(0)
         return self.cluster.industrial_land_ha - others
 
+    def _takes_more_land(self) -> bool:
+        """Only a new lease, a larger one, a move to another cluster or a revival needs land to be checked; a
+        project already holding its land may be edited even when its cluster's plan later shrank."""
+        if not self.pk:
+            return True
+        before = Project.objects.filter(pk=self.pk).values("cluster_id", "land_area_ha", "status").first()
+        if before is None:
+            return True
+        return (
+            before["cluster_id"] != self.cluster_id
+            or self.land_area_ha > before["land_area_ha"]
+            or before["status"] == self.Status.TERMINATED
+        )
+
     def clean(self):
         errors = {}
         if self.irc_number == "":
             self.irc_number = None
         if self.registered_capital_vnd is not None and self.registered_capital_vnd < 0:
             errors["registered_capital_vnd"] = _("Capital cannot be negative.")
-        if self.cluster_id and self.land_area_ha and self.status != self.Status.TERMINATED:
+        if self.cluster_id and self.land_area_ha and self.status != self.Status.TERMINATED and self._takes_more_land():
             available = self.land_available_ha()
             if available is None:
                 errors["land_area_ha"] = _("The cluster has no industrial land area recorded yet.")
@@ -356,7 +370,8 @@ class LandUseExtension(models.Model):
         return f"{self.project.code}: {self.start_date:%d/%m/%Y} – {self.end_date:%d/%m/%Y}"
 
     def clean(self):
-        if self.start_date and self.end_date and self.end_date > self.start_date + relativedelta(months=self.MAX_MONTHS):
+        # The end date is the extension's last day: 24 months from 01/03/2025 end on 28/02/2027.
+        if self.start_date and self.end_date and self.end_date >= self.start_date + relativedelta(months=self.MAX_MONTHS):
             raise ValidationError({"end_date": _("A land-use extension lasts at most 24 months.")})
 
 

@@ -41,16 +41,19 @@ def project_get(*, pk, user) -> Project:
     )
 
 
-def investor_queryset():
+def investor_queryset(user=None):
+    """Investors with the number and capital of their projects, counting only the projects `user` may see
+    (a commune officer's totals never include other communes)."""
+    projects = restrict(Project.objects.all(), user, "view") if user is not None else Project.objects.all()
     capital = Subquery(
-        Project.objects.filter(investor=OuterRef("pk"))
+        projects.filter(investor=OuterRef("pk"))
         .order_by()
         .values("investor")
         .annotate(total=Sum("registered_capital_vnd"))
         .values("total")
     )
     count = Subquery(
-        Project.objects.filter(investor=OuterRef("pk")).order_by().values("investor").annotate(n=Count("pk")).values("n")
+        projects.filter(investor=OuterRef("pk")).order_by().values("investor").annotate(n=Count("pk")).values("n")
     )
     return Investor.objects.annotate(
         project_count=Coalesce(count, Value(0)), total_capital_vnd=Coalesce(capital, Value(0))
@@ -60,11 +63,11 @@ def investor_queryset():
 def investor_list(*, filters=None, user):
     from projects.filters import InvestorFilter
 
-    return InvestorFilter(filters, queryset=restrict(investor_queryset(), user, "view"), user=user)
+    return InvestorFilter(filters, queryset=restrict(investor_queryset(user), user, "view"), user=user)
 
 
 def investor_get(*, pk, user) -> Investor:
-    return get_for_user(investor_queryset(), user, "view", pk=pk)
+    return get_for_user(investor_queryset(user), user, "view", pk=pk)
 
 
 def investor_projects(investor: Investor, user):

@@ -126,20 +126,26 @@ def sniff_content_type(head: bytes) -> str | None:
     return None
 
 
-@transaction.atomic
-def document_create(*, project: Project, file, title: str, kind: str, user=None) -> Document:
-    """Store an uploaded PDF or image after checking its real content (not its name) and its size."""
+def document_check(file, field: str = "file") -> str:
+    """The real content type of an uploaded PDF or image (read from its bytes, not its name), within the size cap."""
     if file.size > settings.DOCUMENT_MAX_BYTES:
         raise ValidationError(
-            {"file": _("The file is larger than %(mb)s MB.") % {"mb": settings.DOCUMENT_MAX_BYTES // (1024 * 1024)}}
+            {field: _("The file is larger than %(mb)s MB.") % {"mb": settings.DOCUMENT_MAX_BYTES // (1024 * 1024)}}
         )
     if file.size == 0:
-        raise ValidationError({"file": _("The file is empty.")})
+        raise ValidationError({field: _("The file is empty.")})
     file.seek(0)
     content_type = sniff_content_type(file.read(16))
     file.seek(0)
     if content_type is None:
-        raise ValidationError({"file": _("Only PDF, PNG or JPEG files can be uploaded.")})
+        raise ValidationError({field: _("Only PDF, PNG or JPEG files can be uploaded.")})
+    return content_type
+
+
+@transaction.atomic
+def document_create(*, project: Project, file, title: str, kind: str, user=None) -> Document:
+    """Store an uploaded PDF or image after checking its real content (not its name) and its size."""
+    content_type = document_check(file)
     document = Document(
         project=project,
         file=file,

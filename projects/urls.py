@@ -1,6 +1,6 @@
 from django.urls import path
 
-from projects import views
+from projects import views, watchlist_views
 
 app_name = "projects"
 urlpatterns = [
@@ -26,4 +26,11 @@ investor_urlpatterns = [
     path("<int:pk>/", views.investor_detail, name="detail"),
     path("<int:pk>/history/", views.investor_history, name="history"),
     path("<int:pk>/edit/", views.InvestorUpdateView.as_view(), name="update"),
+]
+
+# Mounted at /watchlist/ under the namespace "watchlist".
+watchlist_urlpatterns = [
+    path("", watchlist_views.WatchlistView.as_view(), name="list"),
+    path("<int:pk>/", watchlist_views.flag_detail, name="flag"),
+    path("<int:pk>/step/", watchlist_views.review_step, name="step"),
 ]

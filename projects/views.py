@@ -14,6 +14,7 @@ from projects.models import (
     Investor,
     LandUseExtension,
     Project,
+    ReviewStep,
     ScheduleAdjustment,
     TransferRequest,
     UnreachableRecord,
@@ -22,7 +23,7 @@ from projects.models import (
 from projects.selectors import investor_get, investor_list, investor_projects, project_get, project_list
 from tracker import access
 from tracker.generic import ConfirmDeleteView, FilteredListView, ServiceFormView
-from tracker.history import created_and_changed, object_history
+from tracker.history import Entry, created_and_changed, object_history
 
 
 class ProjectListView(FilteredListView):
@@ -86,13 +87,30 @@ RECORD_KINDS = {
 EDITABLE_KINDS = {"reports", "extensions", "force-majeure", "notices", "transfers", "unreachable"}
 
 
+def review_entries(project: Project, user) -> list[Entry]:
+    """The watchlist review steps on the project's flags, as history entries."""
+    steps = access.restrict(ReviewStep.objects.all(), user, "view").filter(flag__project=project)
+    return [
+        Entry(
+            when=step.created_at,
+            user=step.user.get_username(),
+            kind="~",
+            subject=f"{capfirst(str(_('flag')))} {step.flag.rule.code} · {step.get_action_display()}",
+            reason=step.note,
+            changes=[(str(_("Review state")), step.get_from_state_display(), step.get_to_state_display())],
+        )
+        for step in steps.select_related("user", "flag__rule")
+    ]
+
+
 def project_history(request, pk: int):
     project = project_get(pk=pk, user=request.user)
     related = [
         (model.history.filter(project_id=project.pk), lambda r, label=label: f"{capfirst(str(label))} · {r.instance}")
         for model, _form, label in RECORD_KINDS.values()
     ]
-    entries = object_history(project, related)
+    entries = object_history(project, related) + review_entries(project, request.user)
+    entries.sort(key=lambda entry: entry.when, reverse=True)
     return render(request, "projects/project_history.html", {"project": project, "entries": entries, "tab": "history"})
 
 

@@ -1,5 +1,5 @@
 """Form fields for the department's conventions: money in billions of VND (1.234,5), areas, dates dd/mm/yyyy."""
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -30,7 +30,10 @@ class VNNumberInput(forms.TextInput):
 class VNDecimalField(forms.Field):
     """A decimal typed as 74,5 or 74.5 or 1.234,5; returns Decimal."""
 
+    MAX_DIGITS = 24  # far beyond any real amount or area, well inside what Decimal and the database hold
+
     default_error_messages = {
+        "too_long": _("The number has too many digits."),
         "invalid": _("Enter a number, for example 1.234,5."),
         "min_value": _("Enter a number greater than or equal to %(limit)s."),
         "max_places": _("Use at most %(places)s digits after the decimal comma."),
@@ -51,6 +54,8 @@ class VNDecimalField(forms.Field):
             number = parse_decimal(value)
         except ValueError:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if len(number.as_tuple().digits) > self.MAX_DIGITS:
+            raise ValidationError(self.error_messages["too_long"], code="too_long")
         return number
 
     def validate(self, value):
@@ -61,9 +66,13 @@ class VNDecimalField(forms.Field):
             raise ValidationError(
                 self.error_messages["min_value"], code="min_value", params={"limit": format_decimal(self.min_value)}
             )
-        if -value.as_tuple().exponent > self.decimal_places and value != value.quantize(
-            Decimal(1).scaleb(-self.decimal_places)
-        ):
+        try:
+            too_precise = -value.as_tuple().exponent > self.decimal_places and value != value.quantize(
+                Decimal(1).scaleb(-self.decimal_places)
+            )
+        except InvalidOperation:
+            too_precise = True
+        if too_precise:
             raise ValidationError(
                 self.error_messages["max_places"], code="max_places", params={"places": self.decimal_places}
             )
@@ -72,7 +81,10 @@ class VNDecimalField(forms.Field):
 class BillionVNDField(VNDecimalField):
     """Money typed in billions of VND (tỷ đồng) the Vietnamese way; cleaned to exact integer VND."""
 
+    MAX_VND = 9 * 10**18  # what a 64-bit column holds: nine billion billion đồng
+
     default_error_messages = {
+        "too_large": _("The amount is too large."),
         "invalid": _("Enter an amount in billions of VND, for example 1.234,5."),
         "too_precise": _("The amount is finer than one đồng."),
     }
@@ -87,9 +99,12 @@ class BillionVNDField(VNDecimalField):
         if billions is None:
             return None
         try:
-            return billions_to_vnd(billions)
+            vnd = billions_to_vnd(billions)
         except ValueError:
             raise ValidationError(self.error_messages["too_precise"], code="too_precise") from None
+        if abs(vnd) > self.MAX_VND:
+            raise ValidationError(self.error_messages["too_large"], code="too_large")
+        return vnd
 
 
 class DatePickerInput(forms.DateInput):

@@ -150,20 +150,23 @@ class ServiceFormView(FormView):
         exactly what this user changed."""
         model = type(self.object)
         current = model._default_manager.get(pk=self.object.pk)
-        old_record = self.object.history.filter(version=started_from).first()
+        old_record = self.object.history.filter(version=started_from).order_by("-history_date", "-history_id").first()
         data = form.data.copy()
-        if old_record is not None:
-            before = self.form_class(instance=old_record.instance, user=self.request.user)
-            now = self.form_class(instance=current, user=self.request.user)
-            for name in form.fields:
-                if name in ("version", "change_reason"):
-                    continue
-                if submitted_value(form, name) == submitted_value(before, name):
-                    value = submitted_value(now, name)
-                    if value is None:
-                        data.pop(name, None)
-                    else:
-                        data[name] = value
+        if old_record is None:
+            # Without the version the user started from, nothing can be merged safely: they must reload.
+            form.add_error(None, _("Reload the page to see the current version before saving again."))
+            return data
+        before = self.form_class(instance=old_record.instance, user=self.request.user)
+        now = self.form_class(instance=current, user=self.request.user)
+        for name in form.fields:
+            if name in ("version", "change_reason"):
+                continue
+            if submitted_value(form, name) == submitted_value(before, name):
+                value = submitted_value(now, name)
+                if value is None:
+                    data.pop(name, None)
+                else:
+                    data[name] = value
         data["version"] = current_version
         return data
 

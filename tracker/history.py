@@ -47,9 +47,9 @@ def format_value(model_field: models.Field, value, related: dict) -> str:
         return date_format(timezone.localtime(value), "d/m/Y H:i")
     if isinstance(value, date):
         return date_format(value, "d/m/Y")
-    if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
+    if isinstance(value, Decimal):
         return format_decimal(value)
-    return str(value)
+    return str(value)  # years, counts and codes as they are (no thousands separator in 2024)
 
 
 def _related_lookup(model, records) -> dict:
@@ -130,7 +130,7 @@ def changes_between(obj, old_version: int, new_version: int):
     records = list(
         obj.history.filter(version__in=[old_version, new_version]).select_related("history_user").order_by("history_date")
     )
-    old = next((r for r in records if r.version == old_version), None)
+    old = next((r for r in reversed(records) if r.version == old_version), None)
     new = next((r for r in reversed(records) if r.version == new_version), None)
     if old is None or new is None:
         return [], new

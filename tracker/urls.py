@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from projects.urls import investor_urlpatterns
+from projects.urls import investor_urlpatterns, watchlist_urlpatterns
 from tracker import views
 
 urlpatterns = [
@@ -18,6 +18,7 @@ urlpatterns = [
     path("clusters/", include("clusters.urls")),
     path("projects/", include("projects.urls")),
     path("investors/", include((investor_urlpatterns, "investors"))),
+    path("watchlist/", include((watchlist_urlpatterns, "watchlist"))),
     path("admin/", admin.site.urls),
 ]
 

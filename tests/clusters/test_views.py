@@ -1,6 +1,9 @@
 """Cluster pages: list filters and sort, detail with derived figures, create/edit round trip."""
 from decimal import Decimal
 
+import pytest
+from django.core.exceptions import ValidationError
+
 from django.urls import reverse
 
 from clusters.models import Cluster
@@ -51,10 +54,17 @@ def test_cluster_create_and_edit_round_trip(staff_client, commune, district):
 
 def test_shrinking_a_cluster_below_its_leased_land_is_allowed_but_visible(staff_client, cluster, make_project):
     # The cluster's figures come from its approved plan; a smaller plan shows negative unleased land, not a crash.
-    make_project(land_area_ha=Decimal("40"))
+    project = make_project(land_area_ha=Decimal("40"))
     cluster.industrial_land_ha = Decimal("30")
     cluster.save()
-    assert staff_client.get(cluster.get_absolute_url()).status_code == 200
+    html = staff_client.get(cluster.get_absolute_url()).content.decode()
+    assert "-10" in html  # unleased land shown as negative, for someone to correct
+    # The project already holding its land can still be edited; taking more is refused.
+    project.name = "Đổi tên"
+    project.full_clean()
+    project.land_area_ha = Decimal("41")
+    with pytest.raises(ValidationError):
+        project.full_clean()
 
 
 def test_missing_cluster_is_404(staff_client, db):

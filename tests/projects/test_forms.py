@@ -157,7 +157,7 @@ def test_capital_report_form(project):
 
 
 def test_extension_form_caps_24_months(project):
-    form = LandUseExtensionForm(data={"start_date": "01/03/2025", "end_date": "02/03/2027"})
+    form = LandUseExtensionForm(data={"start_date": "01/03/2025", "end_date": "01/03/2027"})
     form.instance.project = project
     assert not form.is_valid() and "end_date" in form.errors
 

@@ -135,10 +135,11 @@ def test_one_capital_report_per_period(project):
 
 
 def test_land_use_extension_may_last_24_months_to_the_day(project):
-    LandUseExtension(project=project, start_date=date(2025, 3, 1), end_date=date(2027, 3, 1)).full_clean()
+    # The end date is the last day of the extension: 24 months from 01/03/2025 run to 28/02/2027 inclusive.
+    LandUseExtension(project=project, start_date=date(2025, 3, 1), end_date=date(2027, 2, 28)).full_clean()
 
 
 def test_land_use_extension_cannot_last_a_day_more_than_24_months(project):
     with pytest.raises(ValidationError) as error:
-        LandUseExtension(project=project, start_date=date(2025, 3, 1), end_date=date(2027, 3, 2)).full_clean()
+        LandUseExtension(project=project, start_date=date(2025, 3, 1), end_date=date(2027, 3, 1)).full_clean()
     assert "end_date" in error.value.message_dict

@@ -183,11 +183,17 @@ def test_commune_officer_lists_only_their_communes(world, client):
     for name, key in (("/projects/", "DA-"), ("/clusters/", "CCN-")):
         html = client.get(name).content.decode()
         assert f"{key}A" in html and f"{key}B" not in html
-    html = client.get("/").content.decode()
+    home = client.get("/").context
+    assert home["project_total"] == 1 and home["cluster_total"] == 1  # commune A's only; B has the same again
     project_form = client.get("/projects/new/").context["form"]
     assert list(project_form.fields["cluster"].queryset) == [objects["cluster"]["A"]]
-    assert "Cụm B" not in client.get("/projects/", {"cluster": objects["cluster"]["B"].pk}).content.decode()
-    assert html
+    # Commune B's cluster is not even offered as a filter: asking for it is an invalid choice, not B's projects.
+    response = client.get("/projects/", {"cluster": objects["cluster"]["B"].pk})
+    assert "cluster" in response.context["filter"].form.errors
+    assert [p.code for p in response.context["object_list"]] == ["DA-A"]
+    # The investor's totals count only what the officer may see.
+    investor = client.get(f"/investors/{objects['investor']['A'].pk}/").context["investor"]
+    assert investor.project_count == 1 and investor.total_capital_vnd == 10**10
 
 
 def test_commune_officer_cannot_move_a_project_into_another_commune(world, client):

@@ -44,9 +44,12 @@ def test_load_demo_loads_the_province_and_changes_nothing_the_second_time(db, ca
 def test_demo_users_can_log_in_with_the_printed_passwords(client, db, capsys):
     call_command("load_demo")
     output = capsys.readouterr().out
+    logged_in = 0
     for line in output.splitlines():
         if " / " in line and line.strip().startswith(("chuyenvien", "lanhdao", "canboxa", "xem", "quantri")):
             username, password = line.split("(")[0].strip().split(" / ")
             response = client.post("/login/", {"username": username, "password": password})
             assert response.status_code == 302 and response.url == "/", username
             client.post("/logout/")
+            logged_in += 1
+    assert logged_in == 5
