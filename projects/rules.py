@@ -334,7 +334,15 @@ def _months_between(start_iso: str, today: date) -> int:
 
 def describe(code: str, evidence: dict, today: date) -> str:
     """What triggered a flag, in a sentence for leadership (e.g. "Land handed over on 03/05/2023; construction
-    not started after 14 months")."""
+    not started after 14 months"). Evidence that does not have the expected shape (an older rule version, a
+    hand edit) gives an empty sentence rather than a broken page."""
+    try:
+        return _describe(code, evidence, today)
+    except (KeyError, TypeError, ValueError, IndexError):
+        return ""
+
+
+def _describe(code: str, evidence: dict, today: date) -> str:
     e = evidence
     if code == "LAND_UNUSED_12M":
         return _("Land handed over on %(date)s; construction not started after %(months)s months.") % {

@@ -51,7 +51,10 @@ class FlagFilter(BaseFilterSet):
     )
     state = django_filters.ChoiceFilter(choices=Flag.State.choices, label=_("Review state"))
     min_days = django_filters.NumberFilter(method="filter_min_days", label=_("Open for at least (days)"), min_value=0)
-    closed = django_filters.BooleanFilter(method="filter_closed", label=_("Closed flags"))
+    shown = django_filters.ChoiceFilter(
+        method="filter_shown", label=_("Flags shown"), empty_label=_("Open"),
+        choices=[("closed", _("Closed")), ("all", _("Open and closed"))],
+    )
     o = django_filters.OrderingFilter(
         fields=(("severity_rank", "severity"), ("since", "since"), ("project__code", "project"), ("rule__code", "rule")),
         label=_("Sort by"),
@@ -66,11 +69,13 @@ class FlagFilter(BaseFilterSet):
             return queryset
         return queryset.filter(since__lte=timezone.localdate() - timezone.timedelta(days=int(value)))
 
-    def filter_closed(self, queryset, name, value):
-        return queryset if value is None else queryset.filter(cleared_at__isnull=not value)
+    def filter_shown(self, queryset, name, value):
+        if value == "closed":
+            return queryset.filter(cleared_at__isnull=False)
+        return queryset  # "all"; the default (open only) is applied in filter_queryset
 
     def filter_queryset(self, queryset):
-        if self.form.cleaned_data.get("closed") is None:
+        if not self.form.cleaned_data.get("shown"):
             queryset = queryset.filter(cleared_at__isnull=True)
         queryset = super().filter_queryset(queryset)
         if not self.form.cleaned_data.get("o"):

@@ -143,7 +143,21 @@ def investor(db):
 
 
 @pytest.fixture
-def make_project(db, cluster, investor):
+def watchlist_rules(db):
+    """The rules the seeding migration made; transactional tests flush them, so put them back when missing."""
+    import importlib
+
+    from django.apps import apps
+
+    from projects.models import Rule
+
+    if not Rule.objects.exists():
+        importlib.import_module("projects.migrations.0004_seed_rules").seed(apps, None)
+    return Rule.objects.all()
+
+
+@pytest.fixture
+def make_project(db, cluster, investor, watchlist_rules):
     from projects.models import Project
 
     counter = {"n": 0}

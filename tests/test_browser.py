@@ -86,3 +86,39 @@ def test_staff_user_fixes_a_form_error_saves_and_finds_the_project(live_server, 
     assert "q=ch%C3%A8" in page.url or "q=chè" in page.url  # the filter is in the URL, so it can be shared
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "projects.png"), full_page=False)
+
+
+def test_leader_proposes_revocation_of_a_critical_flag_and_sees_it_in_the_history(live_server, page, make_user, make_project):
+    from datetime import date
+
+    from projects.scans import run_scan
+
+    leader = make_user("lanhdao", "leadership")
+    leader.set_password("LanhDao@2026")
+    leader.save()
+    make_project(code="DA-2023-015", name="Nhà máy bao bì", land_handover_date=date(2023, 5, 3))
+    run_scan()
+
+    page.goto(live_server.url + "/login/")
+    page.get_by_label("Tên đăng nhập").fill("lanhdao")
+    page.get_by_label("Mật khẩu").fill("LanhDao@2026")
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_role("link", name="Danh sách giám sát").click()
+    page.get_by_role("heading", name="Danh sách giám sát").wait_for()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "watchlist.png"), full_page=False)
+
+    critical = page.locator("#flag-table tbody tr", has=page.locator(".text-bg-danger")).filter(has_text="LAND_UNUSED_12M")
+    critical.get_by_role("link", name="LAND_UNUSED_12M").click()
+    assert "Đất bàn giao ngày 03/05/2023; chưa khởi công sau" in page.locator("#flag-description").inner_text()
+    page.get_by_role("link", name="Ghi nhận bước xem xét").click()
+    page.get_by_label("Bước").select_option(label="Đề xuất UBND tỉnh thu hồi")
+    page.get_by_label("Ghi chú", exact=True).fill("Quá 12 tháng chưa khởi công; đề nghị UBND tỉnh thu hồi đất.")
+    page.get_by_role("button", name="Lưu").click()
+    page.get_by_text("Đã ghi nhận: Đề xuất UBND tỉnh thu hồi.").wait_for()
+    assert "Đã đề xuất thu hồi" in page.locator("#review").inner_text()
+
+    page.get_by_role("link", name="DA-2023-015 – Nhà máy bao bì").click()
+    page.get_by_role("link", name="Lịch sử").click()
+    history = page.locator("#history-table").inner_text()
+    assert "Đề xuất UBND tỉnh thu hồi" in history and "đề nghị UBND tỉnh thu hồi đất" in history and "lanhdao" in history

@@ -41,15 +41,20 @@ class SearchFilter(django_filters.CharFilter):
         return queryset
 
 
+EMPTY_DEFAULT = "---------"  # django-filter's label for "no choice"; a filter may give its own instead
+
+
 def _label_empty_choice(field) -> None:
     """An unset filter reads "All" rather than "---------" or "Unknown"."""
-    if hasattr(field, "empty_label") and field.empty_label is not None:
+    if getattr(field, "empty_label", None) == EMPTY_DEFAULT:
         field.empty_label = _("All")
     widget = field.widget
     if isinstance(widget, forms.NullBooleanSelect):
         widget.choices = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
     elif isinstance(field, forms.ChoiceField) and not hasattr(field, "queryset"):
-        field.choices = [("", _("All")) if value == "" else (value, label) for value, label in field.choices]
+        field.choices = [
+            ("", _("All")) if value == "" and label == EMPTY_DEFAULT else (value, label) for value, label in field.choices
+        ]
 
 
 class BaseFilterSet(django_filters.FilterSet):

@@ -41,3 +41,34 @@ def test_concurrent_projects_cannot_overbook_the_cluster_land(cluster, investor)
     assert sorted(outcomes, key=lambda o: o != "saved")[0] == "saved"
     assert outcomes.count("saved") == 1, outcomes
     assert Project.objects.filter(code__startswith="DA-RACE-").count() == 1
+
+
+def test_two_scans_at_once_leave_one_open_flag_per_project_and_rule(make_project):
+    from datetime import date
+
+    from projects.models import Flag
+    from projects.scans import run_scan
+
+    for n in range(20):
+        make_project(code=f"DA-SCAN-{n:02d}", land_area_ha=Decimal("1"), land_handover_date=date(2023, 5, 3))
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def scan():
+        try:
+            barrier.wait(timeout=10)
+            run_scan(as_of=date(2024, 6, 1))
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=scan) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+    open_flags = Flag.objects.filter(cleared_at__isnull=True, rule__code="LAND_UNUSED_12M")
+    assert open_flags.count() == 20
+    assert open_flags.values("project_id").distinct().count() == 20

@@ -9,8 +9,12 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from clusters.models import Cluster, Commune, FormerDistrict
+from django.utils import timezone
+
 from projects.models import (
     CapitalReport,
+    Flag,
+    Rule,
     ForceMajeurePeriod,
     Investor,
     LandUseExtension,
@@ -29,6 +33,7 @@ ALLOWED = {
     "add": {"staff", "leadership", "commune_officer", "superuser"},
     "change": {"staff", "leadership", "commune_officer", "superuser"},
     "delete": {"staff", "leadership", "superuser"},
+    "work": {"staff", "leadership", "commune_officer", "superuser"},  # the review step page of a flag
 }
 # URL name → (action, what its arguments point at). "scoped" pages are tried on commune A's and commune B's object.
 PAGES = {
@@ -54,6 +59,9 @@ PAGES = {
     "investors:detail": ("view", "investor"),
     "investors:history": ("view", "investor"),
     "investors:update": ("change", "investor"),
+    "watchlist:list": ("view", None),
+    "watchlist:flag": ("view", "flag"),
+    "watchlist:step": ("work", "flag"),
 }
 PUBLIC = {"login", "logout", "set_language", "healthz"}
 
@@ -102,6 +110,11 @@ def world(make_user):
             "transfers": TransferRequest.objects.create(project=project, request_date=date(2025, 4, 1)),
             "unreachable": UnreachableRecord.objects.create(project=project, since=date(2025, 5, 1)),
         }
+        rule = Rule.objects.get(code="LAND_UNUSED_12M")
+        now = timezone.now()
+        objects.setdefault("flag", {})[key] = Flag.objects.create(
+            project=project, rule=rule, severity="critical", since=date(2025, 1, 1), first_seen=now, last_confirmed=now
+        )
         objects.setdefault("cluster", {})[key] = cluster
         objects.setdefault("project", {})[key] = project
         objects.setdefault("document", {})[key] = document
@@ -120,7 +133,7 @@ def _urls(name, target, objects):
         return [(reverse(name), None)]
     urls = []
     for scope in "AB":
-        if target in ("cluster", "project", "investor"):
+        if target in ("cluster", "project", "investor", "flag"):
             urls.append((reverse(name, args=[objects[target][scope].pk]), scope if target != "investor" else None))
         elif target == "document":
             document = objects["document"][scope]

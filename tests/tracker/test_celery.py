@@ -57,3 +57,19 @@ def test_heartbeat_task_round_trip_through_a_real_worker(broker):
 
 def test_beat_schedule_is_declared_in_code():
     assert app.conf.beat_schedule["worker-heartbeat"]["task"] == "tracker.tasks.heartbeat"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("broker", [pytest.param("redis", marks=pytest.mark.redis)], indirect=True)
+def test_a_scan_queued_through_redis_is_run_by_a_real_worker(broker, make_project):
+    from datetime import date
+
+    from projects.models import Flag, Scan
+    from projects.tasks import scan_watchlist
+
+    make_project(code="DA-Q", land_handover_date=date(2023, 5, 3))
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING"):
+        result = scan_watchlist.delay("2024-05-03").get(timeout=60)
+    assert result["opened"] >= 1
+    assert Scan.objects.get(pk=result["scan"]).status == "succeeded"
+    assert Flag.objects.filter(project__code="DA-Q", rule__code="LAND_UNUSED_12M").exists()

@@ -1,0 +1,163 @@
+"""The review of a flag: allowed transitions, leadership-only steps refused server-side, what each step does."""
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from django.urls import reverse
+
+from clusters.selectors import cluster_queryset
+from projects.models import Flag, LandUseExtension, Project, ReviewStep
+from projects.reviews import allowed_steps, review_step_record
+from projects.scans import run_scan
+
+D = date
+
+
+@pytest.fixture
+def flag(make_project):
+    make_project(code="DA-UNUSED", land_handover_date=D(2023, 5, 3), land_area_ha=Decimal("20"))
+    run_scan(as_of=D(2024, 5, 3))
+    return Flag.objects.get(rule__code="LAND_UNUSED_12M")
+
+
+@pytest.fixture
+def leader(make_user):
+    return make_user("lanhdao", "leadership")
+
+
+@pytest.fixture
+def staff(make_user):
+    return make_user("chuyenvien2", "staff")
+
+
+def test_staff_may_request_an_explanation_but_not_decide(flag, staff):
+    assert set(allowed_steps(flag, staff)) == {"request_explanation", "record_inspection"}
+    step = review_step_record(flag=flag, user=staff, action="request_explanation", letter_number="12/SCT",
+                              letter_date=D(2024, 5, 10), due_date=D(2024, 5, 25))
+    flag.refresh_from_db()
+    assert flag.state == "explanation_requested" and step.from_state == "new"
+    for action in ("propose_revocation", "dismiss", "grant_extension", "assign"):
+        with pytest.raises(PermissionDenied):
+            review_step_record(flag=flag, user=staff, action=action, note="x")
+
+
+def test_a_viewer_may_take_no_step(flag, make_user):
+    viewer = make_user("xem", "viewer")
+    assert allowed_steps(flag, viewer) == []
+    with pytest.raises(PermissionDenied):
+        review_step_record(flag=flag, user=viewer, action="record_inspection", letter_date=D(2024, 6, 1), note="x")
+
+
+def test_each_step_needs_its_fields(flag, leader):
+    with pytest.raises(ValidationError) as error:
+        review_step_record(flag=flag, user=leader, action="request_explanation")
+    assert {"letter_number", "letter_date", "due_date"} <= set(error.value.message_dict)
+    with pytest.raises(ValidationError) as error:
+        review_step_record(flag=flag, user=leader, action="dismiss")
+    assert "note" in error.value.message_dict
+
+
+def test_a_decision_needs_a_revocation_proposal_first(flag, leader):
+    with pytest.raises(ValidationError):
+        review_step_record(flag=flag, user=leader, action="record_decision", letter_number="1/QĐ", letter_date=D(2024, 9, 1))
+
+
+def test_granting_an_extension_starts_it_at_month_13_for_at_most_24_months(flag, leader):
+    review_step_record(flag=flag, user=leader, action="grant_extension", letter_number="5/QĐ-UBND",
+                       letter_date=D(2024, 5, 20), months=24, due_date=D(2024, 6, 30), payment_amount_vnd=10**9)
+    extension = LandUseExtension.objects.get(project=flag.project)
+    assert (extension.start_date, extension.end_date) == (D(2024, 5, 3), D(2026, 5, 2))
+    flag.refresh_from_db()
+    assert flag.state == "extended"
+    with pytest.raises(ValidationError):
+        review_step_record(flag=flag, user=leader, action="grant_extension", letter_number="6", letter_date=D(2024, 5, 21),
+                           months=25, due_date=D(2024, 6, 30))
+
+
+def test_an_expired_extension_opens_its_own_flag(flag, leader):
+    review_step_record(flag=flag, user=leader, action="grant_extension", letter_number="5/QĐ-UBND",
+                       letter_date=D(2024, 5, 20), months=12, due_date=D(2024, 6, 30))
+    assert not run_scan(as_of=D(2025, 5, 2), dry_run=True).findings or all(
+        rule != "EXTENSION_EXPIRED" for _p, _c, rule, _f in run_scan(as_of=D(2025, 5, 2), dry_run=True).findings
+    )
+    expired = [f for _p, _c, rule, f in run_scan(as_of=D(2025, 5, 3), dry_run=True).findings if rule == "EXTENSION_EXPIRED"]
+    assert expired and expired[0].since == D(2025, 5, 3)
+
+
+def test_revocation_then_decision_terminates_the_project_and_frees_its_land(flag, leader):
+    cluster_id = flag.project.cluster_id
+    before = cluster_queryset().get(pk=cluster_id).unleased_ha
+    review_step_record(flag=flag, user=leader, action="propose_revocation", note="Đề nghị UBND tỉnh thu hồi")
+    review_step_record(flag=flag, user=leader, action="record_decision", letter_number="99/QĐ-UBND",
+                       letter_date=D(2024, 10, 1), note="Thu hồi đất")
+    project = Project.objects.get(pk=flag.project_id)
+    assert project.status == "terminated"
+    assert cluster_queryset().get(pk=cluster_id).unleased_ha == before + Decimal("20")
+    flag.refresh_from_db()
+    assert flag.state == "decided" and allowed_steps(flag, leader) == []
+    # Terminated: the next scan closes its flags.
+    run_scan(as_of=D(2024, 10, 2))
+    flag.refresh_from_db()
+    assert flag.cleared_at is not None
+
+
+def test_dismissed_flag_stays_dismissed_across_scans(flag, leader):
+    review_step_record(flag=flag, user=leader, action="dismiss", note="Đã khởi công, chờ cập nhật")
+    run_scan(as_of=D(2024, 5, 10))
+    flag.refresh_from_db()
+    assert flag.state == "dismissed" and flag.is_open
+
+
+def test_staff_cannot_post_a_leadership_step_through_the_page(flag, staff):
+    client = Client()
+    client.force_login(staff)
+    response = client.post(reverse("watchlist:step", args=[flag.pk]), {"action": "propose_revocation", "note": "x"})
+    assert response.status_code == 200 and "action" in response.context["form"].errors
+    assert not ReviewStep.objects.exists()
+
+
+def test_leader_proposes_revocation_through_the_page_and_it_is_in_the_project_history(flag, leader):
+    client = Client()
+    client.force_login(leader)
+    response = client.post(reverse("watchlist:step", args=[flag.pk]), {"action": "propose_revocation", "note": "Đề nghị thu hồi"})
+    assert response.status_code == 302
+    html = client.get(reverse("projects:history", args=[flag.project_id])).content.decode()
+    assert "Đề xuất UBND tỉnh thu hồi" in html and "Đề nghị thu hồi" in html and "lanhdao" in html
+
+
+def test_watchlist_page_sorts_by_severity_then_overdue_and_warns_when_stale(flag, leader, make_project):
+    make_project(code="DA-LATE", construction_start_deadline=D(2024, 1, 1))
+    run_scan(as_of=D(2024, 5, 3))
+    client = Client()
+    client.force_login(leader)
+    response = client.get(reverse("watchlist:list"))
+    rows = list(response.context["object_list"])
+    severities = [row.severity for row in rows]
+    assert severities == sorted(severities, key=lambda s: {"critical": 0, "warning": 1, "info": 2}[s])
+    assert not response.context["scan_stale"]
+    assert "DA-UNUSED" in response.content.decode()
+
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from projects.models import Scan
+
+    Scan.objects.update(finished_at=timezone.now() - timedelta(hours=35, minutes=59))
+    assert not client.get(reverse("watchlist:list")).context["scan_stale"]
+    Scan.objects.update(finished_at=timezone.now() - timedelta(hours=36, minutes=1))
+    response = client.get(reverse("watchlist:list"))
+    assert response.context["scan_stale"] and "quá 36 giờ" in response.content.decode()
+
+
+def test_watchlist_filters_by_rule_severity_and_age(flag, leader):
+    client = Client()
+    client.force_login(leader)
+    url = reverse("watchlist:list")
+    assert [f.pk for f in client.get(url, {"rule": flag.rule_id}).context["object_list"]] == [flag.pk]
+    assert [f.pk for f in client.get(url, {"severity": "critical"}).context["object_list"]] == [flag.pk]
+    assert list(client.get(url, {"severity": "info"}).context["object_list"]) == []
+    assert client.get(url, {"min_days": "abc"}).status_code == 200
+    assert list(client.get(url, {"min_days": "100000"}).context["object_list"]) == []
