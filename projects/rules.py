@@ -8,7 +8,9 @@ past date reproduces what the watchlist said that day.
 
 The thresholds come from the Rule rows (editable in the admin); the defaults are in the seeding migration.
 """
+from calendar import monthrange
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -21,7 +23,7 @@ CRITICAL, WARNING, INFO = "critical", "warning", "info"
 DAY = timedelta(days=1)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Facts:
     """What the rules know about one project as of a date (actual dates after it are None)."""
 
@@ -46,7 +48,7 @@ class Facts:
     reported_halves: frozenset = field(default_factory=frozenset)  # {(year, 1 or 2)}
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Finding:
     severity: str
     since: date
@@ -59,10 +61,21 @@ def _overlap_days(period: tuple[date, date], start: date, end: date) -> int:
     return max(0, (last - first).days + 1)
 
 
+def add_months(start: date, months: int) -> date:
+    """Calendar months, the day clamped to the month's end (31/01 + 1 month = 28/02), as relativedelta does."""
+    if not months:
+        return start
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    return date(year, month, min(start.day, monthrange(year, month)[1]))
+
+
 def clock_end(start: date, *, months: int = 0, days: int = 0, force_majeure=()) -> date:
     """The day a clock started on `start` reaches `months` calendar months and `days` days, not counting the days
     of force-majeure periods that fall inside it."""
-    nominal = start + relativedelta(months=months, days=days)
+    nominal = add_months(start, months) + timedelta(days=days)
+    if not force_majeure:
+        return nominal
     end = nominal
     while True:
         paused = sum(_overlap_days(period, start, end) for period in force_majeure)
@@ -278,7 +291,8 @@ def _previous_half(year: int, half: int) -> tuple[int, int]:
     return (year, 1) if half == 2 else (year - 1, 2)
 
 
-def completed_halves(as_of: date, count: int, grace_days: int) -> list[tuple[int, int]]:
+@lru_cache(maxsize=64)
+def completed_halves(as_of: date, count: int, grace_days: int) -> tuple[tuple[int, int], ...]:
     """The last `count` half-years whose report was due (end + grace days) before `as_of`, newest first."""
     year, half = as_of.year, 1 if as_of.month <= 6 else 2
     while _half_end(year, half) + timedelta(days=grace_days) >= as_of:
@@ -287,7 +301,7 @@ def completed_halves(as_of: date, count: int, grace_days: int) -> list[tuple[int
     for _ in range(count):
         halves.append((year, half))
         year, half = _previous_half(year, half)
-    return halves
+    return tuple(halves)
 
 
 def report_missing(f: Facts, params: dict, as_of: date) -> Finding | None:

@@ -143,8 +143,24 @@ def test_land_holding_transfer_request_before_operation():
 
 
 def test_completed_halves_respect_the_grace_period():
-    assert completed_halves(D(2024, 7, 30), 2, 30) == [(2023, 2), (2023, 1)]
-    assert completed_halves(D(2024, 7, 31), 2, 30) == [(2024, 1), (2023, 2)]
+    assert completed_halves(D(2024, 7, 30), 2, 30) == ((2023, 2), (2023, 1))
+    assert completed_halves(D(2024, 7, 31), 2, 30) == ((2024, 1), (2023, 2))
+
+
+@pytest.mark.parametrize(
+    "start, months",
+    [(D(2023, 1, 31), 1), (D(2024, 1, 31), 1), (D(2023, 5, 3), 12), (D(2023, 12, 31), 2), (D(2024, 2, 29), 12),
+     (D(2023, 11, 30), 3), (D(2020, 8, 31), 30)],
+)
+def test_add_months_agrees_with_relativedelta(start, months):
+    from dateutil.relativedelta import relativedelta
+
+    assert rules.add_months(start, months) == start + relativedelta(months=months)
+
+
+def test_describe_survives_evidence_of_another_shape():
+    assert rules.describe("LAND_UNUSED_12M", {}, D(2025, 1, 1)) == ""
+    assert rules.describe("NO_SUCH_RULE", {"x": 1}, D(2025, 1, 1)) == ""
 
 
 def test_report_missing_after_two_half_years_without_a_report():
