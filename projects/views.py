@@ -10,6 +10,7 @@ from projects import forms, services
 from projects.models import (
     CapitalReport,
     Document,
+    Flag,
     ForceMajeurePeriod,
     Investor,
     LandUseExtension,
@@ -67,7 +68,14 @@ def _record_permissions(user) -> dict:
 def project_detail(request, pk: int):
     project = project_get(pk=pk, user=request.user)
     created, changed = created_and_changed(project)
-    context = {"project": project, "deadlines": _deadline_rows(project), "created": created, "changed": changed}
+    flags = access.restrict(Flag.objects.select_related("rule"), request.user, "view").filter(project=project)
+    context = {
+        "project": project,
+        "deadlines": _deadline_rows(project),
+        "created": created,
+        "changed": changed,
+        "flags": flags.order_by("cleared_at", "-since"),
+    }
     context.update(_record_permissions(request.user))
     context["tab"] = "detail"
     return render(request, "projects/project_detail.html", context)

@@ -66,7 +66,8 @@ def healthz(request):
     """For monitoring: is the database reachable, is the broker reachable, when did a worker last run a task.
 
     No login and no secrets; HTTP 503 when the database or the broker is down. The heartbeat age is reported
-    (and `stale` when older than HEALTH_HEARTBEAT_MAX_SECONDS), so monitoring can alert on a stopped worker.
+    (and `stale` when older than HEALTH_HEARTBEAT_MAX_SECONDS), so monitoring can alert on a stopped worker, and so
+    is the age of the last successful watchlist scan (`stale` past WATCHLIST_STALE_HOURS).
     """
     checks = {"database": _check_database(), "broker": _check_broker()}
     heartbeat = WorkerHeartbeat.objects.order_by("-last_seen").values_list("last_seen", flat=True).first() if checks[
@@ -74,14 +75,31 @@ def healthz(request):
     ] == "ok" else None
     age = int((timezone.now() - heartbeat).total_seconds()) if heartbeat else None
     worker = "ok" if age is not None and age <= settings.HEALTH_HEARTBEAT_MAX_SECONDS else "stale"
+    scan_age = _last_scan_age() if checks["database"] == "ok" else None
     healthy = all(value == "ok" for value in checks.values())
     body = {
         "status": "ok" if healthy else "error",
         **checks,
         "worker": worker,
         "worker_heartbeat_age_seconds": age,
+        "watchlist": "ok" if scan_age is not None and scan_age <= settings.WATCHLIST_STALE_HOURS * 3600 else "stale",
+        "last_scan_age_seconds": scan_age,
     }
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+def _last_scan_age() -> int | None:
+    """Seconds since the last successful full watchlist scan finished."""
+    from django.apps import apps
+
+    Scan = apps.get_model("projects", "Scan")  # the project package imports no app model at module level here
+    finished = (
+        Scan.objects.filter(status="succeeded", project__isnull=True)
+        .order_by("-finished_at")
+        .values_list("finished_at", flat=True)
+        .first()
+    )
+    return int((timezone.now() - finished).total_seconds()) if finished else None
 
 
 def _check_database() -> str:

@@ -68,3 +68,15 @@ def test_database_down_is_503(client, db, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "error"
+
+
+def test_the_age_of_the_last_successful_scan_is_reported(client, db):
+    from projects.models import Scan
+
+    assert client.get("/healthz").json()["watchlist"] == "stale"  # never scanned
+    Scan.objects.create(started_at=timezone.now(), finished_at=timezone.now() - timedelta(hours=2), as_of=timezone.localdate(), status="succeeded")
+    Scan.objects.create(started_at=timezone.now(), finished_at=timezone.now(), as_of=timezone.localdate(), status="failed")
+    body = client.get("/healthz").json()
+    assert body["watchlist"] == "ok" and 7190 <= body["last_scan_age_seconds"] <= 7300
+    Scan.objects.filter(status="succeeded").update(finished_at=timezone.now() - timedelta(hours=37))
+    assert client.get("/healthz").json()["watchlist"] == "stale"

@@ -15,7 +15,17 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from clusters.models import Cluster, Commune, FormerDistrict
-from projects.models import AnnualTarget, CapitalReport, Investor, Project
+from projects.models import (
+    AnnualTarget,
+    CapitalReport,
+    Investor,
+    LandUseExtension,
+    Project,
+    ScheduleAdjustment,
+    TransferRequest,
+    UnreachableRecord,
+    ViolationNotice,
+)
 from tracker.models import AccessScope
 from tracker.roles import COMMUNE_OFFICER, sync_roles
 
@@ -84,6 +94,29 @@ PROJECTS = [
     ("DA-MAU-12", "Nhà máy lắp ráp thiết bị điện", "Đồng Tâm I", 3, "electronics", "220", "5", "land_handed_over",
      D(2023, 8, 8), D(2023, 12, 1), D(2024, 6, 1), D(2025, 6, 1), D(2025, 9, 1), None, None, None),
 ]
+
+# Records that make the demo watchlist show every rule (see docs/watchlist.md for the expected flags).
+DEMO_RECORDS = {
+    "DA-MAU-06": [("unreachable", {"since": D(2024, 6, 1), "note": "Không liên lạc được qua điện thoại và thư bảo đảm."})],
+    "DA-MAU-12": [("extension", {"decision_number": "45/QĐ-UBND (mẫu)", "start_date": D(2024, 12, 1),
+                                 "end_date": D(2025, 11, 30), "payment_due_date": D(2025, 1, 31)})],
+    "DA-MAU-09": [("notice", {"number": "112/TB-SCT (mẫu)", "notice_date": D(2025, 10, 1),
+                              "content": "Đất được bàn giao nhưng chưa đưa vào sử dụng."})],
+    "DA-MAU-08": [
+        ("adjustment", {"decision_number": "20/QĐ-SCT (mẫu)", "decision_date": D(2025, 6, 1), "months_added": 8,
+                        "reason": "Điều chỉnh thiết kế nhà xưởng."}),
+        ("adjustment", {"decision_number": "31/QĐ-SCT (mẫu)", "decision_date": D(2026, 2, 1), "months_added": 6,
+                        "reason": "Chậm nhập khẩu thiết bị."}),
+    ],
+    "DA-MAU-03": [("transfer", {"request_date": D(2025, 3, 15), "transferee": "[MẪU] Công ty TNHH Đầu tư Bất động sản X"})],
+}
+RECORD_MODELS = {
+    "unreachable": UnreachableRecord,
+    "extension": LandUseExtension,
+    "notice": ViolationNotice,
+    "adjustment": ScheduleAdjustment,
+    "transfer": TransferRequest,
+}
 
 DEMO_USERS = [
     # username, full name, password, role (group), superuser
@@ -276,6 +309,11 @@ class Command(BaseCommand):
         project.full_clean()
         project.save()
         count = 1
+        for kind, values in DEMO_RECORDS.get(code, ()):
+            record = RECORD_MODELS[kind](project=project, **values)
+            record.full_clean()
+            record.save()
+            count += 1
         if actual_start:
             # Yearly reports of capital implemented to date, from the year construction started.
             registered = project.registered_capital_vnd
