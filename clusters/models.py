@@ -197,3 +197,28 @@ class Cluster(models.Model):
                 errors["former_district"] = _("The commune belonged to another former district.")
         if errors:
             raise ValidationError(errors)
+
+
+class EstablishmentCriteria(models.Model):
+    """When a commune may establish another cluster (Decree 32/2024 Art. 8): the average occupancy of its clusters
+    over a share, or its unleased industrial land at most an area. Kept as data; one row."""
+
+    occupancy_over_pct = models.DecimalField(
+        _("average occupancy over (%)"), max_digits=5, decimal_places=2, default=Decimal(50)
+    )
+    unleased_at_most_ha = models.DecimalField(
+        _("unleased industrial land at most (ha)"), max_digits=10, decimal_places=2, default=Decimal(100)
+    )
+    legal_basis = models.TextField(_("legal basis"), default="Nghị định 32/2024/NĐ-CP, Điều 8.")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("cluster establishment criteria")
+        verbose_name_plural = _("cluster establishment criteria")
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
+
+    @classmethod
+    def current(cls) -> "EstablishmentCriteria":
+        return cls.objects.order_by("pk").first() or cls()

@@ -11,6 +11,7 @@ from projects.models import (
     Project,
     ScheduleAdjustment,
 )
+from projects.services import project_refresh_implemented
 from tracker.admin_mixins import VersionedAdminMixin
 
 
@@ -21,18 +22,13 @@ class InvestorAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     search_fields = ["name", "tax_code"]
 
 
-class CapitalReportInline(admin.TabularInline):
-    model = CapitalReport
-    extra = 0
-
-
 @admin.register(Project)
 class ProjectAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["code", "name", "cluster", "investor", "status", "registered_capital_vnd", "land_area_ha"]
     list_filter = ["status", "industry", "cluster__former_district", "is_sample"]
     search_fields = ["code", "name", "investor__name", "irc_number"]
     autocomplete_fields = ["cluster", "investor"]
-    inlines = [CapitalReportInline]
+    readonly_fields = ["latest_implemented_vnd"]
 
 
 @admin.register(CapitalReport, ScheduleAdjustment, LandUseExtension, ForceMajeurePeriod)
@@ -40,6 +36,16 @@ class ProjectRecordAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "project"]
     search_fields = ["project__code", "project__name"]
     autocomplete_fields = ["project"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if isinstance(obj, CapitalReport):
+            project_refresh_implemented(obj.project_id)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        if isinstance(obj, CapitalReport):
+            project_refresh_implemented(obj.project_id)
 
 
 @admin.register(Document)

@@ -1,5 +1,8 @@
 """Filters and sort orders of the project and investor lists."""
+from datetime import date
+
 import django_filters
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster, Commune, FormerDistrict
@@ -30,6 +33,9 @@ class ProjectFilter(BaseFilterSet):
     capital_max = BillionVNDFilter(field_name="registered_capital_vnd", lookup_expr="lte", label=_("Capital to (billion VND)"))
     irc_from = VNDateFilter(field_name="irc_date", lookup_expr="gte", label=_("Certificate date from"))
     irc_to = VNDateFilter(field_name="irc_date", lookup_expr="lte", label=_("Certificate date to"))
+    attracted_year = django_filters.NumberFilter(
+        method="filter_attracted_year", label=_("Attracted in year"), min_value=1990, max_value=2100
+    )
     handover_from = VNDateFilter(field_name="land_handover_date", lookup_expr="gte", label=_("Land handover from"))
     handover_to = VNDateFilter(field_name="land_handover_date", lookup_expr="lte", label=_("Land handover to"))
     o = django_filters.OrderingFilter(
@@ -51,6 +57,14 @@ class ProjectFilter(BaseFilterSet):
     class Meta:
         model = Project
         fields = []
+
+    def filter_attracted_year(self, queryset, name, value):
+        """Attracted in a year: by the investment registration certificate, else the policy approval (the
+        dashboard counts the same way)."""
+        year = int(value)
+        return queryset.annotate(attracted_on=Coalesce("irc_date", "policy_approval_date")).filter(
+            attracted_on__gte=date(year, 1, 1), attracted_on__lte=date(year, 12, 31)
+        )
 
 
 class InvestorFilter(BaseFilterSet):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from clusters.models import Cluster
 from clusters.selectors import cluster_choices
 from projects.models import (
+    AnnualTarget,
     CapitalReport,
     Document,
     ForceMajeurePeriod,
@@ -160,3 +161,20 @@ class UnreachableRecordForm(TrackerModelForm):
         model = UnreachableRecord
         fields = ["since", "resolved_on", "note"]
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+
+class AnnualTargetForm(TrackerModelForm):
+    class Meta(TrackerModelForm.Meta):
+        model = AnnualTarget
+        fields = [
+            "year", "projects_min", "projects_max", "capital_min_vnd", "capital_max_vnd", "clusters_min", "clusters_max",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def clean(self):
+        cleaned = super().clean()
+        for low, high in (("projects_min", "projects_max"), ("capital_min_vnd", "capital_max_vnd"), ("clusters_min", "clusters_max")):
+            if cleaned.get(low) is not None and cleaned.get(high) is not None and cleaned[low] > cleaned[high]:
+                self.add_error(high, _("The maximum must not be below the minimum."))
+        return cleaned

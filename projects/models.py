@@ -117,6 +117,9 @@ class Project(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED)
     workers = models.PositiveIntegerField(_("workers"), default=0)
     notes = models.TextField(_("notes"), blank=True)
+    # Derived: the capital implemented to date in the project's latest capital report, kept by the capital-report
+    # services (projects.services.project_refresh_implemented) so the dashboard can sum it over 100,000 projects.
+    latest_implemented_vnd = models.BigIntegerField(_("capital implemented to date (VND)"), null=True, blank=True, editable=False)
     is_sample = models.BooleanField(_("sample data"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -253,6 +256,7 @@ class CapitalReport(models.Model):
 
     class Meta:
         ordering = ["-period_end", "-pk"]
+        indexes = [models.Index(fields=["project", "-period_end"], name="report_latest_per_project")]
         verbose_name = _("capital report")
         verbose_name_plural = _("capital reports")
         constraints = [

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from clusters.models import Cluster
-from projects.models import Document, Investor, Project, ScheduleAdjustment
+from projects.models import CapitalReport, Document, Investor, Project, ScheduleAdjustment
 from projects.tasks import queue_project_scan
 from tracker.services import model_save
 
@@ -54,18 +54,33 @@ def project_update(
     return project
 
 
+def project_refresh_implemented(project_id: int) -> None:
+    """Copy the latest capital report's implemented capital onto the project (a derived column, never typed)."""
+    latest = (
+        CapitalReport.objects.filter(project_id=project_id).order_by("-period_end", "-pk")
+        .values_list("implemented_capital_vnd", flat=True).first()
+    )
+    Project.objects.filter(pk=project_id).update(latest_implemented_vnd=latest)
+
+
+def _after_record_change(model, project_id: int) -> None:
+    if model is CapitalReport:
+        project_refresh_implemented(project_id)
+    queue_project_scan(project_id)
+
+
 @transaction.atomic
 def project_record_create(*, model, project: Project, user=None, change_reason: str = "", **fields):
     """Create a record that belongs to one project (capital report, extension, force-majeure period, ...)."""
     record = model_save(model(project=project), fields=fields, user=user, change_reason=change_reason)
-    queue_project_scan(project.pk)
+    _after_record_change(model, project.pk)
     return record
 
 
 @transaction.atomic
 def project_record_update(*, record, user=None, change_reason: str = "", **fields):
     record = model_save(record, fields=fields, user=user, change_reason=change_reason)
-    queue_project_scan(record.project_id)
+    _after_record_change(type(record), record.project_id)
     return record
 
 
@@ -77,7 +92,7 @@ def project_record_delete(*, record, user=None, change_reason: str = "") -> None
         record._change_reason = change_reason
     project_id = record.project_id
     record.delete()
-    queue_project_scan(project_id)
+    _after_record_change(type(record), project_id)
 
 
 @transaction.atomic
@@ -165,3 +180,9 @@ def document_delete(*, document: Document) -> None:
     storage, name = document.file.storage, document.file.name
     document.delete()
     transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def target_save(*, target, user=None, change_reason: str = "", **fields):
+    """Create or change the year's targets (leadership); every change is in the target's history."""
+    return model_save(target, fields=fields, user=user, change_reason=change_reason)

@@ -34,3 +34,11 @@ watchlist_urlpatterns = [
     path("<int:pk>/", watchlist_views.flag_detail, name="flag"),
     path("<int:pk>/step/", watchlist_views.review_step, name="step"),
 ]
+
+# Mounted at /targets/ under the namespace "targets".
+target_urlpatterns = [
+    path("", views.target_list, name="list"),
+    path("new/", views.TargetCreateView.as_view(), name="create"),
+    path("<int:pk>/edit/", views.TargetUpdateView.as_view(), name="update"),
+    path("<int:pk>/history/", views.target_history, name="history"),
+]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects import forms, services
 from projects.models import (
+    AnnualTarget,
     CapitalReport,
     Document,
     Flag,
@@ -350,3 +351,44 @@ class DocumentDeleteView(ConfirmDeleteView):
         target = self.cancel_url(obj)
         services.document_delete(document=obj)
         return target
+
+
+def target_list(request):
+    access.require(request.user, AnnualTarget, "view")
+    return render(
+        request,
+        "projects/target_list.html",
+        {"targets": AnnualTarget.objects.order_by("-year"), "can_add": access.can(request.user, AnnualTarget, "add"),
+         "can_change": access.can(request.user, AnnualTarget, "change")},
+    )
+
+
+def target_history(request, pk: int):
+    target = access.get_for_user(AnnualTarget.objects.all(), request.user, "view", pk=pk)
+    return render(request, "projects/target_history.html", {"target": target, "entries": object_history(target)})
+
+
+class TargetCreateView(ServiceFormView):
+    model = AnnualTarget
+    form_class = forms.AnnualTargetForm
+    title = _("New annual target")
+    success_message = _("Saved the targets for %(object)s.")
+
+    def get_cancel_url(self):
+        return reverse("targets:list")
+
+    def get_success_url_for(self, saved):
+        return reverse("targets:list")
+
+    def save(self, form, fields, options):
+        return services.target_save(target=AnnualTarget(), **options, **fields)
+
+
+class TargetUpdateView(TargetCreateView):
+    title = _("Edit annual target")
+
+    def get_object(self):
+        return access.get_for_user(AnnualTarget.objects.all(), self.request.user, "change", pk=self.kwargs["pk"])
+
+    def save(self, form, fields, options):
+        return services.target_save(target=self.object, **options, **fields)

@@ -48,7 +48,7 @@ def test_staff_user_fixes_a_form_error_saves_and_finds_the_project(live_server, 
     page.get_by_label("Tên đăng nhập").fill("chuyenvien")
     page.get_by_label("Mật khẩu").fill("ChuyenVien@2026")
     page.get_by_role("button", name="Đăng nhập").click()
-    page.get_by_role("heading", name="Tổng quan").wait_for()
+    page.get_by_role("heading", name="Chỉ tiêu và cụm công nghiệp năm").wait_for()
 
     page.goto(live_server.url + "/projects/new/")
     page.get_by_label("Mã dự án").fill("DA-2024-777")
@@ -122,3 +122,25 @@ def test_leader_proposes_revocation_of_a_critical_flag_and_sees_it_in_the_histor
     page.get_by_role("link", name="Lịch sử").click()
     history = page.locator("#history-table").inner_text()
     assert "Đề xuất UBND tỉnh thu hồi" in history and "đề nghị UBND tỉnh thu hồi đất" in history and "lanhdao" in history
+
+
+def test_leader_reads_the_dashboard_of_the_demo_data(live_server, page):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=StringIO())
+    call_command("scan_watchlist", stdout=StringIO())
+    page.goto(live_server.url + "/login/")
+    page.get_by_label("Tên đăng nhập").fill("lanhdao")
+    page.get_by_label("Mật khẩu").fill("LanhDao@2026")
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_label("Năm", exact=True).select_option("2024")
+    page.wait_for_url("**/?year=2024")
+    page.get_by_role("heading", name="Chỉ tiêu và cụm công nghiệp năm 2024").wait_for()
+    projects = page.locator("#target-projects")
+    assert "Chỉ tiêu 5–8" in projects.inner_text()
+    assert page.locator("#occupancy-chart").is_visible()
+    assert page.locator("#cluster-table tbody tr").count() == 33
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "dashboard.png"), full_page=False)

@@ -30,7 +30,7 @@ RECORDS = [
     "projects.transferrequest",
     "projects.unreachablerecord",
 ]
-REFERENCE = ["clusters.commune", "clusters.formerdistrict", "projects.annualtarget"]
+REFERENCE = ["clusters.commune", "clusters.formerdistrict", "clusters.establishmentcriteria", "projects.annualtarget"]
 # The watchlist: everyone who reads the data reads the flags; the review steps need their own permissions.
 WATCHLIST = ["projects.flag", "projects.reviewstep", "projects.rule", "projects.scan"]
 WORK_FLAGS = {"projects.work_flag"}

@@ -3,9 +3,9 @@ import logging
 import os
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.db.models import Count, Sum
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -14,36 +14,27 @@ from django.template import loader
 from django.http import HttpResponseNotFound, HttpResponseServerError
 from django.views.decorators.csrf import requires_csrf_token
 
-from clusters.models import Cluster
-from projects.models import Project
-from tracker.access import restrict
+from tracker.dashboard import dashboard
 from tracker.models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
 
 
 def home(request):
-    """An overview: clusters by stage and projects by status, each linking to its list."""
-    clusters = restrict(Cluster.objects.all(), request.user, "view")
-    projects = restrict(Project.objects.all(), request.user, "view")
-    cluster_stages = dict(clusters.order_by().values_list("stage").annotate(n=Count("pk")))
-    project_statuses = {
-        row["status"]: row
-        for row in projects.order_by()
-        .values("status")
-        .annotate(n=Count("pk"), capital=Sum("registered_capital_vnd"), land=Sum("land_area_ha"))
-    }
-    context = {
-        "cluster_rows": [(value, label, cluster_stages.get(value, 0)) for value, label in Cluster.Stage.choices],
-        "project_rows": [
-            (value, label, project_statuses.get(value, {}).get("n", 0), project_statuses.get(value, {}).get("capital"))
-            for value, label in Project.Status.choices
-        ],
-        "cluster_total": sum(cluster_stages.values()),
-        "project_total": sum(row["n"] for row in project_statuses.values()),
-        "capital_total": sum(row["capital"] or 0 for row in project_statuses.values()),
-    }
-    return render(request, "home.html", context)
+    """The leadership dashboard for a year chosen at the top (default: this year)."""
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        year = today.year
+    if not 2000 <= year <= 2100:
+        year = today.year
+    context = dashboard(user=request.user, year=year, today=today)
+    # The cluster table (and its chart) shows 50 clusters a page: a province has a few dozen, the benchmark 2,000.
+    context["cluster_page"] = Paginator(context["clusters"], 50).get_page(request.GET.get("clusters_page"))
+    context["years"] = list(range(today.year + 1, 2014, -1))
+    context["today"] = today
+    return render(request, "dashboard.html", context)
 
 
 def page_not_found(request, exception=None):

@@ -12,6 +12,7 @@ from clusters.models import Cluster, Commune, FormerDistrict
 from django.utils import timezone
 
 from projects.models import (
+    AnnualTarget,
     CapitalReport,
     Flag,
     Rule,
@@ -34,6 +35,7 @@ ALLOWED = {
     "change": {"staff", "leadership", "commune_officer", "superuser"},
     "delete": {"staff", "leadership", "superuser"},
     "work": {"staff", "leadership", "commune_officer", "superuser"},  # the review step page of a flag
+    "targets": {"leadership", "superuser"},  # the year's targets are leadership's
 }
 # URL name → (action, what its arguments point at). "scoped" pages are tried on commune A's and commune B's object.
 PAGES = {
@@ -62,6 +64,10 @@ PAGES = {
     "watchlist:list": ("view", None),
     "watchlist:flag": ("view", "flag"),
     "watchlist:step": ("work", "flag"),
+    "targets:list": ("view", None),
+    "targets:create": ("targets", None),
+    "targets:update": ("targets", "target"),
+    "targets:history": ("view", "target"),
 }
 PUBLIC = {"login", "logout", "set_language", "healthz"}
 
@@ -87,7 +93,9 @@ def world(make_user):
     district = FormerDistrict.objects.create(name="Lạc Thủy")
     communes = {key: Commune.objects.create(name=f"Xã {key}", former_district=district) for key in "AB"}
     investor = Investor.objects.create(name="Công ty Chung", tax_code="0101234567")
-    objects = {"investor": {"A": investor, "B": investor}}
+    target = AnnualTarget.objects.create(year=2024, projects_min=5, projects_max=8, capital_min_vnd=400 * 10**9,
+                                         capital_max_vnd=600 * 10**9, clusters_min=1, clusters_max=2)
+    objects = {"investor": {"A": investor, "B": investor}, "target": {"A": target, "B": target}}
     for key, commune in communes.items():
         cluster = Cluster.objects.create(
             code=f"CCN-{key}", name=f"Cụm {key}", commune=commune, former_district=district, stage="planned",
@@ -133,8 +141,9 @@ def _urls(name, target, objects):
         return [(reverse(name), None)]
     urls = []
     for scope in "AB":
-        if target in ("cluster", "project", "investor", "flag"):
-            urls.append((reverse(name, args=[objects[target][scope].pk]), scope if target != "investor" else None))
+        if target in ("cluster", "project", "investor", "flag", "target"):
+            unscoped = target in ("investor", "target")
+            urls.append((reverse(name, args=[objects[target][scope].pk]), None if unscoped else scope))
         elif target == "document":
             document = objects["document"][scope]
             urls.append((reverse(name, args=[document.project_id, document.pk]), scope))
@@ -196,8 +205,10 @@ def test_commune_officer_lists_only_their_communes(world, client):
     for name, key in (("/projects/", "DA-"), ("/clusters/", "CCN-")):
         html = client.get(name).content.decode()
         assert f"{key}A" in html and f"{key}B" not in html
-    home = client.get("/").context
-    assert home["project_total"] == 1 and home["cluster_total"] == 1  # commune A's only; B has the same again
+    home = client.get("/", {"year": 2025}).context  # the dashboard: commune A's figures only
+    assert [c.code for c in home["clusters"]] == ["CCN-A"]
+    assert home["operating"]["n"] == 0 and [row["name"] for row in home["by_commune"]] == ["Xã A"]
+    assert sum(n for _rule, n, _critical in home["rules"]) == 1  # commune A's flag, not B's
     project_form = client.get("/projects/new/").context["form"]
     assert list(project_form.fields["cluster"].queryset) == [objects["cluster"]["A"]]
     # Commune B's cluster is not even offered as a filter: asking for it is an invalid choice, not B's projects.

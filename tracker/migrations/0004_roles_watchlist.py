@@ -5,7 +5,7 @@ from django.db import migrations
 def apply_roles(apps, schema_editor):
     from tracker.roles import sync_roles
 
-    sync_roles(apps)
+    sync_roles(apps, strict=False)  # 0005 completes it once the dashboard models exist
 
 
 class Migration(migrations.Migration):

@@ -1,4 +1,6 @@
 """Template helpers: money and areas the Vietnamese way, sortable column headers, URLs that keep the filters."""
+from decimal import Decimal
+
 from django import template
 from django.utils.html import format_html
 
@@ -61,3 +63,25 @@ def sort_header(context, field, label):
         label,
         arrow,
     )
+
+
+@register.filter
+def plain(value):
+    """A number for machines (a data attribute): 80.5, never localised, empty when unknown."""
+    return "" if value is None else str(value)
+
+
+@register.filter
+def percent_of_one(fraction, places=0):
+    """A share of one as a percentage: 0.25 → 25 %."""
+    if fraction is None:
+        return "—"
+    return format_decimal(Decimal(fraction) * 100, int(places)) + " %"
+
+
+@register.simple_tag
+def share(part, whole, places=1):
+    """part ÷ whole as a percentage, or — when there is no whole."""
+    if not whole:
+        return "—"
+    return format_decimal(Decimal(part or 0) * 100 / Decimal(whole), int(places)) + " %"

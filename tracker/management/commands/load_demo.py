@@ -26,6 +26,7 @@ from projects.models import (
     UnreachableRecord,
     ViolationNotice,
 )
+from projects.services import project_refresh_implemented
 from tracker.models import AccessScope
 from tracker.roles import COMMUNE_OFFICER, sync_roles
 
@@ -330,4 +331,5 @@ class Command(BaseCommand):
                 report.full_clean()
                 report.save()
                 count += 1
+            project_refresh_implemented(project.pk)
         return count

@@ -1,0 +1,226 @@
+"""The leadership dashboard's figures: the year's targets, the clusters' state, the watchlist; a fixed number of
+queries whatever the data size, every figure computed over what the user may see."""
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, F, Sum
+from django.urls import reverse
+from django.db.models.functions import Coalesce
+
+from clusters.models import Cluster, EstablishmentCriteria
+from projects.models import AnnualTarget, Flag, Project, Rule, Scan, Severity
+from tracker.access import restrict
+
+ESTABLISHED = {
+    Cluster.Stage.ESTABLISHED, Cluster.Stage.DETAILED_PLAN, Cluster.Stage.INFRASTRUCTURE, Cluster.Stage.OPERATING,
+    Cluster.Stage.EXPANDED,
+}
+
+
+@dataclass
+class ClusterRow:
+    """A cluster as the dashboard shows it: its columns, then its projects' figures, derived below."""
+
+    pk: int
+    code: str
+    name: str
+    stage: str
+    industrial_land_ha: Decimal | None
+    wastewater_plant_built: bool
+    wastewater_plant_compliant: bool
+    commune_id: int
+    former_district_id: int
+    commune_name: str
+    district_name: str
+    status_map: dict = None
+    active_projects: int = 0
+    capital_vnd: int = 0
+    leased_ha: Decimal = Decimal(0)
+    unleased_ha: Decimal | None = None
+    occupancy_pct: Decimal | None = None
+
+    def get_absolute_url(self) -> str:
+        return reverse("clusters:detail", args=[self.pk])
+
+    def statuses(self) -> list[tuple[str, str, int]]:
+        """Projects by status, built only for the clusters a page shows."""
+        return [(value, label, self.status_map.get(value, 0)) for value, label in Project.Status.choices]
+
+    def get_stage_display(self) -> str:
+        return str(Cluster.Stage(self.stage).label)
+
+
+@dataclass
+class TargetLine:
+    key: str
+    actual: int
+    minimum: int | None
+    maximum: int | None
+    fraction: Decimal  # share of the year elapsed
+    url: str
+
+    @property
+    def position(self) -> str | None:
+        if self.minimum is None:
+            return None
+        if self.actual < self.minimum:
+            return "below"
+        if self.actual > self.maximum:
+            return "above"
+        return "within"
+
+    @property
+    def expected_min(self):
+        return None if self.minimum is None else Decimal(self.minimum) * self.fraction
+
+    @property
+    def expected_max(self):
+        return None if self.maximum is None else Decimal(self.maximum) * self.fraction
+
+    @property
+    def projection(self):
+        """A straight line: what the year ends at if it goes on at this pace."""
+        return None if not self.fraction else Decimal(self.actual) / self.fraction
+
+    @property
+    def on_pace(self) -> bool | None:
+        return None if self.expected_min is None else Decimal(self.actual) >= self.expected_min
+
+
+def year_fraction(year: int, today: date) -> Decimal:
+    """How much of `year` has passed by `today` (its last day included): 0 before it, 1 after it."""
+    if year < today.year:
+        return Decimal(1)
+    if year > today.year:
+        return Decimal(0)
+    days = (date(year, 12, 31) - date(year, 1, 1)).days + 1
+    return Decimal((today - date(year, 1, 1)).days + 1) / Decimal(days)
+
+
+def dashboard(*, user, year: int, today: date) -> dict:
+    projects = restrict(Project.objects.all(), user, "view")
+    clusters_visible = restrict(Cluster.objects.all(), user, "view")
+    fraction = year_fraction(year, today)
+    target = AnnualTarget.objects.filter(year=year).first()
+
+    attracted_projects = projects.annotate(attracted_on=Coalesce("irc_date", "policy_approval_date")).filter(
+        attracted_on__gte=date(year, 1, 1), attracted_on__lte=date(year, 12, 31)
+    )
+    totals = {"n": Count("pk"), "capital": Sum("registered_capital_vnd"), "implemented": Sum("latest_implemented_vnd")}
+    attracted = attracted_projects.aggregate(**totals)
+    established = clusters_visible.filter(establishment_date__year=year).count()
+    billion = 10**9
+    capital_billions = (attracted["capital"] or 0) // billion
+    lines = [
+        TargetLine("projects", attracted["n"], target and target.projects_min, target and target.projects_max, fraction,
+                   f"/projects/?attracted_year={year}"),
+        TargetLine("capital", capital_billions, target and target.capital_min_vnd // billion,
+                   target and target.capital_max_vnd // billion, fraction, f"/projects/?attracted_year={year}&o=-capital"),
+        TargetLine("clusters", established, target and target.clusters_min, target and target.clusters_max, fraction,
+                   f"/clusters/?established_from=01/01/{year}&established_to=31/12/{year}"),
+    ]
+
+    # One plain query for the clusters and one GROUP BY over the projects; occupancy is derived here in Python
+    # (the correlated subqueries of the cluster list cost too much over thousands of clusters).
+    cluster_rows = [
+        ClusterRow(**row)
+        for row in clusters_visible.order_by("name").values(
+            "pk", "code", "name", "stage", "industrial_land_ha", "wastewater_plant_built", "wastewater_plant_compliant",
+            "commune_id", "former_district_id", commune_name=F("commune__name"), district_name=F("former_district__name"),
+        )
+    ]
+    status_counts = defaultdict(dict)
+    per_cluster = defaultdict(lambda: {"n": 0, "capital": 0, "leased": Decimal(0)})
+    operating = {"n": 0, "capital": 0, "implemented": 0}
+    for row in projects.order_by().values("cluster_id", "status").annotate(
+        n=Count("pk"), capital=Sum("registered_capital_vnd"), land=Sum("land_area_ha"),
+        implemented=Sum("latest_implemented_vnd"),
+    ):
+        status_counts[row["cluster_id"]][row["status"]] = row["n"]
+        if row["status"] == Project.Status.OPERATING:
+            operating["n"] += row["n"]
+            operating["capital"] += row["capital"] or 0
+            operating["implemented"] += row["implemented"] or 0
+        if row["status"] != Project.Status.TERMINATED:
+            per_cluster[row["cluster_id"]]["n"] += row["n"]
+            per_cluster[row["cluster_id"]]["capital"] += row["capital"] or 0
+            per_cluster[row["cluster_id"]]["leased"] += row["land"] or 0
+    for cluster in cluster_rows:
+        cluster.status_map = status_counts[cluster.pk]
+        cluster.active_projects = per_cluster[cluster.pk]["n"]
+        cluster.capital_vnd = per_cluster[cluster.pk]["capital"]
+        cluster.leased_ha = per_cluster[cluster.pk]["leased"]
+        land = cluster.industrial_land_ha
+        cluster.unleased_ha = None if land is None else land - cluster.leased_ha
+        cluster.occupancy_pct = cluster.leased_ha * 100 / land if land else None
+
+    criteria = EstablishmentCriteria.current()
+    by_commune = _totals(cluster_rows, lambda c: (c.commune_id, c.commune_name), criteria)
+    by_district = _totals(cluster_rows, lambda c: (c.former_district_id, c.district_name), criteria)
+
+    open_flags = restrict(Flag.objects.filter(cleared_at__isnull=True), user, "view").exclude(state=Flag.State.DISMISSED)
+    severity_counts, rule_counts = defaultdict(int), defaultdict(lambda: {"n": 0, "critical": 0})
+    for rule_id, severity, n in open_flags.order_by().values_list("rule_id", "severity").annotate(n=Count("pk")):
+        severity_counts[severity] += n
+        rule_counts[rule_id]["n"] += n
+        if severity == Severity.CRITICAL:
+            rule_counts[rule_id]["critical"] += n
+    rules = [(rule, rule_counts.get(rule.pk, {}).get("n", 0), rule_counts.get(rule.pk, {}).get("critical", 0))
+             for rule in Rule.objects.order_by("code")]
+    last_scan = Scan.objects.filter(status=Scan.Status.SUCCEEDED, project__isnull=True).order_by("-finished_at").first()
+
+    return {
+        "year": year,
+        "target": target,
+        "fraction": fraction,
+        "lines": lines,
+        "attracted": attracted,
+        "operating": operating,
+        "clusters": cluster_rows,  # the view pages them
+        "by_commune": by_commune,
+        "by_district": by_district,
+        "criteria": criteria,
+        "severities": [(value, label, severity_counts.get(value, 0)) for value, label in reversed(Severity.choices)],
+        "rules": rules,
+        "last_scan": last_scan,
+    }
+
+
+def _totals(cluster_rows, key, criteria) -> list[dict]:
+    """Clusters grouped by commune or district: land, occupancy, projects, capital and the establishment check."""
+    groups = {}
+    for cluster in cluster_rows:
+        group_id, name = key(cluster)
+        group = groups.setdefault(group_id, {
+            "id": group_id, "name": name, "clusters": 0, "established": 0, "industrial_ha": Decimal(0),
+            "leased_ha": Decimal(0), "unleased_ha": Decimal(0), "projects": 0, "capital_vnd": 0, "occupancies": [],
+        })
+        group["clusters"] += 1
+        group["projects"] += cluster.active_projects
+        group["capital_vnd"] += cluster.capital_vnd
+        if cluster.stage in ESTABLISHED and cluster.industrial_land_ha:
+            group["established"] += 1
+            group["industrial_ha"] += cluster.industrial_land_ha
+            group["leased_ha"] += cluster.leased_ha
+            group["unleased_ha"] += max(cluster.unleased_ha, Decimal(0))
+            group["occupancies"].append(cluster.occupancy_pct)
+    for group in groups.values():
+        occupancies = group.pop("occupancies")
+        group["average_occupancy"] = sum(occupancies) / len(occupancies) if occupancies else None
+        group["occupancy_pct"] = group["leased_ha"] * 100 / group["industrial_ha"] if group["industrial_ha"] else None
+        group.update(establishment_check(group["average_occupancy"], group["unleased_ha"], group["established"], criteria))
+    return sorted(groups.values(), key=lambda g: g["name"])
+
+
+def establishment_check(average_occupancy, unleased_ha, established: int, criteria) -> dict:
+    """Decree 32/2024 Art. 8: another cluster may be established where the existing ones are on average more than
+    50 % occupied, or where at most 100 ha of their industrial land is still unleased (thresholds are data)."""
+    if not established:
+        return {"may_establish": True, "reason": "no_cluster"}
+    if average_occupancy is not None and average_occupancy > criteria.occupancy_over_pct:
+        return {"may_establish": True, "reason": "occupancy"}
+    if unleased_ha <= criteria.unleased_at_most_ha:
+        return {"may_establish": True, "reason": "unleased"}
+    return {"may_establish": False, "reason": "neither"}

@@ -1,0 +1,61 @@
+"""Benchmark of the dashboard: fill the (scratch) database with N projects and C clusters, then time the
+dashboard's server time (request through Django, rendering included) over several runs and print the median.
+
+Run it through `scripts/benchmark_dashboard`, which creates a separate PostgreSQL database for it; the command
+refuses a database whose name does not contain "bench".
+"""
+import random
+import statistics
+import time
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from projects.benchmark_data import fill
+from projects.models import Project
+from projects.scans import run_scan
+
+
+class Command(BaseCommand):
+    help = "Fill a scratch database with N projects and C clusters and time the dashboard."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--projects", type=int, default=100_000)
+        parser.add_argument("--clusters", type=int, default=2_000)
+        parser.add_argument("--runs", type=int, default=15)
+
+    def handle(self, *args, projects: int, clusters: int, runs: int, **options):
+        name = connection.settings_dict["NAME"]
+        if "bench" not in str(name):
+            raise CommandError(f"Refusing to fill database {name!r}: use a scratch database whose name contains 'bench'.")
+        if Project.objects.exists():
+            raise CommandError("The benchmark database is not empty; recreate it (scripts/benchmark_dashboard does).")
+        fill(projects, random.Random(2024), clusters_count=clusters)
+        run_scan()  # the dashboard shows the open flags
+        _analyze()
+        leader = get_user_model().objects.create_superuser("bench-leader", "bench@example.invalid", "x" * 20)
+        client = Client(SERVER_NAME="localhost")
+        client.force_login(leader)
+        client.get("/", {"year": 2024})  # warm up: connections, templates
+        timings = []
+        for _ in range(runs):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = client.get("/", {"year": 2024})
+                timings.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                raise CommandError(f"the dashboard answered {response.status_code}")
+        self.stdout.write(
+            f"dashboard: projects={projects} clusters={clusters} runs={runs} median_ms={statistics.median(timings):.0f} "
+            f"min_ms={min(timings):.0f} max_ms={max(timings):.0f} queries={len(queries.captured_queries)}"
+        )
+
+
+def _analyze() -> None:
+    """Fresh planner statistics after the bulk load, as autovacuum would give a real database."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
