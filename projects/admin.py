@@ -12,6 +12,7 @@ from projects.models import (
     ScheduleAdjustment,
 )
 from projects.services import project_refresh_implemented
+from projects.tasks import queue_project_scan
 from tracker.admin_mixins import VersionedAdminMixin
 
 
@@ -37,15 +38,27 @@ class ProjectRecordAdmin(SimpleHistoryAdmin):
     search_fields = ["project__code", "project__name"]
     autocomplete_fields = ["project"]
 
+    # The admin writes around the services: do what they do after a record changes, for every project touched.
     def save_model(self, request, obj, form, change):
+        before = form.initial.get("project") if change else None
         super().save_model(request, obj, form, change)
-        if isinstance(obj, CapitalReport):
-            project_refresh_implemented(obj.project_id)
+        self._after_change(type(obj), {obj.project_id, before} - {None})
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        if isinstance(obj, CapitalReport):
-            project_refresh_implemented(obj.project_id)
+        self._after_change(type(obj), {obj.project_id})
+
+    def delete_queryset(self, request, queryset):
+        project_ids = set(queryset.values_list("project_id", flat=True))
+        super().delete_queryset(request, queryset)
+        self._after_change(queryset.model, project_ids)
+
+    def _after_change(self, model, project_ids):
+        for project_id in project_ids:
+            project_id = getattr(project_id, "pk", project_id)
+            if model is CapitalReport:
+                project_refresh_implemented(project_id)
+            queue_project_scan(project_id)
 
 
 @admin.register(Document)

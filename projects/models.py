@@ -66,6 +66,7 @@ class Project(models.Model):
     """A secondary investment project inside a cluster, with its committed deadlines and actual dates."""
 
     commune_path = "cluster__commune"
+    derived_fields = ("latest_implemented_vnd",)  # kept by project_refresh_implemented, never by a form
 
     class Status(models.TextChoices):
         REGISTERED = "registered", _("Registered")

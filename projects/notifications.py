@@ -20,10 +20,12 @@ def leadership_emails() -> list[str]:
 
 def send_critical_flags(flag_ids) -> int:
     """Claim each flag (a conditional UPDATE: two workers cannot both claim it), then send one email."""
+    recipients = leadership_emails()
+    if not recipients:
+        return 0  # nobody to tell yet: the flags stay unclaimed, the digest still lists them
     now = timezone.now()
     claimed = [pk for pk in flag_ids if Flag.objects.filter(pk=pk, notified_at__isnull=True).update(notified_at=now)]
-    recipients = leadership_emails()
-    if not claimed or not recipients:
+    if not claimed:
         return 0
     flags = Flag.objects.filter(pk__in=claimed).select_related("project", "rule").order_by("project__code")
     with override(settings.LANGUAGE_CODE):
@@ -33,7 +35,12 @@ def send_critical_flags(flag_ids) -> int:
         ]
         subject = _("[Watchlist] %(count)s new critical flag(s)") % {"count": len(lines)}
         body = "\n".join([_("New critical flags on the watchlist:"), "", *lines])
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    except Exception:
+        # Give the claim back, so the retried task sends them.
+        Flag.objects.filter(pk__in=claimed, notified_at=now).update(notified_at=None)
+        raise
     return len(lines)
 
 
@@ -41,9 +48,11 @@ def send_weekly_digest(today=None) -> int:
     today = today or timezone.localdate()
     year, week, _weekday = today.isocalendar()
     recipients = leadership_emails()
+    if not recipients:
+        return 0
     try:
         with transaction.atomic():
-            DigestSent.objects.create(week=f"{year}-W{week:02d}", sent_at=timezone.now(), recipients=len(recipients))
+            claim = DigestSent.objects.create(week=f"{year}-W{week:02d}", sent_at=timezone.now(), recipients=len(recipients))
     except IntegrityError:
         return 0  # this week's digest is already out
     counts = (
@@ -53,10 +62,12 @@ def send_weekly_digest(today=None) -> int:
         .annotate(n=Count("pk"))
         .order_by("rule__code", "severity")
     )
-    if not recipients:
-        return 0
     with override(settings.LANGUAGE_CODE):
         lines = [f"- {row['rule__name']} ({row['severity']}): {row['n']}" for row in counts] or [_("No open flags.")]
         subject = _("[Watchlist] Weekly digest, week %(week)s") % {"week": f"{week}/{year}"}
-        send_mail(subject, "\n".join([_("Open flags by rule:"), "", *lines]), settings.DEFAULT_FROM_EMAIL, recipients)
+        try:
+            send_mail(subject, "\n".join([_("Open flags by rule:"), "", *lines]), settings.DEFAULT_FROM_EMAIL, recipients)
+        except Exception:
+            claim.delete()  # not sent: the retried task may send it
+            raise
     return len(recipients)

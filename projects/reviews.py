@@ -50,6 +50,16 @@ STEPS = {
 }
 
 
+def _may_extend(flag: Flag) -> bool:
+    """One extension per clock, granted once the clock has run out (month 13 or month 25: a critical flag),
+    never twice: together they could pass the 24 months the law allows."""
+    return (
+        flag.rule.code in EXTENDABLE_RULES
+        and flag.severity == "critical"
+        and not flag.steps.filter(action=A.GRANT_EXTENSION).exists()
+    )
+
+
 def allowed_steps(flag: Flag, user) -> list[str]:
     """The steps this user may take on this flag now."""
     if flag.cleared_at is not None:
@@ -58,7 +68,7 @@ def allowed_steps(flag: Flag, user) -> list[str]:
     for action, step in STEPS.items():
         if flag.state not in step.allowed_from or not user.has_perm(step.permission):
             continue
-        if action == A.GRANT_EXTENSION and flag.rule.code not in EXTENDABLE_RULES:
+        if action == A.GRANT_EXTENSION and not _may_extend(flag):
             continue
         steps.append(action)
     return steps

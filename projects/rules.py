@@ -97,6 +97,12 @@ def _evidence(**values) -> dict:
     return {key: _iso(value) for key, value in values.items()}
 
 
+def _effective_deadline(f: Facts, deadline: date) -> date:
+    """A committed deadline moved by the force-majeure days between the project's start (its certificate) and it."""
+    start = min(f.clock_start or deadline, deadline)
+    return clock_end(start, days=(deadline - start).days, force_majeure=f.force_majeure)
+
+
 def _operating(f: Facts) -> bool:
     return f.actual_operation_start is not None
 
@@ -129,7 +135,8 @@ def land_delay_24m(f: Facts, params: dict, as_of: date) -> Finding | None:
     """Land use 24 months behind schedule: construction not finished 24 months after its completion deadline."""
     if not f.land_handover_date or not f.construction_completion_deadline or f.actual_completion or _operating(f):
         return None
-    at = clock_end(f.construction_completion_deadline, months=params.get("months", 24), force_majeure=f.force_majeure)
+    deadline = _effective_deadline(f, f.construction_completion_deadline)
+    at = clock_end(deadline, months=params.get("months", 24), force_majeure=f.force_majeure)
     if as_of < at:
         return None
     return Finding(
@@ -150,7 +157,9 @@ def extension_expired(f: Facts, params: dict, as_of: date) -> Finding | None:
     if not f.extensions or _operating(f):
         return None
     start, end = max(f.extensions, key=lambda period: period[1])
-    if as_of <= end:
+    # The extension's own clock: its days inside a force-majeure period do not count either.
+    expires = clock_end(start, days=(end - start).days + 1, force_majeure=f.force_majeure)
+    if as_of < expires:
         return None
     unused = f.actual_construction_start is None
     late = f.construction_completion_deadline is not None and f.actual_completion is None and start > f.construction_completion_deadline
@@ -158,7 +167,7 @@ def extension_expired(f: Facts, params: dict, as_of: date) -> Finding | None:
         return None
     return Finding(
         CRITICAL,
-        end + DAY,
+        expires,
         _evidence(extension_start=start, extension_end=end, construction_started=f.actual_construction_start),
     )
 
@@ -169,7 +178,8 @@ def extension_not_requested(f: Facts, params: dict, as_of: date) -> Finding | No
     if not f.notices or f.actual_construction_start or _operating(f):
         return None
     notice_date, requested_on = max(f.notices, key=lambda notice: notice[0])
-    if requested_on is not None or any(start >= notice_date for start, _end in f.extensions):
+    # Answered by a request, or by an extension still running on (or granted for a period reaching) the notice.
+    if requested_on is not None or any(end >= notice_date for _start, end in f.extensions):
         return None
     last_day = clock_end(notice_date, days=params.get("days", 15), force_majeure=f.force_majeure)
     if as_of <= last_day:
@@ -194,8 +204,7 @@ def milestone_overdue(f: Facts, params: dict, as_of: date) -> Finding | None:
     for name, deadline, actual in milestones:
         if deadline is None or actual is not None:
             continue
-        start = min(f.clock_start or deadline, deadline)
-        effective = clock_end(start, days=(deadline - start).days, force_majeure=f.force_majeure)
+        effective = _effective_deadline(f, deadline)
         if as_of > effective:
             missed.append((name, deadline, effective))
     if not missed:
@@ -260,8 +269,7 @@ def land_holding_signs(f: Facts, params: dict, as_of: date) -> Finding | None:
         return None
     signs, dates = [], []
     if f.land_handover_date and f.construction_start_deadline and f.registered_capital_vnd:
-        start = min(f.clock_start or f.construction_start_deadline, f.construction_start_deadline)
-        effective = clock_end(start, days=(f.construction_start_deadline - start).days, force_majeure=f.force_majeure)
+        effective = _effective_deadline(f, f.construction_start_deadline)
         implemented = f.implemented_capital_vnd or 0
         share = implemented * 100 / f.registered_capital_vnd
         if as_of > effective and share < params.get("capital_share_pct", 10):
@@ -270,7 +278,7 @@ def land_holding_signs(f: Facts, params: dict, as_of: date) -> Finding | None:
                  "registered_capital_vnd": f.registered_capital_vnd, "share_pct": round(share, 2),
                  "construction_start_deadline": _iso(f.construction_start_deadline)}
             )
-            dates.append(effective + DAY)
+            dates.append(max(effective + DAY, f.land_handover_date))
     if f.transfer_requests:
         first = min(f.transfer_requests)
         signs.append({"indicator": "transfer_request", "request_date": _iso(first)})

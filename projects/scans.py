@@ -50,8 +50,9 @@ def _as_of(value, as_of):
     return value if value is not None and value <= as_of else None
 
 
-def load_facts(as_of: date, project_ids=None) -> dict[int, tuple[str, Facts]]:
-    """Facts for every project that is not terminated (or the given ones), as of `as_of`."""
+def load_facts(as_of: date, project_ids=None, report_halves: int = 4) -> dict[int, tuple[str, Facts]]:
+    """Facts for every project that is not terminated (or the given ones), as of `as_of`; capital reports are
+    read back over `report_halves` half-years."""
     projects = Project.objects.exclude(status=Project.Status.TERMINATED)
     if project_ids is not None:
         projects = projects.filter(pk__in=project_ids)
@@ -88,7 +89,7 @@ def load_facts(as_of: date, project_ids=None) -> dict[int, tuple[str, Facts]]:
         UnreachableRecord.objects.filter(Q(since__lte=as_of) & (Q(resolved_on__isnull=True) | Q(resolved_on__gt=as_of))),
         "since",
     )
-    window = completed_halves(as_of, 4, 0)[-1]
+    window = completed_halves(as_of, report_halves, 0)[-1]
     reports = per_project(
         CapitalReport.objects.annotate(effective=report_date).filter(effective__lte=as_of, year__gte=window[0]),
         "year", "period",
@@ -118,7 +119,7 @@ def load_facts(as_of: date, project_ids=None) -> dict[int, tuple[str, Facts]]:
                 force_majeure=tuple(force_majeure.get(pk, ())),
                 extensions=tuple(extensions.get(pk, ())),
                 adjustments=tuple(adjustments.get(pk, ())),
-                notices=tuple(notices.get(pk, ())),
+                notices=tuple((day, _as_of(requested, as_of)) for day, requested in notices.get(pk, ())),
                 transfer_requests=tuple(transfers.get(pk, ())),
                 unreachable_since=min(unreachable[pk]) if pk in unreachable else None,
                 reported_halves=halves,
@@ -130,8 +131,14 @@ def load_facts(as_of: date, project_ids=None) -> dict[int, tuple[str, Facts]]:
 def evaluate(as_of: date, project_ids=None, rules=None) -> list:
     """Every finding as of a date: [(project_id, project_code, rule_code, Finding)], by project code then rule."""
     rules = rules if rules is not None else list(Rule.objects.filter(enabled=True, code__in=RULES))
+    report_rule = next((rule for rule in rules if rule.code == "REPORT_MISSING"), None)
+    halves = 4
+    if report_rule is not None:
+        thresholds = report_rule.thresholds or {}
+        # Enough half-years back for the rule's periods, plus the grace days' worth.
+        halves = int(thresholds.get("periods", 2)) + 2 + int(thresholds.get("grace_days", 30)) // 180
     findings = []
-    for project_id, (code, facts) in load_facts(as_of, project_ids).items():
+    for project_id, (code, facts) in load_facts(as_of, project_ids, halves).items():
         for rule in rules:
             finding = RULES[rule.code](facts, rule.thresholds or {}, as_of)
             if finding is not None:
@@ -182,7 +189,7 @@ def _sync_flags(findings, rules, scope):
             "pk", "project_id", "rule_id", "severity", "since", "evidence"
         )
     }
-    to_create, kept_ids, changed = [], [], []
+    to_create, kept_ids, changed, escalated = [], [], [], []
     for project_id, _code, rule_code, finding in findings:
         key = (project_id, rule_ids[rule_code])
         current = existing.pop(key, None)
@@ -196,6 +203,8 @@ def _sync_flags(findings, rules, scope):
             kept_ids.append(pk)
             if (severity, since, evidence) != (finding.severity, finding.since, finding.evidence):
                 changed.append(Flag(pk=pk, severity=finding.severity, since=finding.since, evidence=finding.evidence))
+                if finding.severity == "critical" and severity != "critical":
+                    escalated.append(pk)  # a warning that became critical is news for leadership too
     Flag.objects.bulk_create(to_create)
     if kept_ids:
         Flag.objects.filter(pk__in=kept_ids).update(last_confirmed=now)
@@ -210,4 +219,4 @@ def _sync_flags(findings, rules, scope):
         new_critical = list(
             Flag.objects.filter(first_seen=now, severity="critical", cleared_at__isnull=True).values_list("pk", flat=True)
         )
-    return len(to_create), len(kept_ids), len(closed_ids), new_critical
+    return len(to_create), len(kept_ids), len(closed_ids), new_critical + escalated

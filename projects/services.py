@@ -56,6 +56,8 @@ def project_update(
 
 def project_refresh_implemented(project_id: int) -> None:
     """Copy the latest capital report's implemented capital onto the project (a derived column, never typed)."""
+    # Lock the project first: two reports saved at once then refresh one after the other, each seeing the other.
+    list(Project.objects.select_for_update().filter(pk=project_id).values_list("pk"))
     latest = (
         CapitalReport.objects.filter(project_id=project_id).order_by("-period_end", "-pk")
         .values_list("implemented_capital_vnd", flat=True).first()

@@ -31,7 +31,7 @@ def queue_project_scan(project_id: int) -> None:
     transaction.on_commit(lambda: scan_project.delay(project_id))
 
 
-@shared_task(name="projects.tasks.notify_critical_flags")
+@shared_task(name="projects.tasks.notify_critical_flags", autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
 def notify_critical_flags(flag_ids: list[int]) -> int:
     """Email leadership about newly opened critical flags; each flag is claimed first, so it is sent once."""
     from projects.notifications import send_critical_flags
@@ -39,7 +39,7 @@ def notify_critical_flags(flag_ids: list[int]) -> int:
     return send_critical_flags(flag_ids)
 
 
-@shared_task(name="projects.tasks.weekly_digest")
+@shared_task(name="projects.tasks.weekly_digest", autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
 def weekly_digest() -> int:
     """The weekly digest of open flags to leadership, sent once per ISO week."""
     from projects.notifications import send_weekly_digest

@@ -50,7 +50,9 @@ class FlagFilter(BaseFilterSet):
         label=_("Former district"),
     )
     state = django_filters.ChoiceFilter(choices=Flag.State.choices, label=_("Review state"))
-    min_days = django_filters.NumberFilter(method="filter_min_days", label=_("Open for at least (days)"), min_value=0)
+    min_days = django_filters.NumberFilter(
+        method="filter_min_days", label=_("Open for at least (days)"), min_value=0, max_value=36500
+    )
     shown = django_filters.ChoiceFilter(
         method="filter_shown", label=_("Flags shown"), empty_label=_("Open"),
         choices=[("closed", _("Closed")), ("all", _("Open and closed"))],

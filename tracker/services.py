@@ -52,12 +52,13 @@ def model_save(instance, *, fields: dict, user=None, change_reason: str = "", ex
     """
     versioned = hasattr(instance, "version")
     if versioned and instance.pk:
-        current = (
-            type(instance)._default_manager.select_for_update().values_list("version", flat=True).get(pk=instance.pk)
-        )
+        # Derived columns (kept by other services) are read from the locked row, never written back stale.
+        derived = tuple(getattr(instance, "derived_fields", ()))
+        row = type(instance)._default_manager.select_for_update().values("version", *derived).get(pk=instance.pk)
+        current = row.pop("version")
         if expected_version is not None and current != expected_version:
             raise ConflictError(instance=instance, expected_version=expected_version, current_version=current)
-        fields = {**fields, "version": current + 1}
+        fields = {**fields, **row, "version": current + 1}
     for name, value in fields.items():
         setattr(instance, name, value)
     instance.full_clean()

@@ -160,4 +160,55 @@ def test_watchlist_filters_by_rule_severity_and_age(flag, leader):
     assert [f.pk for f in client.get(url, {"severity": "critical"}).context["object_list"]] == [flag.pk]
     assert list(client.get(url, {"severity": "info"}).context["object_list"]) == []
     assert client.get(url, {"min_days": "abc"}).status_code == 200
-    assert list(client.get(url, {"min_days": "100000"}).context["object_list"]) == []
+    assert list(client.get(url, {"min_days": "36500"}).context["object_list"]) == []
+    response = client.get(url, {"min_days": "1000000"})  # past any date: refused as a filter, not a 500
+    assert response.status_code == 200 and "min_days" in response.context["filter"].form.errors
+
+
+def test_an_extension_is_granted_once_and_only_when_the_clock_has_run_out(make_project, leader):
+    make_project(code="DA-EARLY", land_handover_date=D(2024, 5, 10))
+    run_scan(as_of=D(2025, 2, 1))  # month 9: a warning
+    warning = Flag.objects.get(project__code="DA-EARLY", rule__code="LAND_UNUSED_12M")
+    assert warning.severity == "warning" and "grant_extension" not in allowed_steps(warning, leader)
+    run_scan(as_of=D(2025, 5, 10))  # month 13
+    critical = Flag.objects.get(pk=warning.pk)
+    assert critical.severity == "critical" and "grant_extension" in allowed_steps(critical, leader)
+    review_step_record(flag=critical, user=leader, action="grant_extension", letter_number="1", letter_date=D(2025, 5, 20),
+                       months=12, due_date=D(2025, 6, 30))
+    review_step_record(flag=critical, user=leader, action="record_inspection", letter_date=D(2025, 8, 1), note="Kiểm tra")
+    critical.refresh_from_db()
+    assert "grant_extension" not in allowed_steps(critical, leader)
+    with pytest.raises(ValidationError):
+        review_step_record(flag=critical, user=leader, action="grant_extension", letter_number="2",
+                           letter_date=D(2025, 9, 1), months=12, due_date=D(2025, 10, 1))
+
+
+def test_a_warning_that_becomes_critical_emails_leadership(make_user, make_project, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    make_user("lanhdao2", "leadership", email="ld@soct.example")
+    make_project(code="DA-ESC", land_handover_date=D(2024, 5, 10))
+    with django_capture_on_commit_callbacks(execute=True):
+        run_scan(as_of=D(2025, 2, 1))
+    assert not any("DA-ESC" in m.body and "LAND_UNUSED" in m.body for m in mail.outbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        run_scan(as_of=D(2025, 5, 10))
+    assert any("DA-ESC" in m.body for m in mail.outbox)
+
+
+def test_a_failed_email_gives_the_claim_back(make_user, make_project, monkeypatch):
+    import projects.notifications as notifications
+
+    make_user("lanhdao3", "leadership", email="ld3@soct.example")
+    make_project(code="DA-MAILFAIL", land_handover_date=D(2023, 5, 3))
+    run_scan(as_of=D(2024, 6, 1))
+    flag = Flag.objects.get(project__code="DA-MAILFAIL", rule__code="LAND_UNUSED_12M")
+
+    def broken(*args, **kwargs):
+        raise OSError("smtp down")
+
+    monkeypatch.setattr(notifications, "send_mail", broken)
+    with pytest.raises(OSError):
+        notifications.send_critical_flags([flag.pk])
+    flag.refresh_from_db()
+    assert flag.notified_at is None

@@ -183,3 +183,29 @@ def test_an_operating_project_is_not_flagged_by_land_and_deadline_rules(rule):
         reported_halves=frozenset({(2024, 1), (2024, 2), (2025, 1), (2025, 2)}),
     )
     assert rules.RULES[rule](f, {}, D(2026, 3, 1)) is None
+
+
+def test_land_delay_counts_from_the_deadline_moved_by_force_majeure_before_it():
+    fm = ((D(2024, 1, 1), D(2024, 3, 31)),)  # 91 days
+    f = facts(land_handover_date=D(2023, 1, 1), clock_start=D(2023, 1, 1), construction_completion_deadline=D(2024, 10, 1),
+              actual_construction_start=D(2023, 6, 1), force_majeure=fm)
+    assert rules.land_delay_24m(f, {"months": 24}, D(2026, 10, 1)) is None
+    assert rules.land_delay_24m(f, {"months": 24}, D(2026, 12, 31)).since == D(2026, 12, 31)
+
+
+def test_force_majeure_inside_an_extension_moves_its_expiry():
+    f = facts(land_handover_date=D(2023, 1, 1), extensions=((D(2024, 12, 1), D(2025, 11, 30)),),
+              force_majeure=((D(2025, 3, 1), D(2025, 3, 31)),))
+    assert rules.extension_expired(f, {}, D(2025, 12, 31)) is None
+    assert rules.extension_expired(f, {}, D(2026, 1, 1)).since == D(2026, 1, 1)
+
+
+def test_an_extension_answers_a_violation_notice_even_if_it_started_before_it():
+    f = facts(land_handover_date=D(2024, 5, 10), notices=((D(2025, 10, 1), None),),
+              extensions=((D(2025, 5, 10), D(2027, 5, 9)),))
+    assert rules.extension_not_requested(f, {"days": 15}, D(2025, 11, 1)) is None
+
+
+def test_land_holding_is_never_dated_before_the_handover():
+    f = facts(land_handover_date=D(2024, 3, 1), construction_start_deadline=D(2023, 12, 1), implemented_capital_vnd=0)
+    assert rules.land_holding_signs(f, {"capital_share_pct": 10}, D(2024, 6, 1)).since == D(2024, 3, 1)

@@ -156,3 +156,25 @@ def test_thresholds_are_data(unused_land):
     Rule.objects.filter(code="LAND_UNUSED_12M").update(thresholds={"months": 6, "warning_from_month": 4})
     finding = next(r for r in run_scan(as_of=D(2023, 11, 3), dry_run=True).findings if r[2] == "LAND_UNUSED_12M")
     assert finding[3].severity == "critical"
+
+
+def test_a_request_recorded_after_the_as_of_date_does_not_hide_the_flag_of_that_day(make_project):
+    from projects.models import ViolationNotice
+
+    project = make_project(code="DA-NOTICE", land_handover_date=D(2024, 9, 1))
+    ViolationNotice.objects.create(project=project, number="TB-1", notice_date=D(2025, 10, 1),
+                                   extension_requested_on=D(2025, 12, 1))
+    past = {(r[1], r[2]) for r in run_scan(as_of=D(2025, 11, 1), dry_run=True).findings}
+    later = {(r[1], r[2]) for r in run_scan(as_of=D(2025, 12, 2), dry_run=True).findings}
+    assert ("DA-NOTICE", "EXTENSION_NOT_REQUESTED") in past and ("DA-NOTICE", "EXTENSION_NOT_REQUESTED") not in later
+
+
+def test_editing_a_project_never_writes_back_a_stale_implemented_capital(make_project):
+    from projects.models import CapitalReport
+    from projects.services import project_record_create, project_update
+
+    project = make_project(code="DA-STALE")
+    stale = Project.objects.get(pk=project.pk)  # opened before the report arrives
+    project_record_create(model=CapitalReport, project=project, year=2025, period="Q1", implemented_capital_vnd=7 * 10**9)
+    project_update(project=stale, name="Tên mới")
+    assert Project.objects.get(pk=project.pk).latest_implemented_vnd == 7 * 10**9
