@@ -1,8 +1,5 @@
 """Filters and sort orders of the project and investor lists."""
-from datetime import date
-
 import django_filters
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster, Commune, FormerDistrict
@@ -61,10 +58,9 @@ class ProjectFilter(BaseFilterSet):
     def filter_attracted_year(self, queryset, name, value):
         """Attracted in a year: by the investment registration certificate, else the policy approval (the
         dashboard counts the same way)."""
-        year = int(value)
-        return queryset.annotate(attracted_on=Coalesce("irc_date", "policy_approval_date")).filter(
-            attracted_on__gte=date(year, 1, 1), attracted_on__lte=date(year, 12, 31)
-        )
+        from tracker.dashboard import attracted_in_year
+
+        return queryset.filter(attracted_in_year(int(value)))
 
 
 class InvestorFilter(BaseFilterSet):

@@ -51,4 +51,4 @@ def _analyze() -> None:
     """Fresh planner statistics after the bulk load, as autovacuum would give a real database."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")
