@@ -6,6 +6,7 @@ app_name = "clusters"
 urlpatterns = [
     path("", views.ClusterListView.as_view(), name="list"),
     path("new/", views.ClusterCreateView.as_view(), name="create"),
+    path("export/", views.ClusterExportView.as_view(), name="export"),
     path("<int:pk>/", views.cluster_detail, name="detail"),
     path("<int:pk>/history/", views.cluster_history, name="history"),
     path("<int:pk>/edit/", views.ClusterUpdateView.as_view(), name="update"),

@@ -8,7 +8,7 @@ from clusters.models import Cluster
 from clusters.selectors import cluster_get, cluster_list, cluster_status_counts
 from clusters.services import cluster_create, cluster_update
 from tracker import access
-from tracker.generic import FilteredListView, ServiceFormView
+from tracker.generic import ExportView, FilteredListView, ServiceFormView
 from tracker.history import created_and_changed, object_history
 
 
@@ -16,6 +16,7 @@ class ClusterListView(FilteredListView):
     model = Cluster
     template_name = "clusters/cluster_list.html"
     list_selector = staticmethod(cluster_list)
+    export_url_name = "clusters:export"
     title = _("Industrial clusters")
 
 
@@ -73,3 +74,14 @@ class ClusterUpdateView(ServiceFormView):
 
     def save(self, form, fields, options):
         return cluster_update(cluster=self.object, **options, **fields)
+
+
+class ClusterExportView(ExportView):
+    model = Cluster
+    list_selector = staticmethod(cluster_list)
+    filename = "cum-cong-nghiep"
+
+    def get_columns(self):
+        from projects.exports import CLUSTER_COLUMNS
+
+        return CLUSTER_COLUMNS

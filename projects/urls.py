@@ -6,6 +6,7 @@ app_name = "projects"
 urlpatterns = [
     path("", views.ProjectListView.as_view(), name="list"),
     path("new/", views.ProjectCreateView.as_view(), name="create"),
+    path("export/", views.ProjectExportView.as_view(), name="export"),
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/history/", views.project_history, name="history"),
     path("<int:pk>/edit/", views.ProjectUpdateView.as_view(), name="update"),
@@ -23,6 +24,7 @@ urlpatterns = [
 investor_urlpatterns = [
     path("", views.InvestorListView.as_view(), name="list"),
     path("new/", views.InvestorCreateView.as_view(), name="create"),
+    path("export/", views.InvestorExportView.as_view(), name="export"),
     path("<int:pk>/", views.investor_detail, name="detail"),
     path("<int:pk>/history/", views.investor_history, name="history"),
     path("<int:pk>/edit/", views.InvestorUpdateView.as_view(), name="update"),
@@ -31,6 +33,7 @@ investor_urlpatterns = [
 # Mounted at /watchlist/ under the namespace "watchlist".
 watchlist_urlpatterns = [
     path("", watchlist_views.WatchlistView.as_view(), name="list"),
+    path("export/", watchlist_views.FlagExportView.as_view(), name="export"),
     path("<int:pk>/", watchlist_views.flag_detail, name="flag"),
     path("<int:pk>/step/", watchlist_views.review_step, name="step"),
 ]

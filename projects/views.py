@@ -24,7 +24,8 @@ from projects.models import (
 )
 from projects.selectors import investor_get, investor_list, investor_projects, project_get, project_list
 from tracker import access
-from tracker.generic import ConfirmDeleteView, FilteredListView, ServiceFormView
+from projects.exports import INVESTOR_COLUMNS, PROJECT_COLUMNS
+from tracker.generic import ConfirmDeleteView, ExportView, FilteredListView, ServiceFormView
 from tracker.history import Entry, created_and_changed, object_history
 
 
@@ -32,6 +33,7 @@ class ProjectListView(FilteredListView):
     model = Project
     template_name = "projects/project_list.html"
     list_selector = staticmethod(project_list)
+    export_url_name = "projects:export"
     title = _("Secondary projects")
 
 
@@ -161,6 +163,7 @@ class InvestorListView(FilteredListView):
     model = Investor
     template_name = "projects/investor_list.html"
     list_selector = staticmethod(investor_list)
+    export_url_name = "investors:export"
     title = _("Investors")
 
 
@@ -392,3 +395,17 @@ class TargetUpdateView(TargetCreateView):
 
     def save(self, form, fields, options):
         return services.target_save(target=self.object, **options, **fields)
+
+
+class ProjectExportView(ExportView):
+    model = Project
+    list_selector = staticmethod(project_list)
+    columns = PROJECT_COLUMNS
+    filename = "du-an"
+
+
+class InvestorExportView(ExportView):
+    model = Investor
+    list_selector = staticmethod(investor_list)
+    columns = INVESTOR_COLUMNS
+    filename = "nha-dau-tu"

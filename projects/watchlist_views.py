@@ -19,7 +19,8 @@ from tracker import access
 from tracker.fields import BillionVNDField, VNDateField
 from tracker.filters import BaseFilterSet
 from tracker.forms import TrackerForm
-from tracker.generic import FilteredListView, apply_validation_error
+from projects.exports import FLAG_COLUMNS
+from tracker.generic import ExportView, FilteredListView, apply_validation_error
 
 SEVERITY_ORDER = Case(
     When(severity=Severity.CRITICAL, then=Value(3)),
@@ -98,6 +99,7 @@ class WatchlistView(FilteredListView):
     model = Flag
     template_name = "projects/watchlist.html"
     list_selector = staticmethod(flag_list)
+    export_url_name = "watchlist:export"
     title = _("Watchlist")
 
     def get_context_data(self, **kwargs):
@@ -185,3 +187,10 @@ def review_step(request, pk: int):
         initial = {"action": request.GET.get("action")} if request.GET.get("action") in STEPS else {}
         form = ReviewStepForm(user=request.user, flag=flag, initial=initial)
     return render(request, "projects/review_step.html", {"flag": flag, "form": form, "title": _("Record a review step")})
+
+
+class FlagExportView(ExportView):
+    model = Flag
+    list_selector = staticmethod(flag_list)
+    columns = FLAG_COLUMNS
+    filename = "danh-sach-giam-sat"

@@ -8,7 +8,9 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -24,6 +26,7 @@ class FilteredListView(TemplateView):
     model = None
     list_selector = None  # callable(filters=QueryDict, user=User) -> FilterSet
     title = ""
+    export_url_name = None  # the URL of the list's ExportView, if it has one
 
     def dispatch(self, request, *args, **kwargs):
         access.require(request.user, self.model, "view")
@@ -50,6 +53,7 @@ class FilteredListView(TemplateView):
                 "page_sizes": PAGE_SIZES,
                 "title": self.title,
                 "can_add": access.can(self.request.user, self.model, "add"),
+                "export_url": reverse(self.export_url_name) if self.export_url_name else None,
                 "filtered": any(
                     value for key, value in self.request.GET.items() if key not in ("page", "o", "per_page")
                 ),
@@ -209,3 +213,29 @@ class ConfirmDeleteView(View):
         target = self.delete(obj)
         messages.success(request, _("Deleted: %(object)s") % {"object": label})
         return HttpResponseRedirect(target)
+
+
+class ExportView(View):
+    """The rows of a list, filtered exactly as the list is, as CSV or xlsx (`?format=csv|xlsx`)."""
+
+    model = None
+    list_selector = None  # the list view's selector: the same filters, the same access rules
+    columns: list = []
+    filename = "export"
+
+    def get(self, request, *args, **kwargs):
+        from django.http import HttpResponseBadRequest
+
+        from tracker.exports import FORMATS, export_response
+
+        access.require(request.user, self.model, "view")
+        fmt = request.GET.get("format", "xlsx")
+        if fmt not in FORMATS:
+            return HttpResponseBadRequest(_("Unknown export format; use csv or xlsx."))
+        filterset = type(self).list_selector(filters=request.GET, user=request.user)
+        rows = filterset.qs.iterator(chunk_size=2000)
+        stamp = timezone.localdate().strftime("%Y%m%d")
+        return export_response(rows, self.get_columns(), fmt, f"{self.filename}-{stamp}")
+
+    def get_columns(self):
+        return self.columns
