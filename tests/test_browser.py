@@ -131,6 +131,8 @@ def test_leader_reads_the_dashboard_of_the_demo_data(live_server, page):
 
     call_command("load_demo", stdout=StringIO())
     call_command("scan_watchlist", stdout=StringIO())
+    console = []
+    page.on("console", lambda message: console.append(message.text))
     page.goto(live_server.url + "/login/")
     page.get_by_label("Tên đăng nhập").fill("lanhdao")
     page.get_by_label("Mật khẩu").fill("LanhDao@2026")
@@ -144,3 +146,8 @@ def test_leader_reads_the_dashboard_of_the_demo_data(live_server, page):
     assert page.locator("#cluster-table tbody tr").count() == 33
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "dashboard.png"), full_page=False)
+    for path in ("/projects/", "/projects/new/", "/watchlist/"):
+        page.goto(live_server.url + path)
+        page.wait_for_load_state("networkidle")
+    # The strict Content-Security-Policy blocks nothing the pages need (htmx's injected styles are turned off).
+    assert not [text for text in console if "Content Security Policy" in text], console
