@@ -50,6 +50,20 @@ STEPS = {
 }
 
 
+def assignable_users(flag: Flag):
+    """Who a flag can be assigned to: staff and leadership, and the commune officers of the flag's commune."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    commune_id = flag.project.cluster.commune_id
+    return (
+        get_user_model().objects.filter(is_active=True)
+        .filter(Q(groups__name__in=["staff", "leadership"]) | Q(groups__name="commune_officer", access_scope__communes=commune_id))
+        .distinct()
+        .order_by("username")
+    )
+
+
 def _may_extend(flag: Flag) -> bool:
     """One extension per clock, granted once the clock has run out (month 13 or month 25: a critical flag),
     never twice: together they could pass the 24 months the law allows."""
@@ -87,7 +101,7 @@ def extension_period(flag: Flag, months: int):
 def review_step_record(*, flag: Flag, user, action: str, note: str = "", letter_number: str = "", letter_date=None,
                        due_date=None, assignee=None, months=None, payment_amount_vnd=None, document=None) -> ReviewStep:
     """Record one step; refuses a step the state does not allow or the user may not take, server-side."""
-    flag = Flag.objects.select_for_update().select_related("rule", "project").get(pk=flag.pk)
+    flag = Flag.objects.select_for_update().select_related("rule", "project__cluster").get(pk=flag.pk)
     if action not in STEPS:
         raise ValidationError(_("Unknown review step."))
     step = STEPS[action]
@@ -105,6 +119,8 @@ def review_step_record(*, flag: Flag, user, action: str, note: str = "", letter_
     missing = {name: _("This step needs this field.") for name in step.required if values.get(name) in (None, "")}
     if missing:
         raise ValidationError(missing)
+    if assignee is not None and not assignable_users(flag).filter(pk=assignee.pk).exists():
+        raise ValidationError({"assignee": _("This person cannot see the flag's commune.")})
     if document is not None:
         document_check(document, field="document")
 

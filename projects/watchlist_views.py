@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster, Commune, FormerDistrict
 from projects.models import Flag, ReviewStep, Rule, Scan, Severity
-from projects.reviews import STEPS, allowed_steps, review_step_record
+from projects.reviews import STEPS, allowed_steps, assignable_users, review_step_record
 from projects.rules import describe
 from projects.views import _deadline_rows
 from tracker import access
@@ -162,10 +162,7 @@ class ReviewStepForm(TrackerForm):
     def __init__(self, *args, flag=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [(a, ReviewStep.Action(a).label) for a in allowed_steps(flag, self.user)]
-        self.fields["assignee"].queryset = (
-            get_user_model().objects.filter(is_active=True, groups__name__in=["staff", "leadership", "commune_officer"])
-            .distinct().order_by("username")
-        )
+        self.fields["assignee"].queryset = assignable_users(flag)
 
 
 def review_step(request, pk: int):

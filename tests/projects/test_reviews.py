@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from clusters.selectors import cluster_queryset
 from projects.models import Flag, LandUseExtension, Project, ReviewStep
-from projects.reviews import allowed_steps, review_step_record
+from projects.reviews import allowed_steps, assignable_users, review_step_record
 from projects.scans import run_scan
 
 D = date
@@ -212,3 +212,18 @@ def test_a_failed_email_gives_the_claim_back(make_user, make_project, monkeypatc
         notifications.send_critical_flags([flag.pk])
     flag.refresh_from_db()
     assert flag.notified_at is None
+
+
+def test_a_flag_is_assigned_only_to_someone_who_can_see_its_commune(flag, leader, make_user, commune):
+    from clusters.models import Commune
+
+    other = Commune.objects.create(name="Xã Xa", former_district=commune.former_district)
+    local = make_user("canbo_local", "commune_officer", communes=[commune])
+    stranger = make_user("canbo_xa", "commune_officer", communes=[other])
+    assert set(assignable_users(flag)) >= {leader, local} and stranger not in assignable_users(flag)
+    with pytest.raises(ValidationError) as error:
+        review_step_record(flag=flag, user=leader, action="assign", assignee=stranger)
+    assert "assignee" in error.value.message_dict
+    review_step_record(flag=flag, user=leader, action="assign", assignee=local)
+    flag.refresh_from_db()
+    assert flag.assignee == local and flag.state == "assigned"
