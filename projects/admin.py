@@ -11,8 +11,7 @@ from projects.models import (
     Project,
     ScheduleAdjustment,
 )
-from projects.services import project_refresh_implemented
-from projects.tasks import queue_project_scan
+from projects.services import project_record_changed
 from tracker.admin_mixins import VersionedAdminMixin
 
 
@@ -55,10 +54,7 @@ class ProjectRecordAdmin(SimpleHistoryAdmin):
 
     def _after_change(self, model, project_ids):
         for project_id in project_ids:
-            project_id = getattr(project_id, "pk", project_id)
-            if model is CapitalReport:
-                project_refresh_implemented(project_id)
-            queue_project_scan(project_id)
+            project_record_changed(model, getattr(project_id, "pk", project_id))
 
 
 @admin.register(Document)

@@ -65,7 +65,8 @@ def project_refresh_implemented(project_id: int) -> None:
     Project.objects.filter(pk=project_id).update(latest_implemented_vnd=latest)
 
 
-def _after_record_change(model, project_id: int) -> None:
+def project_record_changed(model, project_id: int) -> None:
+    """What follows any write to a project's record, through a service or the admin: derived capital, rescan."""
     if model is CapitalReport:
         project_refresh_implemented(project_id)
     queue_project_scan(project_id)
@@ -75,14 +76,14 @@ def _after_record_change(model, project_id: int) -> None:
 def project_record_create(*, model, project: Project, user=None, change_reason: str = "", **fields):
     """Create a record that belongs to one project (capital report, extension, force-majeure period, ...)."""
     record = model_save(model(project=project), fields=fields, user=user, change_reason=change_reason)
-    _after_record_change(model, project.pk)
+    project_record_changed(model, project.pk)
     return record
 
 
 @transaction.atomic
 def project_record_update(*, record, user=None, change_reason: str = "", **fields):
     record = model_save(record, fields=fields, user=user, change_reason=change_reason)
-    _after_record_change(type(record), record.project_id)
+    project_record_changed(type(record), record.project_id)
     return record
 
 
@@ -94,7 +95,7 @@ def project_record_delete(*, record, user=None, change_reason: str = "") -> None
         record._change_reason = change_reason
     project_id = record.project_id
     record.delete()
-    _after_record_change(type(record), project_id)
+    project_record_changed(type(record), project_id)
 
 
 @transaction.atomic
