@@ -1,4 +1,6 @@
-"""Background jobs of the watchlist: thin wrappers that take ids or dates and call a service."""
+"""Background jobs: the watchlist's scans and emails, and the imports; thin wrappers that take ids or dates."""
+import contextvars
+from contextlib import contextmanager
 from datetime import date
 
 from celery import shared_task
@@ -26,9 +28,46 @@ def scan_project(project_id: int) -> dict | None:
     return {"scan": result.scan_id, "opened": result.opened, "kept": result.kept, "closed": result.closed}
 
 
+_scan_batch: contextvars.ContextVar = contextvars.ContextVar("scan_batch", default=None)
+
+
 def queue_project_scan(project_id: int) -> None:
-    """Queue a rescan of the project once the current transaction has committed."""
+    """Queue a rescan of the project once the current transaction has committed (inside `batched_scans`, note it)."""
+    batch = _scan_batch.get()
+    if batch is not None:
+        batch.add(project_id)
+        return
     transaction.on_commit(lambda: scan_project.delay(project_id))
+
+
+@contextmanager
+def batched_scans():
+    """For bulk writes (an import): instead of one rescan per project, one scan of every project once the
+    transaction commits. Use inside the transaction, so a rollback queues nothing."""
+    projects: set[int] = set()
+    token = _scan_batch.set(projects)
+    try:
+        yield projects
+    finally:
+        _scan_batch.reset(token)
+    if projects:
+        transaction.on_commit(lambda: scan_watchlist.delay())
+
+
+@shared_task(name="projects.tasks.import_check")
+def import_check(job_id: int) -> str:
+    """Check an uploaded import file and build its preview (nothing is written)."""
+    from projects.import_jobs import import_job_run
+
+    return import_job_run(job_id, commit=False)
+
+
+@shared_task(name="projects.tasks.import_apply")
+def import_apply(job_id: int) -> str:
+    """Write a checked import file, all or nothing."""
+    from projects.import_jobs import import_job_run
+
+    return import_job_run(job_id, commit=True)
 
 
 @shared_task(name="projects.tasks.notify_critical_flags", autoretry_for=(OSError,), retry_backoff=60, max_retries=5)

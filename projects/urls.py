@@ -1,6 +1,6 @@
 from django.urls import path
 
-from projects import views, watchlist_views
+from projects import import_views, views, watchlist_views
 
 app_name = "projects"
 urlpatterns = [
@@ -44,4 +44,13 @@ target_urlpatterns = [
     path("new/", views.TargetCreateView.as_view(), name="create"),
     path("<int:pk>/edit/", views.TargetUpdateView.as_view(), name="update"),
     path("<int:pk>/history/", views.target_history, name="history"),
+]
+
+# Mounted at /imports/ under the namespace "imports".
+import_urlpatterns = [
+    path("", import_views.import_start, name="start"),
+    path("template/", import_views.import_template, name="template"),
+    path("<int:pk>/", import_views.import_detail, name="detail"),
+    path("<int:pk>/progress/", import_views.import_progress_fragment, name="progress"),
+    path("<int:pk>/confirm/", import_views.import_confirm, name="confirm"),
 ]

@@ -216,6 +216,21 @@ CELERY_BEAT_SCHEDULE = {
 # The watchlist page warns when the last successful scan is older than this.
 WATCHLIST_STALE_HOURS = env.int("WATCHLIST_STALE_HOURS", default=36)
 
+# The cache carries what web and worker processes share briefly (an import's progress): Redis when REDIS_URL is
+# set, otherwise files under VAR_DIR (one machine, several processes).
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}
+    }
+
+# Imports (issue 5): files up to IMPORT_SYNC_MAX_ROWS rows are handled in the request, larger ones by a Celery
+# task; a file may hold at most IMPORT_MAX_ROWS data rows and IMPORT_MAX_UPLOAD_MB megabytes.
+IMPORT_SYNC_MAX_ROWS = env.int("IMPORT_SYNC_MAX_ROWS", default=300)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20000)
+IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=20)
+
 # /healthz calls the worker "stale" when its last heartbeat (every minute, from Celery beat) is older than this.
 HEALTH_HEARTBEAT_MAX_SECONDS = env.int("HEALTH_HEARTBEAT_MAX_SECONDS", default=300)
 

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from projects.urls import investor_urlpatterns, target_urlpatterns, watchlist_urlpatterns
+from projects.urls import import_urlpatterns, investor_urlpatterns, target_urlpatterns, watchlist_urlpatterns
 from tracker import views
 
 urlpatterns = [
@@ -20,6 +20,7 @@ urlpatterns = [
     path("investors/", include((investor_urlpatterns, "investors"))),
     path("watchlist/", include((watchlist_urlpatterns, "watchlist"))),
     path("targets/", include((target_urlpatterns, "targets"))),
+    path("imports/", include((import_urlpatterns, "imports"))),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,652 @@
+"""Import of clusters, projects and capital reports from the department's spreadsheets (issue 5).
+
+One engine serves the browser and the command line. It reads the file (`projects.import_files`), maps each sheet to
+a kind by its header, reads every cell into a value, and then writes each row through the same services the forms
+use, inside one transaction and one savepoint per row: so a row is checked by exactly the rules a form obeys (model
+validation, constraints, the land left in the cluster, earlier rows of the same file included), and its errors are
+collected instead of stopping at the first. A dry run (the preview) and any error roll everything back; only a
+clean run that was asked to commit is kept. Nothing is ever half-written.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
+
+from clusters.models import Cluster, Commune, FormerDistrict
+from clusters.services import cluster_create, cluster_update, commune_get_or_create, former_district_get_or_create
+from projects.import_files import BadFile, FileData, SheetData, cell_text, is_blank, read_upload
+from projects.import_specs import (
+    CAPITAL_REPORTS, CLUSTERS, KINDS, KNOWN_KEYS, ORDER, PROJECTS, CellError, Kind, Spec, display, kind_names,
+    label_index, norm,
+)
+from projects.models import CapitalReport, Investor, Project
+from projects.services import investor_create, project_create, project_record_create, project_record_update, project_update
+from projects.tasks import batched_scans
+from tracker import access
+
+logger = logging.getLogger(__name__)
+VIETNAM = {"việt nam", "viet nam", "vietnam", "vn"}
+
+
+# --- what an import found ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class RowError:
+    sheet: str
+    row: int
+    column: str  # letter and header, e.g. "D (Mã cụm)"; empty for the row as a whole
+    value: str
+    message: str
+
+    def __str__(self) -> str:
+        parts = [_("row %(row)s") % {"row": self.row}]
+        if self.column:
+            parts.append(_("column %(column)s") % {"column": self.column})
+        if self.value != "":
+            parts.append(_("value “%(value)s”") % {"value": self.value})
+        prefix = f"[{self.sheet}] " if self.sheet else ""
+        return prefix + ", ".join(parts) + ": " + self.message
+
+
+@dataclass
+class RowResult:
+    sheet: str
+    row: int
+    kind: str
+    code: str
+    action: str  # create, update, unchanged, error
+    changes: list = field(default_factory=list)  # [label, old, new]
+    notes: list = field(default_factory=list)
+
+
+@dataclass
+class Outcome:
+    filename: str = ""
+    committed: bool = False
+    file_errors: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    errors: list = field(default_factory=list)  # RowError
+    rows: list = field(default_factory=list)  # RowResult
+    total_rows: int = 0
+
+    @property
+    def valid(self) -> bool:
+        return not self.file_errors and not self.errors
+
+    def counts(self) -> dict:
+        counts = {"create": 0, "update": 0, "unchanged": 0, "error": 0}
+        for row in self.rows:
+            counts[row.action] += 1
+        return counts
+
+    def as_json(self) -> dict:
+        return {
+            "filename": self.filename,
+            "committed": self.committed,
+            "file_errors": self.file_errors,
+            "warnings": self.warnings,
+            "errors": [asdict(error) for error in self.errors],
+            "rows": [asdict(row) for row in self.rows],
+            "counts": self.counts(),
+            "total_rows": self.total_rows,
+        }
+
+
+# --- the sheets --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Column:
+    index: int
+    letter: str
+    header: str
+    spec: Spec
+
+
+@dataclass
+class Plan:
+    kind: Kind
+    sheet: SheetData
+    columns: list  # Column
+
+    def has(self, key) -> bool:
+        return any(column.spec.key == key for column in self.columns)
+
+
+def _sheet_keys(sheet: SheetData) -> list:
+    names = sheet.keys if sheet.keys else sheet.header
+    return [None if is_blank(value) else norm(value) for value in names]
+
+
+def detect_kind(sheet: SheetData, forced: str | None = None) -> Kind | None:
+    if forced:
+        return KINDS[forced]
+    keys = set(_sheet_keys(sheet))
+    for kind in KINDS.values():
+        labels = label_index(kind)
+        keys |= {labels[key].key for key in list(keys) if key in labels}
+    if "project_code" in keys and "period" in keys:
+        return CAPITAL_REPORTS
+    if "project_code" in keys:
+        return PROJECTS
+    if "cluster_code" in keys:
+        return CLUSTERS
+    name = norm(sheet.name)
+    return next((kind for kind in KINDS.values() if name in kind_names(kind)), None)
+
+
+def plan_sheet(sheet: SheetData, kind: Kind, outcome: Outcome) -> Plan | None:
+    labels = label_index(kind)
+    derived = {norm(key) for key in kind.derived}
+    columns, seen, unknown, ignored = [], {}, [], []
+    for index, name in enumerate(_sheet_keys(sheet)):
+        if name is None:
+            continue
+        letter = get_column_letter(index + 1)
+        header = cell_text(sheet.header[index]) if index < len(sheet.header) else name
+        spec = labels.get(name)
+        if spec is None:
+            (ignored if name in derived else unknown).append(f"{letter} ({header})")
+            continue
+        if spec.key in seen:
+            outcome.file_errors.append(
+                _("Sheet “%(sheet)s”: columns %(first)s and %(second)s both hold “%(key)s”; keep only one.")
+                % {"sheet": sheet.name, "first": seen[spec.key], "second": letter, "key": spec.key}
+            )
+            return None
+        seen[spec.key] = letter
+        columns.append(Column(index, letter, header, spec))
+    missing = [key for key in kind.identity if key not in seen]
+    if missing:
+        outcome.file_errors.append(
+            _("Sheet “%(sheet)s” (%(kind)s) has no column %(columns)s, which identifies each row.")
+            % {"sheet": sheet.name, "kind": kind.label, "columns": ", ".join(missing)}
+        )
+        return None
+    if unknown:
+        outcome.warnings.append(
+            _("Sheet “%(sheet)s”: unknown columns, not imported: %(columns)s.")
+            % {"sheet": sheet.name, "columns": "; ".join(unknown)}
+        )
+    if ignored:
+        outcome.warnings.append(
+            _("Sheet “%(sheet)s”: columns computed by the tracker, not imported: %(columns)s.")
+            % {"sheet": sheet.name, "columns": "; ".join(ignored)}
+        )
+    return Plan(kind, sheet, columns)
+
+
+# --- the run -----------------------------------------------------------------------------------------------------
+
+
+class Importer:
+    """Writes the rows of one file through the services, inside the caller's transaction."""
+
+    def __init__(self, *, user, change_reason: str, outcome: Outcome, progress: Callable | None):
+        self.user = user
+        self.reason = change_reason
+        self.outcome = outcome
+        self.progress = progress
+        self.done = 0
+        self.communes = None if user is None else access.scoped_commune_ids(user)
+        self.clusters: dict[str, Cluster] = {}
+        self.projects: dict[str, Project] = {}
+        self.investors: dict[str, Investor] = {}
+        self.seen: dict[tuple, int] = {}
+
+    # permissions: the command line (no user) may do everything
+    def may(self, model, action) -> bool:
+        return self.user is None or access.can(self.user, model, action)
+
+    def in_scope(self, commune_id) -> bool:
+        return self.communes is None or commune_id in self.communes
+
+    def run(self, plans: list[Plan]) -> None:
+        self._preload(plans)
+        for plan in plans:
+            for number, values in plan.sheet.rows:
+                self._row(plan, number, values)
+                self.done += 1
+                if self.progress and self.done % 100 == 0:
+                    self.progress(self.done, self.outcome.total_rows)
+        if self.progress:
+            self.progress(self.done, self.outcome.total_rows)
+
+    def _preload(self, plans: list[Plan]) -> None:
+        """The existing rows the file names, a few queries for the whole file instead of several per row."""
+        codes = {"clusters": set(), "projects": set(), "tax": set()}
+        for plan in plans:
+            for spec_key, bucket in (("cluster_code", "clusters"), ("project_code", "projects"),
+                                     ("investor_tax_code", "tax")):
+                column = next((c for c in plan.columns if c.spec.key == spec_key), None)
+                if column is None:
+                    continue
+                for _number, values in plan.sheet.rows:
+                    value = values[column.index] if column.index < len(values) else None
+                    if not is_blank(value):
+                        codes[bucket].add(cell_text(value).strip())
+        for chunk in _chunks(codes["clusters"]):
+            for cluster in Cluster.objects.select_related("commune", "former_district").filter(code__in=chunk):
+                self.clusters[cluster.code] = cluster
+        for chunk in _chunks(codes["projects"]):
+            for project in Project.objects.select_related("cluster", "investor").filter(code__in=chunk):
+                self.projects[project.code] = project
+                self.clusters.setdefault(project.cluster.code, project.cluster)
+        for chunk in _chunks(codes["tax"]):
+            for investor in Investor.objects.filter(tax_code__in=chunk):
+                self.investors[investor.tax_code] = investor
+
+    def _error(self, plan, number, column: Column | None, value, message) -> RowError:
+        error = RowError(
+            sheet=plan.sheet.name,
+            row=number,
+            column=f"{column.letter} ({column.header})" if column else "",
+            value=cell_text(value) if value is not None else "",
+            message=str(message),
+        )
+        self.outcome.errors.append(error)
+        return error
+
+    def _row(self, plan: Plan, number: int, values: list) -> None:
+        parsed, cells, failed = {}, {}, False
+        for column in plan.columns:
+            raw = values[column.index] if column.index < len(values) else None
+            cells[column.spec.key] = (column, raw)
+            try:
+                parsed[column.spec.key] = column.spec.parse(raw)
+            except CellError as exc:
+                self._error(plan, number, column, raw, exc)
+                failed = True
+        identity = tuple(parsed.get(key) for key in plan.kind.identity)
+        code = " ".join(display(plan.kind.spec(key), value) for key, value in zip(plan.kind.identity, identity))
+        result = RowResult(sheet=plan.sheet.name, row=number, kind=plan.kind.key, code=code, action="error")
+        self.outcome.rows.append(result)
+        if any(value is None for value in identity):
+            if not failed:
+                key = next(key for key, value in zip(plan.kind.identity, identity) if value is None)
+                self._error(plan, number, cells[key][0], None, _("This column identifies the row; it cannot be empty."))
+            return
+        earlier = self.seen.get((plan.kind.key, identity))
+        if earlier is not None:
+            self._error(plan, number, cells[plan.kind.identity[0]][0], cells[plan.kind.identity[0]][1],
+                        _("The same row is already in row %(row)s of this sheet.") % {"row": earlier})
+            return
+        self.seen[(plan.kind.key, identity)] = number
+        if failed:
+            return
+        handler = getattr(self, f"_{plan.kind.key}")
+        try:
+            with transaction.atomic():
+                handler(plan, number, parsed, cells, result)
+        except ValidationError as exc:
+            self._validation_error(plan, number, cells, exc)
+            result.action = "error"
+        except IntegrityError as exc:  # a database rule that model validation did not foresee
+            logger.info("import row %s: %s", number, exc)
+            self._error(plan, number, None, None, _("The database refused this row: %(error)s") % {"error": exc})
+            result.action = "error"
+        except _RowRefused:
+            result.action = "error"
+
+    def _validation_error(self, plan, number, cells, exc: ValidationError) -> None:
+        """A service's ValidationError, each message put in the column of the field it names."""
+        keys = {spec.attr: spec.key for spec in plan.kind.specs}
+        keys["year"] = "period"
+        messages = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        for name, texts in messages.items():
+            column, raw = cells.get(keys.get(name), (None, None))
+            prefix = ""
+            if column is None and name not in ("__all__", None):
+                field_name = plan.kind.model._meta.get_field(name).verbose_name if _is_field(plan.kind.model, name) else name
+                prefix = f"{field_name}: "
+            for text in texts:
+                self._error(plan, number, column, raw, prefix + text)
+
+    def _refuse(self, plan, number, column, value, message):
+        self._error(plan, number, column, value, message)
+        raise _RowRefused
+
+    def _note_changes(self, result, changed: dict) -> None:
+        result.changes = [[str(spec.label), display(spec, old), display(spec, new)] for spec, old, new in changed.values()]
+
+    def _plain_fields(self, plan, parsed, creating: bool, skip=()) -> dict:
+        """Columns present in the file → model values; a blank cell clears an optional value, and leaves a value
+        with a default as it is (or takes the default on a new row)."""
+        fields = {}
+        for column in plan.columns:
+            spec = column.spec
+            if spec.kind in ("ref",) or spec.key in skip or spec.kind == "period":
+                continue
+            value = parsed.get(spec.key)
+            model_field = plan.kind.model._meta.get_field(spec.attr) if _is_field(plan.kind.model, spec.attr) else None
+            if model_field is None:
+                continue
+            if value is None:
+                if spec.required and creating:
+                    continue  # reported by _require
+                if model_field.null:
+                    value = None
+                elif model_field.has_default() or spec.required:
+                    continue
+                else:
+                    value = ""
+            fields[spec.attr] = value
+        return fields
+
+    def _require(self, plan, number, parsed, cells, creating: bool) -> None:
+        missing = []
+        for spec in plan.kind.specs:
+            if not spec.required:
+                continue
+            present = plan.has(spec.key)
+            if (creating and (not present or parsed.get(spec.key) is None)) or (present and parsed.get(spec.key) is None):
+                missing.append(spec)
+        for spec in missing:
+            column = cells.get(spec.key, (None, None))[0]
+            if column is None:
+                self._error(plan, number, None, None,
+                            _("Column %(key)s (%(label)s) is needed to create a new row.")
+                            % {"key": spec.key, "label": spec.label})
+            else:
+                self._error(plan, number, column, None, _("This value is required."))
+        if missing:
+            raise _RowRefused
+
+    # clusters
+    def _clusters(self, plan, number, parsed, cells, result):
+        code = parsed["cluster_code"]
+        cluster = self.clusters.get(code)
+        creating = cluster is None
+        if not self.may(Cluster, "add" if creating else "change"):
+            self._refuse(plan, number, cells["cluster_code"][0], code,
+                         _("You may not add clusters.") if creating else _("You may not change clusters."))
+        if not creating and not self.in_scope(cluster.commune_id):
+            self._refuse(plan, number, cells["cluster_code"][0], code, _("This cluster is outside your communes."))
+        self._require(plan, number, parsed, cells, creating)
+        fields = self._plain_fields(plan, parsed, creating)
+        district = None
+        if parsed.get("former_district") is not None:
+            district = FormerDistrict.objects.filter(name__iexact=parsed["former_district"]).first()
+            if district is None:
+                if self.communes is not None:
+                    self._refuse(plan, number, cells["former_district"][0], parsed["former_district"],
+                                 _("Unknown former district."))
+                district = former_district_get_or_create(name=parsed["former_district"])
+                result.notes.append(_("New former district “%(name)s”.") % {"name": district.name})
+            fields["former_district"] = district
+        if parsed.get("commune") is not None:
+            commune = Commune.objects.filter(name__iexact=parsed["commune"]).first()
+            if commune is None:
+                if self.communes is not None:
+                    self._refuse(plan, number, cells["commune"][0], parsed["commune"],
+                                 _("Unknown commune or ward; ask the department to add it."))
+                commune = commune_get_or_create(name=parsed["commune"], former_district=district)
+                result.notes.append(_("New commune or ward “%(name)s”.") % {"name": commune.name})
+            if not self.in_scope(commune.pk):
+                self._refuse(plan, number, cells["commune"][0], parsed["commune"],
+                             _("This commune is outside your communes."))
+            fields["commune"] = commune
+        if creating:
+            cluster = cluster_create(user=self.user, change_reason=self.reason, **fields)
+            self.clusters[code] = cluster
+            result.action = "create"
+            self._note_changes(result, {name: (self._spec_for(plan, name), None, value)
+                                        for name, value in fields.items() if value not in (None, "")})
+            return
+        changed = {
+            name: (self._spec_for(plan, name), getattr(cluster, name), value)
+            for name, value in fields.items()
+            if getattr(cluster, name) != value
+        }
+        self._apply_update(result, changed, lambda: cluster_update(
+            cluster=cluster, user=self.user, change_reason=self.reason,
+            **{name: new for name, (_s, _o, new) in changed.items()},
+        ), store=lambda obj: self.clusters.__setitem__(code, obj))
+
+    def _apply_update(self, result, changed, save, store) -> None:
+        if not changed:
+            result.action = "unchanged"
+            return
+        obj = save()
+        store(obj)
+        result.action = "update"
+        self._note_changes(result, changed)
+
+    def _spec_for(self, plan, attr) -> Spec:
+        return next(spec for spec in plan.kind.specs if spec.attr == attr)
+
+    # projects
+    def _projects(self, plan, number, parsed, cells, result):
+        code = parsed["project_code"]
+        project = self.projects.get(code)
+        creating = project is None
+        if not self.may(Project, "add" if creating else "change"):
+            self._refuse(plan, number, cells["project_code"][0], code,
+                         _("You may not add projects.") if creating else _("You may not change projects."))
+        if not creating and not self.in_scope(project.cluster.commune_id):
+            self._refuse(plan, number, cells["project_code"][0], code, _("This project is outside your communes."))
+        self._require(plan, number, parsed, cells, creating)
+        fields = self._plain_fields(plan, parsed, creating, skip=("investor_name", "investor_country"))
+        if parsed.get("cluster_code") is not None:
+            cluster = self.clusters.get(parsed["cluster_code"])
+            if cluster is None:
+                cluster = Cluster.objects.filter(code=parsed["cluster_code"]).select_related("commune").first()
+            if cluster is None:
+                self._refuse(plan, number, cells["cluster_code"][0], parsed["cluster_code"],
+                             _("No cluster has this code, in the tracker or in the clusters sheet of this file."))
+            if not self.in_scope(cluster.commune_id):
+                self._refuse(plan, number, cells["cluster_code"][0], parsed["cluster_code"],
+                             _("This cluster is outside your communes."))
+            fields["cluster"] = cluster
+        if parsed.get("investor_tax_code") is not None:
+            fields["investor"] = self._investor(plan, number, parsed, cells, result)
+        if creating:
+            project = project_create(user=self.user, change_reason=self.reason, **fields)
+            self.projects[code] = project
+            result.action = "create"
+            shown = {name: (self._spec_for(plan, name), None, _ref_value(name, value))
+                     for name, value in fields.items() if value not in (None, "")}
+            self._note_changes(result, shown)
+            return
+        changed = {}
+        for name, value in fields.items():
+            old = getattr(project, name)
+            if old != value:
+                changed[name] = (self._spec_for(plan, name), _ref_value(name, old), _ref_value(name, value))
+        raw = {name: value for name, value in fields.items() if name in changed}
+        self._apply_update(result, changed, lambda: project_update(
+            project=project, user=self.user, change_reason=self.reason, **raw,
+        ), store=lambda obj: self.projects.__setitem__(code, obj))
+
+    def _investor(self, plan, number, parsed, cells, result) -> Investor:
+        tax_code = parsed["investor_tax_code"]
+        investor = self.investors.get(tax_code)
+        if investor is not None:
+            name = parsed.get("investor_name")
+            if name and norm(name) != norm(investor.name):
+                result.notes.append(
+                    _("The investor with tax code %(tax)s is recorded as “%(name)s”; the name in the file was not "
+                      "used (change it on the investor's page).") % {"tax": tax_code, "name": investor.name}
+                )
+            return investor
+        if not self.may(Investor, "add"):
+            self._refuse(plan, number, cells["investor_tax_code"][0], tax_code, _("You may not add investors."))
+        if not parsed.get("investor_name"):
+            column = cells.get("investor_name", (None, None))[0]
+            self._refuse(plan, number, column, None, _("A new investor needs a name."))
+        country = parsed.get("investor_country") or "Việt Nam"
+        try:
+            investor = investor_create(
+                user=self.user, change_reason=self.reason, name=parsed["investor_name"], tax_code=tax_code,
+                country=country, is_foreign=norm(country) not in VIETNAM,
+            )
+        except ValidationError as exc:
+            mapping = {"tax_code": "investor_tax_code", "name": "investor_name", "country": "investor_country"}
+            for name, texts in (exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}).items():
+                column, raw = cells.get(mapping.get(name), (None, None))
+                for text in texts:
+                    self._error(plan, number, column, raw, text)
+            raise _RowRefused from None
+        self.investors[tax_code] = investor
+        result.notes.append(_("New investor “%(name)s” (%(tax)s).") % {"name": investor.name, "tax": tax_code})
+        return investor
+
+    # capital reports
+    def _capital_reports(self, plan, number, parsed, cells, result):
+        code = parsed["project_code"]
+        project = self.projects.get(code)
+        if project is None:
+            project = Project.objects.select_related("cluster").filter(code=code).first()
+        if project is None:
+            self._refuse(plan, number, cells["project_code"][0], code,
+                         _("No project has this code, in the tracker or in the projects sheet of this file."))
+        if not self.in_scope(project.cluster.commune_id):
+            self._refuse(plan, number, cells["project_code"][0], code, _("This project is outside your communes."))
+        year, period = parsed["period"]
+        report = CapitalReport.objects.filter(project=project, year=year, period=period).first()
+        creating = report is None
+        if not self.may(CapitalReport, "add" if creating else "change"):
+            self._refuse(plan, number, cells["project_code"][0], code,
+                         _("You may not add capital reports.") if creating else _("You may not change capital reports."))
+        self._require(plan, number, parsed, cells, creating)
+        fields = self._plain_fields(plan, parsed, creating)
+        if creating:
+            project_record_create(model=CapitalReport, project=project, user=self.user, change_reason=self.reason,
+                                  year=year, period=period, **fields)
+            result.action = "create"
+            self._note_changes(result, {name: (self._spec_for(plan, name), None, value)
+                                        for name, value in fields.items() if value is not None})
+            return
+        changed = {
+            name: (self._spec_for(plan, name), getattr(report, name), value)
+            for name, value in fields.items()
+            if getattr(report, name) != value
+        }
+        self._apply_update(result, changed, lambda: project_record_update(
+            record=report, user=self.user, change_reason=self.reason,
+            **{name: new for name, (_s, _o, new) in changed.items()},
+        ), store=lambda obj: None)
+
+
+class _RowRefused(Exception):
+    """The row's error has been recorded; roll back its savepoint and go on with the next row."""
+
+
+def _ref_value(name, value):
+    if isinstance(value, Cluster):
+        return value.code
+    if isinstance(value, Investor):
+        return value.tax_code
+    return value
+
+
+def _is_field(model, name) -> bool:
+    try:
+        model._meta.get_field(name)
+    except Exception:
+        return False
+    return True
+
+
+def _chunks(values, size: int = 900):
+    values = sorted(values)
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def guide_names() -> set[str]:
+    """The names of the template's explanation sheet, which the import skips."""
+    names = set()
+    for language in ("vi", "en"):
+        with translation.override(language):
+            names.add(norm(_("Instructions")[:31]))
+    return names
+
+
+def read_plans(handle, filename: str, *, csv_kind: str | None, max_rows: int, outcome: Outcome) -> list[Plan]:
+    """Read the file and map its sheets to kinds; file-level problems go to `outcome.file_errors`."""
+    try:
+        data: FileData = read_upload(handle, filename, max_rows=max_rows, known_keys=KNOWN_KEYS)
+    except BadFile as exc:
+        outcome.file_errors.append(exc.message)
+        return []
+    plans = []
+    for name in data.hidden:
+        sheet_kind = next((kind for kind in KINDS.values() if norm(name) in kind_names(kind)), None)
+        if sheet_kind is not None:
+            outcome.file_errors.append(
+                _("The sheet “%(sheet)s” is hidden. Unhide it (right-click a sheet tab → Unhide) if it should be "
+                  "imported, or delete it.") % {"sheet": name}
+            )
+        else:
+            outcome.warnings.append(_("The hidden sheet “%(sheet)s” was not read.") % {"sheet": name})
+    guide = guide_names()
+    for sheet in data.sheets:
+        kind = detect_kind(sheet, csv_kind if sheet.name == "CSV" else None)
+        if kind is None:
+            if sheet.rows and norm(sheet.name) not in guide:
+                if sheet.name == "CSV":
+                    outcome.file_errors.append(
+                        _("The columns do not show whether the file holds clusters, projects or capital reports; "
+                          "choose the kind of data.")
+                    )
+                else:
+                    outcome.warnings.append(
+                        _("The sheet “%(sheet)s” has no column that identifies clusters, projects or capital reports; "
+                          "it was not read.") % {"sheet": sheet.name}
+                    )
+            continue
+        if any(plan.kind is kind for plan in plans):
+            outcome.file_errors.append(
+                _("Two sheets hold %(kind)s; put them in one sheet.") % {"kind": kind.label}
+            )
+            continue
+        for problem in sheet.problems:
+            outcome.errors.append(RowError(sheet.name, problem.row, problem.column, problem.value, problem.message))
+        plan = plan_sheet(sheet, kind, outcome)
+        if plan is not None:
+            plans.append(plan)
+    plans.sort(key=lambda plan: ORDER.index(plan.kind.key))
+    outcome.total_rows = sum(len(plan.sheet.rows) for plan in plans)
+    if not outcome.file_errors and not outcome.total_rows:
+        outcome.file_errors.append(
+            _("No data rows were found. Fill the sheets of the import template below their two header rows.")
+        )
+    return plans
+
+
+def run_import(
+    handle,
+    filename: str,
+    *,
+    user=None,
+    csv_kind: str | None = None,
+    commit: bool = False,
+    change_reason: str = "",
+    max_rows: int = 20000,
+    progress: Callable | None = None,
+) -> Outcome:
+    """Check (commit=False) or import (commit=True) a file. Everything or nothing is written."""
+    outcome = Outcome(filename=filename)
+    plans = read_plans(handle, filename, csv_kind=csv_kind, max_rows=max_rows, outcome=outcome)
+    if outcome.file_errors:
+        return outcome
+    reason = change_reason.strip() or _("Imported from %(file)s") % {"file": filename}
+    importer = Importer(user=user, change_reason=reason, outcome=outcome, progress=progress)
+    with transaction.atomic():
+        with batched_scans():
+            importer.run(plans)
+        if not commit or not outcome.valid:
+            transaction.set_rollback(True)
+        else:
+            outcome.committed = True
+    outcome.errors.sort(key=lambda error: (error.sheet, error.row))
+    return outcome
