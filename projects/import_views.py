@@ -5,7 +5,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from clusters.models import Cluster
 from projects.forms import ImportConfirmForm, ImportUploadForm
@@ -94,16 +93,16 @@ def import_detail(request, pk: int):
 def import_progress_fragment(request, pk: int):
     """The progress bar, polled by htmx; once the job has finished, the whole page reloads to show the outcome."""
     job = _job_for(request, pk)
+    done, total = import_progress(job) if job.running else (job.total_rows, job.total_rows)
+    response = render(request, "projects/includes/import_progress.html", {"job": job, "done": done, "total": total})
     if not job.running:
-        response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"
-        return response
-    done, total = import_progress(job)
-    return render(request, "projects/includes/import_progress.html", {"job": job, "done": done, "total": total})
+    return response
 
 
-@require_POST
 def import_confirm(request, pk: int):
+    if request.method != "POST":
+        return import_detail(request, pk)  # the preview, with its confirmation form
     job = _job_for(request, pk)
     form = ImportConfirmForm(request.POST, user=request.user)
     if not form.is_valid():

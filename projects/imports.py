@@ -127,8 +127,13 @@ def _sheet_keys(sheet: SheetData) -> list:
 
 
 def detect_kind(sheet: SheetData, forced: str | None = None) -> Kind | None:
+    """The kind a sheet holds: given (CSV), named by the sheet (the template's names), or told by its columns."""
     if forced:
         return KINDS[forced]
+    name = norm(sheet.name)
+    named = next((kind for kind in KINDS.values() if name in kind_names(kind)), None)
+    if named is not None:
+        return named
     keys = set(_sheet_keys(sheet))
     for kind in KINDS.values():
         labels = label_index(kind)
@@ -139,8 +144,7 @@ def detect_kind(sheet: SheetData, forced: str | None = None) -> Kind | None:
         return PROJECTS
     if "cluster_code" in keys:
         return CLUSTERS
-    name = norm(sheet.name)
-    return next((kind for kind in KINDS.values() if name in kind_names(kind)), None)
+    return None
 
 
 def plan_sheet(sheet: SheetData, kind: Kind, outcome: Outcome) -> Plan | None:
@@ -346,8 +350,8 @@ class Importer:
         for spec in plan.kind.specs:
             if not spec.required:
                 continue
-            present = plan.has(spec.key)
-            if (creating and (not present or parsed.get(spec.key) is None)) or (present and parsed.get(spec.key) is None):
+            # A new row needs every required value; on an existing row a blank required cell keeps the recorded value.
+            if creating and parsed.get(spec.key) is None:
                 missing.append(spec)
         for spec in missing:
             column = cells.get(spec.key, (None, None))[0]

@@ -17,6 +17,7 @@ from projects.models import (
     Flag,
     Rule,
     ForceMajeurePeriod,
+    ImportJob,
     Investor,
     LandUseExtension,
     Project,
@@ -72,6 +73,12 @@ PAGES = {
     "targets:create": ("targets", None),
     "targets:update": ("targets", "target"),
     "targets:history": ("view", "target"),
+    "imports:start": ("add", None),
+    "imports:template": ("add", None),
+    # An import job is seen only by the person who uploaded it (here the staff user): others get a 404.
+    "imports:detail": ("own_import", "import_job"),
+    "imports:progress": ("own_import", "import_job"),
+    "imports:confirm": ("own_import", "import_job"),
 }
 PUBLIC = {"login", "logout", "set_language", "healthz"}
 
@@ -134,6 +141,8 @@ def world(make_user):
     users = {role: make_user(role, role if role != "superuser" else None, communes=[communes["A"]] if role == "commune_officer" else ()) for role in ROLES}
     users["superuser"].is_superuser = True
     users["superuser"].save()
+    job = ImportJob.objects.create(user=users["staff"], filename="du-an.xlsx", status=ImportJob.Status.INVALID)
+    objects["import_job"] = {"A": job, "B": job}
     return objects, users
 
 
@@ -145,8 +154,8 @@ def _urls(name, target, objects):
         return [(reverse(name), None)]
     urls = []
     for scope in "AB":
-        if target in ("cluster", "project", "investor", "flag", "target"):
-            unscoped = target in ("investor", "target")
+        if target in ("cluster", "project", "investor", "flag", "target", "import_job"):
+            unscoped = target in ("investor", "target", "import_job")
             urls.append((reverse(name, args=[objects[target][scope].pk]), None if unscoped else scope))
         elif target == "document":
             document = objects["document"][scope]
@@ -162,6 +171,8 @@ def _urls(name, target, objects):
 
 
 def _expected(role, action, scope):
+    if action == "own_import":
+        return 200 if role == "staff" else 403 if role not in ALLOWED["add"] else 404
     if role == "commune_officer" and scope == "B":
         return 404
     return 200 if role in ALLOWED[action] else 403

@@ -1,0 +1,598 @@
+"""Imports (issue 5): the template, every cell and header rule, all-or-nothing, each kind of bad file, the command
+line's exit codes, the round trip of an exported list, and the browser's upload → preview → confirm."""
+import io
+import unicodedata
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from clusters.models import Cluster
+from projects.import_files import OLE_MAGIC
+from projects.import_specs import KINDS
+from projects.imports import run_import
+from projects.models import CapitalReport, ImportJob, Investor, Project
+
+PROJECT_KEYS = [spec.key for spec in KINDS["projects"].specs]
+
+
+def workbook(sheets: dict, hidden=(), labels=True) -> io.BytesIO:
+    """An .xlsx file: {sheet name: [header keys, row, row, ...]}; the template's label row is added on top."""
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        kind = next((kind for kind in KINDS.values() if rows and rows[0] and rows[0][0] in {s.key for s in kind.specs}
+                     and set(rows[0]) <= {s.key for s in kind.specs} | set(kind.derived)), None)
+        if labels and kind is not None:
+            by_key = {spec.key: str(spec.label) for spec in kind.specs}
+            sheet.append([by_key.get(key, key) for key in rows[0]])
+        for row in rows:
+            sheet.append(list(row))
+        if name in hidden:
+            sheet.sheet_state = "hidden"
+    output = io.BytesIO()
+    book.save(output)
+    output.seek(0)
+    return output
+
+
+def project_row(code="NK-01", cluster="CCN-T-01", **values):
+    row = {"project_code": code, "project_name": f"Nhà máy {code}", "cluster_code": cluster,
+           "investor_name": "Công ty CP Chè Đồng Tâm", "investor_tax_code": "0109876543",
+           "registered_capital_billion_vnd": "12,5", "land_area_ha": "1,5", "irc_number": f"GCN-{code}",
+           "irc_date": "14/06/2024", "status": "registered"}
+    row.update(values)
+    return row
+
+
+def projects_file(*rows, name="Dự án") -> io.BytesIO:
+    keys = list(dict.fromkeys(key for row in rows for key in row))
+    return workbook({name: [keys] + [[row.get(key) for key in keys] for row in rows]})
+
+
+def check(handle, filename="du-an.xlsx", **options):
+    return run_import(handle, filename, **options)
+
+
+def messages(outcome):
+    return [str(error) for error in outcome.errors]
+
+
+# --- the template ------------------------------------------------------------------------------------------------
+
+
+def test_the_template_has_a_sheet_per_kind_with_labels_keys_and_an_explanation(staff_client):
+    response = staff_client.get(reverse("imports:template"))
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Hướng dẫn", "Cụm công nghiệp", "Dự án", "Báo cáo vốn"]
+    rows = list(book["Dự án"].iter_rows(values_only=True))
+    assert rows[0][0] == "Mã dự án" and list(rows[1]) == PROJECT_KEYS
+    explained = {row[1] for row in book["Hướng dẫn"].iter_rows(values_only=True)}
+    for kind in KINDS.values():
+        assert {spec.key for spec in kind.specs} <= explained
+    # The empty template is a file with no data: a clear message, nothing else.
+    outcome = check(io.BytesIO(response.content), "mau.xlsx")
+    assert outcome.file_errors == ["Không tìm thấy dòng dữ liệu nào. Hãy điền các trang tính của mẫu nhập, bên dưới hai dòng tiêu đề."]
+    assert outcome.warnings == []
+
+
+# --- headers and cells -------------------------------------------------------------------------------------------
+
+
+def test_headers_may_be_keys_or_labels_in_any_order_case_and_spaces_ignored(cluster):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["  TRẠNG THÁI ", "project_name", "Mã Dự Án", "cluster_code", "Mã số thuế", "investor_name",
+                  "Vốn đăng ký (tỷ đồng)", "Ghi chú riêng"])
+    sheet.append(["Đang xây dựng", "Xưởng may", "NK-9", cluster.code, "0109876543", "Công ty May", "1.234,5", "x"])
+    handle = io.BytesIO()
+    book.save(handle)
+    handle.seek(0)
+    outcome = check(handle, commit=True)
+    assert outcome.valid, messages(outcome)
+    project = Project.objects.get(code="NK-9")
+    assert project.status == "under_construction" and project.registered_capital_vnd == 1_234_500_000_000
+    # An unknown column is reported, not silently dropped.
+    assert outcome.warnings == ["Trang tính “Sheet”: các cột không nhận ra, không được nhập: H (Ghi chú riêng)."]
+
+
+@pytest.mark.parametrize(
+    "key, cell, expected",
+    [
+        ("irc_date", "14/06/2024", date(2024, 6, 14)),
+        ("irc_date", "2024-06-14", date(2024, 6, 14)),
+        ("irc_date", datetime(2024, 6, 14), date(2024, 6, 14)),
+        ("registered_capital_billion_vnd", "1.234,5", 1_234_500_000_000),
+        ("registered_capital_billion_vnd", "1234.5", 1_234_500_000_000),
+        ("registered_capital_billion_vnd", 1234.5, 1_234_500_000_000),
+        ("registered_capital_billion_vnd", 0.000000001, 1),
+        ("land_area_ha", "2,25", Decimal("2.25")),
+        ("land_area_ha", 2, Decimal("2")),
+        ("status", "operating", "operating"),
+        ("status", "Đang hoạt động", "operating"),
+        ("status", "OPERATING", "operating"),
+        ("workers", "1.200", 1200),
+        ("workers", 35.0, 35),
+    ],
+)
+def test_cells_are_read_in_every_accepted_form(key, cell, expected):
+    assert KINDS["projects"].spec(key).parse(cell) == expected
+
+
+@pytest.mark.parametrize(
+    "key, cell, message",
+    [
+        ("irc_date", "32/01/2024", "Không phải ngày"),
+        ("irc_date", 45000, "Không phải ngày"),
+        ("registered_capital_billion_vnd", "12,5 tỷ", "Không phải số"),
+        ("registered_capital_billion_vnd", "0,0000000001", "tối đa 9 chữ số thập phân"),
+        ("workers", "12,5", "số nguyên"),
+        ("status", "xong", "Không thuộc các giá trị cho phép"),
+    ],
+)
+def test_a_bad_cell_gets_a_message_in_vietnamese(key, cell, message):
+    from projects.import_specs import CellError
+
+    with pytest.raises(CellError) as caught:
+        KINDS["projects"].spec(key).parse(cell)
+    assert message in str(caught.value)
+
+
+def test_periods_of_capital_reports():
+    spec = KINDS["capital_reports"].spec("period")
+    assert spec.parse("2024-Q2") == (2024, "Q2")
+    assert spec.parse("2024-h1") == (2024, "H1")
+    assert spec.parse(2024) == (2024, "Y")
+    assert spec.parse("2024") == (2024, "Y")
+    from projects.import_specs import CellError
+
+    for bad in ("2024-Q5", "Q2/2024", "1999-Q1"):
+        with pytest.raises(CellError):
+            spec.parse(bad)
+
+
+def test_duplicate_and_missing_columns_are_file_errors(cluster):
+    twice = workbook({"Dự án": [["project_code", "project_name", "Tên dự án"], ["NK-1", "A", "B"]]})
+    assert "cùng chứa “project_name”" in check(twice).file_errors[0]
+    no_code = workbook({"Dự án": [["project_name", "project_code_x", "cluster_code"], ["A", "B", cluster.code]]})
+    outcome = check(no_code)
+    assert outcome.file_errors and Project.objects.count() == 0
+
+
+# --- writing -----------------------------------------------------------------------------------------------------
+
+
+def test_rows_create_update_and_leave_unchanged_with_old_and_new_values(make_project, cluster):
+    existing = make_project(code="DA-1", name="Nhà máy cũ", registered_capital_vnd=10 * 10**9, irc_date=date(2024, 1, 5))
+    same = make_project(code="DA-2", name="Nhà máy giữ nguyên", registered_capital_vnd=20 * 10**9, irc_date=date(2024, 2, 5))
+    handle = projects_file(
+        # Blank required cells keep the recorded value; the optional ones present in the file are given as recorded.
+        {"project_code": "DA-1", "project_name": "Nhà máy mới", "registered_capital_billion_vnd": "15",
+         "land_area_ha": "1", "irc_number": None, "irc_date": "05/01/2024", "status": "registered"},
+        {"project_code": "DA-2", "project_name": "Nhà máy giữ nguyên", "registered_capital_billion_vnd": "20",
+         "land_area_ha": "1", "irc_number": None, "irc_date": "2024-02-05", "status": "Đã đăng ký"},
+        project_row("NK-NEW", cluster=cluster.code),
+    )
+    preview = check(handle)
+    assert preview.valid, messages(preview)
+    assert preview.counts() == {"create": 1, "update": 1, "unchanged": 1, "error": 0}
+    update = next(row for row in preview.rows if row.action == "update")
+    assert update.changes == [["Tên dự án", "Nhà máy cũ", "Nhà máy mới"], ["Vốn đăng ký (tỷ đồng)", "10", "15"]]
+    created = next(row for row in preview.rows if row.action == "create")
+    assert "Nhà đầu tư mới “Công ty CP Chè Đồng Tâm” (0109876543)." in created.notes
+    # The preview wrote nothing.
+    assert not Project.objects.filter(code="NK-NEW").exists() and not Investor.objects.filter(tax_code="0109876543").exists()
+    existing.refresh_from_db()
+    assert existing.name == "Nhà máy cũ"
+
+    handle.seek(0)
+    outcome = check(handle, commit=True, change_reason="Số liệu rà soát quý 2")
+    assert outcome.committed
+    existing.refresh_from_db()
+    assert existing.name == "Nhà máy mới" and existing.registered_capital_vnd == 15 * 10**9
+    assert existing.history.first().history_change_reason == "Số liệu rà soát quý 2"
+    assert same.history.count() == 1  # unchanged rows are not written at all
+    new = Project.objects.get(code="NK-NEW")
+    assert new.investor.tax_code == "0109876543" and new.land_area_ha == Decimal("1.5") and new.irc_date == date(2024, 6, 14)
+
+
+def test_a_known_tax_code_uses_the_recorded_investor(cluster, investor):
+    outcome = check(projects_file(project_row(investor_tax_code=investor.tax_code, investor_name="Tên khác")), commit=True)
+    assert outcome.committed
+    assert Project.objects.get(code="NK-01").investor == investor and Investor.objects.count() == 1
+    assert "được ghi là “Công ty TNHH Thử nghiệm”" in outcome.rows[0].notes[0]
+
+
+def test_a_foreign_country_makes_a_foreign_investor(cluster):
+    check(projects_file(project_row(investor_country="Hàn Quốc", investor_tax_code="0301112223")), commit=True)
+    assert Investor.objects.get(tax_code="0301112223").is_foreign
+
+
+def test_one_bad_row_writes_nothing_and_every_problem_points_at_its_row_and_column(cluster):
+    handle = projects_file(
+        project_row("NK-01", cluster=cluster.code),
+        project_row("NK-02", cluster="CCN-KHONG-CO", registered_capital_billion_vnd="abc"),
+        project_row("NK-03", cluster=cluster.code, investor_tax_code="12345", irc_number="GCN-X3"),
+        project_row("NK-01", cluster=cluster.code, irc_number="GCN-DUP"),
+    )
+    outcome = check(handle, commit=True)
+    assert not outcome.committed and Project.objects.count() == 0 and Investor.objects.count() == 0
+    found = messages(outcome)
+    assert found[0].startswith("[Dự án] dòng 4, cột F (Vốn đăng ký (tỷ đồng)), giá trị “abc”: Không phải số")
+    assert any(line.startswith("[Dự án] dòng 5, cột E (Mã số thuế), giá trị “12345”:") for line in found)
+    assert any(line.startswith("[Dự án] dòng 6, cột A (Mã dự án), giá trị “NK-01”: Dòng này đã có ở dòng 3") for line in found)
+    assert outcome.counts()["error"] == 3
+
+
+def test_land_is_checked_against_earlier_rows_of_the_same_file(cluster):
+    # The cluster has 50 ha of industrial land: 30 ha, then 30 ha more do not fit.
+    handle = projects_file(
+        project_row("NK-01", cluster=cluster.code, land_area_ha="30"),
+        project_row("NK-02", cluster=cluster.code, land_area_ha="30"),
+    )
+    outcome = check(handle)
+    assert [error.row for error in outcome.errors] == [4]
+    assert outcome.errors[0].column.startswith("G") and "20 ha" in outcome.errors[0].message
+
+
+def test_clusters_projects_and_capital_reports_in_one_workbook(commune, district):
+    handle = workbook({
+        "Cụm công nghiệp": [
+            ["cluster_code", "cluster_name", "commune", "former_district", "kind", "total_area_ha", "industrial_land_ha",
+             "stage", "establishment_decision_number", "establishment_date", "developer_name"],
+            ["CCN-MOI", "Cụm Mới", commune.name, district.name, "Chuyên ngành", "60", "45", "established", "QĐ 12",
+             "01/03/2024", "Công ty Hạ tầng"],
+        ],
+        "Dự án": [list(project_row(cluster="CCN-MOI")), list(project_row(cluster="CCN-MOI").values())],
+        "Báo cáo vốn": [
+            ["project_code", "period", "implemented_capital_billion_vnd", "revenue_billion_vnd",
+             "budget_contribution_billion_vnd", "workers"],
+            ["NK-01", "2024-Q2", "3,5", "", "0,2", 40],
+            ["NK-01", "2024-H1", "4", None, None, None],
+        ],
+    })
+    outcome = check(handle, commit=True)
+    assert outcome.committed, messages(outcome)
+    assert outcome.counts() == {"create": 4, "update": 0, "unchanged": 0, "error": 0}
+    cluster = Cluster.objects.get(code="CCN-MOI")
+    assert cluster.kind == "specialised" and cluster.establishment_date == date(2024, 3, 1)
+    project = Project.objects.get(code="NK-01")
+    assert project.cluster == cluster
+    assert project.latest_implemented_vnd == 3_500_000_000 or project.latest_implemented_vnd == 4 * 10**9
+    assert CapitalReport.objects.get(project=project, period="Q2").budget_contribution_vnd == 200_000_000
+    # Importing it again changes nothing.
+    handle.seek(0)
+    again = check(handle, commit=True)
+    assert again.counts() == {"create": 0, "update": 0, "unchanged": 4, "error": 0}
+
+
+def test_capital_report_for_an_unknown_project_is_a_row_error(db):
+    handle = workbook({"Báo cáo vốn": [["project_code", "period", "implemented_capital_billion_vnd"], ["KHONG", "2024", "1"]]})
+    outcome = check(handle)
+    assert "Không có dự án nào mang mã này" in messages(outcome)[0]
+
+
+def test_a_commune_officer_imports_only_in_their_communes(make_user, make_cluster, commune):
+    from clusters.models import Commune
+
+    other = Commune.objects.create(name="Xã Khác", former_district=commune.former_district)
+    mine, theirs = make_cluster(), make_cluster(commune=other)
+    officer = make_user("canbo", "commune_officer", communes=[commune])
+    outcome = check(projects_file(project_row("NK-01", cluster=mine.code), project_row("NK-02", cluster=theirs.code)),
+                    user=officer, commit=True)
+    assert not outcome.committed and [error.row for error in outcome.errors] == [4]
+    assert "ngoài các xã" in outcome.errors[0].message
+
+
+def test_a_viewer_may_not_import(make_user, cluster):
+    viewer = make_user("xem", "viewer")
+    outcome = check(projects_file(project_row(cluster=cluster.code)), user=viewer, commit=True)
+    assert "Bạn không được thêm dự án." in messages(outcome)[0] and Project.objects.count() == 0
+
+
+# --- bad files ---------------------------------------------------------------------------------------------------
+
+
+def _only_file_error(content: bytes, filename="tep.xlsx", **options):
+    outcome = check(io.BytesIO(content), filename, **options)
+    assert len(outcome.file_errors) == 1 and not outcome.committed
+    return outcome.file_errors[0]
+
+
+def test_bad_files_get_a_clear_message(db):
+    assert _only_file_error(b"") == "Tệp rỗng."
+    assert "không phải tệp Excel" in _only_file_error(b"%PDF-1.7 ...", "bao-cao.pdf")
+    assert "Excel 97–2003" in _only_file_error(OLE_MAGIC + b"\x00" * 600, "cu.xls")
+    protected = OLE_MAGIC + b"\x00" * 200 + "EncryptionInfo".encode("utf-16-le") + b"\x00" * 200
+    assert "mật khẩu" in _only_file_error(protected)
+    assert "bị hỏng" in _only_file_error(b"PK\x03\x04 not really a zip")
+    assert "bị hỏng" in _only_file_error(b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "anh.xlsx")
+    assert "không phải tệp Excel" in _only_file_error(b"\x00\x01\x02\x03" * 100, "du-lieu.bin")
+
+
+def test_a_real_encrypted_workbook_is_recognised(db):
+    # Excel writes an encrypted workbook as an OLE compound file with an EncryptionInfo stream.
+    import struct
+
+    directory_name = "EncryptionInfo".encode("utf-16-le")
+    content = OLE_MAGIC + struct.pack("<16sHHHH", b"\x00" * 16, 0x3E, 3, 0xFFFE, 9) + b"\x00" * 478
+    content += directory_name.ljust(64, b"\x00") + b"\x00" * 448
+    assert "mật khẩu" in _only_file_error(content, "bi-mat.xlsx")
+
+
+def test_formulas_and_merged_cells_are_pointed_at(cluster):
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Dự án"
+    keys = list(project_row())
+    sheet.append(keys)
+    sheet.append(list(project_row(cluster=cluster.code).values()))
+    row = list(project_row("NK-02", cluster=cluster.code).values())
+    row[keys.index("registered_capital_billion_vnd")] = "=2*6"
+    sheet.append(row)
+    sheet.append(list(project_row("NK-03", cluster=cluster.code).values()))
+    sheet.merge_cells("B4:C4")
+    handle = io.BytesIO()
+    book.save(handle)
+    handle.seek(0)
+    outcome = check(handle, commit=True)
+    assert Project.objects.count() == 0
+    found = messages(outcome)
+    assert any(line.startswith("[Dự án] dòng 3, cột F, giá trị “=2*6”: Ô chứa công thức") for line in found)
+    assert any(line.startswith("[Dự án] dòng 4, cột B, giá trị “B4:C4”: Ô gộp (B4:C4)") for line in found)
+
+
+def test_blank_rows_are_skipped_and_row_numbers_kept(cluster):
+    keys = list(project_row())
+    handle = workbook({"Dự án": [keys, [None] * len(keys), list(project_row(cluster=cluster.code).values()),
+                                 ["", "  "], list(project_row("NK-02", cluster=cluster.code, status="bad").values())]})
+    outcome = check(handle)
+    assert outcome.total_rows == 2 and [error.row for error in outcome.errors] == [6]  # labels, keys, blank, row 4, blank, row 6
+
+
+def test_hidden_sheets(cluster):
+    keys = list(project_row())
+    hidden_data = workbook({"Dự án": [keys, list(project_row(cluster=cluster.code).values())], "Ghi chú": [["x"]]},
+                           hidden=("Dự án",))
+    assert "đang bị ẩn" in check(hidden_data).file_errors[0]
+    hidden_notes = workbook({"Dự án": [keys, list(project_row(cluster=cluster.code).values())], "Nháp": [["x"], ["y"]]},
+                            hidden=("Nháp",))
+    outcome = check(hidden_notes)
+    assert outcome.valid and outcome.warnings == ["Trang tính ẩn “Nháp” không được đọc."]
+
+
+def test_too_many_rows(db, settings):
+    lines = ["project_code,project_name"] + [f"NK-{n},Dự án {n}" for n in range(50_000)]
+    message = _only_file_error("\n".join(lines).encode("utf-8"), "lon.csv", max_rows=20_000)
+    assert "nhiều hơn 20.000 dòng dữ liệu" in message
+    keys = list(project_row())
+    book = workbook({"Dự án": [keys] + [list(project_row(f"NK-{n}").values()) for n in range(6)]})
+    assert "nhiều hơn 5 dòng" in _only_file_error(book.getvalue(), max_rows=5)
+
+
+def _cp1258(text: str) -> bytes:
+    """Windows-1258 as Vietnamese Windows writes it: base letters with circumflex, breve or horn precomposed,
+    tone marks as combining characters."""
+    out = b""
+    for char in unicodedata.normalize("NFC", text):
+        try:
+            out += char.encode("cp1258")
+            continue
+        except UnicodeEncodeError:
+            pass
+        decomposed = unicodedata.normalize("NFD", char)
+        base = unicodedata.normalize("NFC", decomposed[:2])
+        try:
+            out += base.encode("cp1258") + decomposed[2:].encode("cp1258")
+        except UnicodeEncodeError:
+            out += decomposed.encode("cp1258")
+    return out
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "cp1258"])
+def test_csv_in_windows_1258_or_utf8_with_or_without_bom(cluster, encoding):
+    text = (
+        "project_code;project_name;cluster_code;investor_name;investor_tax_code;registered_capital_billion_vnd\n"
+        f"NK-01;Nhà máy chế biến nông sản Đồng Tâm;{cluster.code};Công ty Cổ phần Thương mại Lạc Thủy;0109876543;1.234,5\n"
+    )
+    content = _cp1258(text) if encoding == "cp1258" else text.encode(encoding)
+    outcome = check(io.BytesIO(content), "du-an.csv", csv_kind="projects", commit=True)
+    assert outcome.committed, messages(outcome) + outcome.file_errors
+    project = Project.objects.get(code="NK-01")
+    assert project.name == "Nhà máy chế biến nông sản Đồng Tâm"
+    assert project.investor.name == "Công ty Cổ phần Thương mại Lạc Thủy"
+    assert project.registered_capital_vnd == 1_234_500_000_000
+
+
+def test_csv_of_unknown_kind_asks_for_the_kind(db):
+    assert "hãy chọn loại dữ liệu" in _only_file_error("a,b\n1,2\n".encode(), "x.csv")
+
+
+# --- the command line --------------------------------------------------------------------------------------------
+
+
+def _write(tmp_path, handle, name="du-an.xlsx"):
+    path = tmp_path / name
+    path.write_bytes(handle.getvalue())
+    return str(path)
+
+
+def test_command_dry_run_writes_nothing_and_exits_0(tmp_path, cluster, capsys):
+    path = _write(tmp_path, projects_file(project_row(cluster=cluster.code)))
+    call_command("import_data", path, "--dry-run")
+    assert "1 created" in capsys.readouterr().out and Project.objects.count() == 0
+
+
+def test_command_writes_a_valid_file_and_exits_0(tmp_path, cluster, capsys):
+    path = _write(tmp_path, projects_file(project_row(cluster=cluster.code)))
+    call_command("import_data", path)
+    assert Project.objects.filter(code="NK-01").exists()
+    assert "1 row(s): 1 created, 0 updated, 0 unchanged, 0 invalid" in capsys.readouterr().out
+
+
+def test_command_exits_1_with_the_row_errors_and_writes_nothing(tmp_path, cluster, capsys):
+    path = _write(tmp_path, projects_file(project_row(cluster=cluster.code), project_row("NK-02", cluster="KHONG")))
+    with pytest.raises(SystemExit) as exited:
+        call_command("import_data", path)
+    assert exited.value.code == 1
+    captured = capsys.readouterr()
+    assert "dòng 4, cột C (Mã cụm), giá trị “KHONG”" in captured.err and "nothing written" in captured.out
+    assert Project.objects.count() == 0
+
+
+def test_command_reads_csv_with_kind(tmp_path, cluster, capsys):
+    path = tmp_path / "bao-cao.csv"
+    Project.objects.create(code="DA-9", name="X", cluster=cluster, investor=Investor.objects.create(name="A", tax_code="0100000001"),
+                           registered_capital_vnd=10**10)
+    path.write_text("project_code,period,implemented_capital_billion_vnd\nDA-9,2024-Q2,2.5\n", encoding="utf-8")
+    call_command("import_data", str(path), "--kind", "capital_reports")
+    assert Project.objects.get(code="DA-9").latest_implemented_vnd == 2_500_000_000
+
+
+def test_command_exits_1_on_an_unreadable_file(tmp_path, db):
+    path = tmp_path / "hong.xlsx"
+    path.write_bytes(b"PK\x03\x04broken")
+    with pytest.raises(SystemExit) as exited:
+        call_command("import_data", str(path))
+    assert exited.value.code == 1
+
+
+# --- the round trip ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_an_exported_project_list_imports_back_unchanged(staff_client, make_project, investor, fmt):
+    make_project(
+        code="DA-RT-1", name="Nhà máy may Đồng Tâm “số 1”", registered_capital_vnd=1_234_567_890_123,
+        registered_capital_usd=Decimal("52000000.50"), land_area_ha=Decimal("2.3456"), policy_approval_number="QĐ 1/2024",
+        policy_approval_date=date(2023, 12, 31), irc_number="GCN-1", irc_date=date(2024, 1, 1),
+        sublease_contract_date=date(2024, 2, 1), land_handover_date=date(2024, 3, 1),
+        construction_start_deadline=date(2024, 9, 1), construction_completion_deadline=date(2025, 9, 1),
+        operation_deadline=date(2026, 1, 1), actual_construction_start=date(2024, 8, 20), status="under_construction",
+        workers=120, industry="textile",
+    )
+    make_project(code="DA-RT-2", name="Kho vận", irc_date=None, policy_approval_date=date(2024, 5, 5), land_area_ha=Decimal(0))
+    response = staff_client.get(reverse("projects:export"), {"format": fmt})
+    content = b"".join(response.streaming_content)
+    before = list(Project.history.values_list("history_id", flat=True))
+    outcome = check(io.BytesIO(content), f"du-an.{fmt}", commit=True)
+    assert outcome.valid, messages(outcome) + outcome.file_errors
+    assert outcome.counts() == {"create": 0, "update": 0, "unchanged": 2, "error": 0}
+    assert list(Project.history.values_list("history_id", flat=True)) == before
+    # One changed cell comes back as one change, old → new.
+    if fmt == "xlsx":
+        book = load_workbook(io.BytesIO(content))
+        sheet = book.active
+        keys = [cell.value for cell in sheet[2]]
+        sheet.cell(row=3, column=keys.index("workers") + 1, value=150)
+        edited = io.BytesIO()
+        book.save(edited)
+        edited.seek(0)
+        outcome = check(edited, "du-an.xlsx", commit=True)
+        assert outcome.counts()["update"] == 1
+        assert [row.changes for row in outcome.rows if row.action == "update"] == [[["Lao động", "120", "150"]]]
+        assert Project.objects.get(code="DA-RT-1").workers == 150
+
+
+# --- the browser -------------------------------------------------------------------------------------------------
+
+
+def _upload(client, handle, name="du-an.xlsx", **data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(reverse("imports:start"), {"file": SimpleUploadedFile(name, handle.getvalue()), **data})
+
+
+def test_upload_preview_confirm(staff_client, cluster, staff_user):
+    response = _upload(staff_client, projects_file(project_row(cluster=cluster.code)))
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response.url == job.get_absolute_url()
+    assert job.status == "ready" and Project.objects.count() == 0
+    page = staff_client.get(response.url)
+    html = page.content.decode()
+    assert page.status_code == 200 and "NK-01" in html and "Nhà máy NK-01" in html and 'id="confirm-form"' in html
+    response = staff_client.post(reverse("imports:confirm", args=[job.pk]), {"change_reason": "Nhập số liệu cũ"})
+    job.refresh_from_db()
+    assert job.status == "done" and Project.objects.get(code="NK-01").history.first().history_change_reason == "Nhập số liệu cũ"
+    assert Project.objects.get().history.first().history_user == staff_user
+    # Confirming twice does not import twice.
+    staff_client.post(reverse("imports:confirm", args=[job.pk]), {"change_reason": ""})
+    assert Project.objects.count() == 1
+    assert "Đã nhập: 1 tạo mới" in staff_client.get(job.get_absolute_url()).content.decode()
+
+
+def test_upload_with_errors_shows_them_and_offers_no_confirmation(staff_client, cluster):
+    _upload(staff_client, projects_file(project_row(cluster="KHONG")))
+    job = ImportJob.objects.get()
+    assert job.status == "invalid"
+    html = staff_client.get(job.get_absolute_url()).content.decode()
+    assert "KHONG" in html and 'id="confirm-form"' not in html and "không có gì được nhập" in html
+    assert staff_client.post(reverse("imports:confirm", args=[job.pk]), {}).status_code == 302
+    assert Project.objects.count() == 0
+
+
+@pytest.mark.parametrize("content", [b"", b"%PDF-1.4", b"PK\x03\x04xx", OLE_MAGIC + b"\x00" * 100])
+def test_bad_uploads_never_give_a_500(staff_client, content):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = staff_client.post(reverse("imports:start"), {"file": SimpleUploadedFile("x.xlsx", content)}, follow=True)
+    assert response.status_code == 200
+    assert Project.objects.count() == 0
+
+
+def test_a_large_file_goes_through_the_task_with_progress(staff_client, cluster, settings, django_capture_on_commit_callbacks):
+    settings.IMPORT_SYNC_MAX_ROWS = 1
+    handle = projects_file(*(project_row(f"NK-{n:02d}", cluster=cluster.code, land_area_ha="1") for n in range(3)))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        _upload(staff_client, handle)
+    job = ImportJob.objects.get()
+    # Queued, not yet run: the page shows the progress bar and survives a reload.
+    assert job.status == "checking" and len(callbacks) == 1
+    html = staff_client.get(job.get_absolute_url()).content.decode()
+    assert "<progress" in html and 'hx-get="%s"' % reverse("imports:progress", args=[job.pk]) in html
+    fragment = staff_client.get(reverse("imports:progress", args=[job.pk]))
+    assert fragment.status_code == 200 and "<progress" in fragment.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        callbacks[0]()
+    job.refresh_from_db()
+    assert job.status == "ready" and job.total_rows == 3
+    finished = staff_client.get(reverse("imports:progress", args=[job.pk]))
+    assert finished["HX-Refresh"] == "true"
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(reverse("imports:confirm", args=[job.pk]), {"change_reason": "Lô lớn"})
+    job.refresh_from_db()
+    assert job.status == "done" and Project.objects.count() == 3
+
+
+def test_an_unexpected_error_fails_the_job_cleanly(staff_client, cluster, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr("projects.import_jobs.run_import", broken)
+    response = _upload(staff_client, projects_file(project_row(cluster=cluster.code)))
+    job = ImportJob.objects.get()
+    assert job.status == "failed" and response.status_code == 302
+    html = staff_client.get(job.get_absolute_url()).content.decode()
+    assert "lỗi không lường trước" in html
+
+
+def test_the_upload_form_keeps_the_kind_and_explains_a_missing_file(staff_client):
+    response = staff_client.post(reverse("imports:start"), {"csv_kind": "capital_reports"})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "file" in form.errors and form["csv_kind"].value() == "capital_reports"
+
+
+def test_someone_elses_import_is_not_found(client, make_user, staff_client, cluster):
+    _upload(staff_client, projects_file(project_row(cluster=cluster.code)))
+    job = ImportJob.objects.get()
+    other = make_user("khac", "staff")
+    client.force_login(other)
+    assert client.get(job.get_absolute_url()).status_code == 404
+    assert client.post(reverse("imports:confirm", args=[job.pk]), {}).status_code == 404
+    assert Project.objects.count() == 0
