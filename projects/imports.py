@@ -287,9 +287,11 @@ class Importer:
         if failed:
             return
         handler = getattr(self, f"_{plan.kind.key}")
+        # No savepoint of our own: every service is atomic (a savepoint inside this transaction), so a row that
+        # fails leaves the transaction usable; and since any error rolls the whole import back, a row half-done
+        # (a new investor, then a refused project) is never kept.
         try:
-            with transaction.atomic():
-                handler(plan, number, parsed, cells, result)
+            handler(plan, number, parsed, cells, result)
         except ValidationError as exc:
             self._validation_error(plan, number, cells, exc)
             result.action = "error"

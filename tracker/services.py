@@ -1,7 +1,9 @@
 """Writes of the project package: the one place where objects are validated and saved, and the worker heartbeat."""
-from django.core.exceptions import ValidationError
+import operator
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import CheckConstraint, F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -61,10 +63,148 @@ def model_save(instance, *, fields: dict, user=None, change_reason: str = "", ex
         fields = {**fields, **row, "version": current + 1}
     for name, value in fields.items():
         setattr(instance, name, value)
-    instance.full_clean()
+    full_clean(instance)
     if user is not None and getattr(user, "is_authenticated", False):
         instance._history_user = user
     if change_reason:
         instance._change_reason = change_reason[:100]
     instance.save()
     return instance
+
+
+# --- validation without a query per check constraint ------------------------------------------------------------
+
+_COMPARE = {"exact": operator.eq, "gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le}
+
+
+class _Unsupported(Exception):
+    pass
+
+
+def _operand(instance, value):
+    if isinstance(value, F):
+        if "__" in value.name:
+            raise _Unsupported
+        return getattr(instance, instance._meta.get_field(value.name).attname)
+    if hasattr(value, "resolve_expression"):
+        raise _Unsupported
+    return value
+
+
+def _condition(instance, condition: Q):
+    """SQL's three-valued answer of a CHECK condition for an unsaved row: True, False or None (unknown)."""
+    results = []
+    for child in condition.children:
+        if isinstance(child, Q):
+            results.append(_condition(instance, child))
+            continue
+        if not isinstance(child, tuple):
+            raise _Unsupported
+        path, expected = child
+        name, _sep, lookup = path.partition("__")
+        lookup = lookup or "exact"
+        field = instance._meta.get_field(name)
+        value = getattr(instance, field.attname)
+        if lookup == "isnull":
+            results.append((value is None) == bool(expected))
+            continue
+        compare = _COMPARE.get(lookup)
+        if compare is None:
+            raise _Unsupported
+        other = _operand(instance, expected)
+        if value is None or other is None:
+            results.append(None)
+            continue
+        try:
+            results.append(compare(value, other))
+        except TypeError:
+            raise _Unsupported from None
+    if condition.connector == Q.AND:
+        result = False if False in results else None if None in results else True
+    elif condition.connector == Q.OR:
+        result = True if True in results else None if None in results else False
+    else:
+        raise _Unsupported
+    if condition.negated and result is not None:
+        result = not result
+    return result
+
+
+def _fields_of(condition: Q) -> set[str]:
+    names = set()
+    for child in condition.children:
+        if isinstance(child, Q):
+            names |= _fields_of(child)
+        elif isinstance(child, tuple):
+            names.add(child[0].split("__")[0])
+            if isinstance(child[1], F):
+                names.add(child[1].name.split("__")[0])
+    return names
+
+
+def validate_constraints(instance, exclude: set | None = None) -> None:
+    """Model.validate_constraints, but a CheckConstraint made of plain comparisons is evaluated in Python, as the
+    database would (a NULL operand passes), instead of by a query and a savepoint per constraint. Anything else
+    (unique constraints, expressions) goes to Django's own validation."""
+    exclude = exclude or set()
+    errors = {}
+    for model_class, constraints in instance.get_constraints():
+        for constraint in constraints:
+            try:
+                if isinstance(constraint, CheckConstraint):
+                    try:
+                        if _fields_of(constraint.condition) & exclude:
+                            continue
+                        if _condition(instance, constraint.condition) is False:
+                            raise ValidationError(
+                                constraint.get_violation_error_message(), code=constraint.violation_error_code
+                            )
+                        continue
+                    except _Unsupported:
+                        pass
+                constraint.validate(model_class, instance, exclude=exclude)
+            except ValidationError as error:
+                if getattr(error, "code", None) == "unique" and len(getattr(constraint, "fields", ())) == 1:
+                    errors.setdefault(constraint.fields[0], []).append(error)
+                else:
+                    errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+def full_clean(instance) -> None:
+    """Model.full_clean with the check constraints evaluated by `validate_constraints` above; every error of the
+    fields, of clean(), of uniqueness and of the constraints is gathered, as Django does."""
+    errors = {}
+    try:
+        # A foreign key given as an object just read from the database is not looked up again (the database's
+        # own constraint still refuses a row deleted meanwhile); only the field checks skip it, not uniqueness.
+        instance.clean_fields(exclude=_loaded_relations(instance))
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    try:
+        instance.clean()  # run even when a field failed, as Django does
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    failed = {name for name in errors if name != NON_FIELD_ERRORS}
+    try:
+        instance.validate_unique(exclude=failed)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    failed = {name for name in errors if name != NON_FIELD_ERRORS}
+    try:
+        validate_constraints(instance, exclude=failed)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _loaded_relations(instance) -> set[str]:
+    names = set()
+    for field in instance._meta.concrete_fields:
+        if field.is_relation and field.many_to_one:
+            related = instance._state.fields_cache.get(field.name)
+            if related is not None and not related._state.adding and related.pk == getattr(instance, field.attname):
+                names.add(field.name)
+    return names
