@@ -20,6 +20,7 @@ urlpatterns = [
     path("investors/", include((investor_urlpatterns, "investors"))),
     path("watchlist/", include((watchlist_urlpatterns, "watchlist"))),
     path("targets/", include((target_urlpatterns, "targets"))),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -36,6 +36,7 @@ ALLOWED = {
     "delete": {"staff", "leadership", "superuser"},
     "work": {"staff", "leadership", "commune_officer", "superuser"},  # the review step page of a flag
     "targets": {"leadership", "superuser"},  # the year's targets are leadership's
+    "province": {"staff", "leadership", "viewer", "superuser"},  # form 04 counts every commune
 }
 # URL name → (action, what its arguments point at). "scoped" pages are tried on commune A's and commune B's object.
 PAGES = {
@@ -72,6 +73,13 @@ PAGES = {
     "targets:create": ("targets", None),
     "targets:update": ("targets", "target"),
     "targets:history": ("view", "target"),
+    "reports:index": ("view", None),
+    "reports:form04": ("province", None),
+    "reports:form04_xlsx": ("province", None),
+    "reports:form03": ("view", "commune"),
+    "reports:form03_xlsx": ("view", "commune"),
+    "reports:watchlist_xlsx": ("view", None),
+    "reports:watchlist_pdf": ("view", None),
 }
 PUBLIC = {"login", "logout", "set_language", "healthz"}
 
@@ -99,7 +107,7 @@ def world(make_user):
     investor = Investor.objects.create(name="Công ty Chung", tax_code="0101234567")
     target = AnnualTarget.objects.create(year=2024, projects_min=5, projects_max=8, capital_min_vnd=400 * 10**9,
                                          capital_max_vnd=600 * 10**9, clusters_min=1, clusters_max=2)
-    objects = {"investor": {"A": investor, "B": investor}, "target": {"A": target, "B": target}}
+    objects = {"investor": {"A": investor, "B": investor}, "target": {"A": target, "B": target}, "commune": communes}
     for key, commune in communes.items():
         cluster = Cluster.objects.create(
             code=f"CCN-{key}", name=f"Cụm {key}", commune=commune, former_district=district, stage="planned",
@@ -145,7 +153,7 @@ def _urls(name, target, objects):
         return [(reverse(name), None)]
     urls = []
     for scope in "AB":
-        if target in ("cluster", "project", "investor", "flag", "target"):
+        if target in ("cluster", "project", "investor", "flag", "target", "commune"):
             unscoped = target in ("investor", "target")
             urls.append((reverse(name, args=[objects[target][scope].pk]), None if unscoped else scope))
         elif target == "document":
