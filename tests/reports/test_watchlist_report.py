@@ -106,3 +106,22 @@ def test_no_flag_still_renders_both_files(staff_client, watchlist_rules):
 
 def test_bad_watchlist_filters_are_ignored_not_a_500(staff_client, flags):
     assert staff_client.get("/reports/watchlist/pdf/", {"rule": "abc", "severity": "nope"}).status_code == 200
+
+
+def test_the_watchlist_report_costs_a_fixed_number_of_queries(staff_client, flags, make_project):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert staff_client.get("/reports/watchlist/xlsx/").status_code == 200
+        return len(captured)
+
+    before = queries()
+    leader = ReviewStep.objects.get().user
+    rule, now = Rule.objects.get(code="MILESTONE_OVERDUE"), timezone.now()
+    for n in range(8):
+        flag = Flag.objects.create(project=make_project(code=f"DA-N{n}"), rule=rule, severity="warning",
+                                   since=date(2025, 5, 1), evidence={"missed": []}, first_seen=now, last_confirmed=now)
+        ReviewStep.objects.create(flag=flag, action="assign", from_state="new", to_state="assigned", user=leader)
+    assert queries() == before
