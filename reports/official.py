@@ -101,7 +101,7 @@ def form_document(*, indicators: list[Indicator], year: int, period: str, commun
             value_header=_("As of %(cutoff)s") % {"cutoff": cutoff.strftime("%d/%m/%Y")},
             lines=_lines(indicators),
             signature_title=[_("DIRECTOR"), _("(Signature, full name and seal)")],
-            recipients=[_("Ministry of Industry and Trade (Department of Local Industry);"),
+            recipients=[_("Ministry of Industry and Trade (to report);"),
                         _("Provincial People's Committee (to report);"), _("Kept: archives.")],
         )
     unit = commune.get_kind_display()
@@ -164,9 +164,10 @@ def _response(workbook: Workbook, filename: str) -> FileResponse:
 def _letterhead(sheet, document_lines: dict, width: int, split: int) -> int:
     """The heading every administrative document starts with: the form number at the top right, the authority at
     the left, the national motto at the right, the number and the place and date below. Returns the next row."""
-    _put(sheet, 1, split + 1, width, document_lines["form"], bold=True, align=RIGHT)
-    _put(sheet, 2, split + 1, width, document_lines["legal"], italic=True, size=10)
-    sheet.row_dimensions[2].height = 30
+    if document_lines["form"]:
+        _put(sheet, 1, split + 1, width, document_lines["form"], bold=True, align=RIGHT)
+        _put(sheet, 2, split + 1, width, document_lines["legal"], italic=True, size=10)
+        sheet.row_dimensions[2].height = 30
     left = document_lines["sender"] + [document_lines["reference"]]
     right = [_("SOCIALIST REPUBLIC OF VIET NAM"), _("Independence - Freedom - Happiness"), document_lines["place_date"]]
     for offset in range(max(len(left), len(right))):
