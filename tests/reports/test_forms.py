@@ -6,6 +6,7 @@ from io import BytesIO
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
@@ -178,7 +179,7 @@ def test_empty_data_renders_the_page_and_the_file(staff_client):
 def test_without_parameters_the_last_cut_off_passed_is_shown(staff_client, db):
     response = staff_client.get("/reports/form-04/")
     assert response.status_code == 200
-    year, period = latest_period(date.today())
+    year, period = latest_period(timezone.localdate())
     assert response.context["year"] == year and response.context["period"] == period
 
 
