@@ -52,7 +52,8 @@ def proposed_action(flag: Flag) -> str:
 
 def watchlist_report(*, user, filters=None, today: date) -> list[WatchlistRow]:
     """The open flags the user may see, with the watchlist page's filters; dismissed flags are left out unless the
-    filters ask for them. Three queries whatever the number of flags."""
+    filters ask for them. The same queries whatever the number of flags: the flags with their project, cluster,
+    investor and rule, then their review steps."""
     filterset = flag_list(filters=filters, user=user)
     queryset = filterset.qs
     if not (filterset.is_bound and filterset.form.is_valid() and filterset.form.cleaned_data.get("state")):
