@@ -21,6 +21,8 @@ VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 
 PROVINCE_NAME = env.str("PROVINCE_NAME", default="Phú Thọ")
 DEPARTMENT_NAME = env.str("DEPARTMENT_NAME", default="Sở Công Thương")
+# The fonts of the PDF reports: DejaVu carries every Vietnamese letter (apt-get install fonts-dejavu-core).
+REPORT_FONT_DIR = env.str("REPORT_FONT_DIR", default="/usr/share/fonts/truetype/dejavu")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -38,6 +40,7 @@ INSTALLED_APPS = [
     "tracker",
     "clusters",
     "projects",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -239,7 +242,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The PDF renderer reports every layout step and font subset at INFO: only its warnings are worth a line.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

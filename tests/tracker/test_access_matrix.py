@@ -37,6 +37,7 @@ ALLOWED = {
     "delete": {"staff", "leadership", "superuser"},
     "work": {"staff", "leadership", "commune_officer", "superuser"},  # the review step page of a flag
     "targets": {"leadership", "superuser"},  # the year's targets are leadership's
+    "province": {"staff", "leadership", "viewer", "superuser"},  # form 04 counts every commune
 }
 # URL name → (action, what its arguments point at). "scoped" pages are tried on commune A's and commune B's object.
 PAGES = {
@@ -73,12 +74,8 @@ PAGES = {
     "targets:create": ("targets", None),
     "targets:update": ("targets", "target"),
     "targets:history": ("view", "target"),
-    "imports:start": ("add", None),
-    "imports:template": ("add", None),
-    # An import job is seen only by the person who uploaded it (here the staff user): others get a 404.
-    "imports:detail": ("own_import", "import_job"),
-    "imports:progress": ("own_import", "import_job"),
-    "imports:confirm": ("own_import", "import_job"),
+        if target in ("cluster", "project", "investor", "flag", "target", "commune", "import_job"):
+            unscoped = target in ("investor", "target", "import_job")
 }
 PUBLIC = {"login", "logout", "set_language", "healthz"}
 
@@ -106,7 +103,7 @@ def world(make_user):
     investor = Investor.objects.create(name="Công ty Chung", tax_code="0101234567")
     target = AnnualTarget.objects.create(year=2024, projects_min=5, projects_max=8, capital_min_vnd=400 * 10**9,
                                          capital_max_vnd=600 * 10**9, clusters_min=1, clusters_max=2)
-    objects = {"investor": {"A": investor, "B": investor}, "target": {"A": target, "B": target}}
+    objects = {"investor": {"A": investor, "B": investor}, "target": {"A": target, "B": target}, "commune": communes}
     for key, commune in communes.items():
         cluster = Cluster.objects.create(
             code=f"CCN-{key}", name=f"Cụm {key}", commune=commune, former_district=district, stage="planned",
@@ -154,7 +151,7 @@ def _urls(name, target, objects):
         return [(reverse(name), None)]
     urls = []
     for scope in "AB":
-        if target in ("cluster", "project", "investor", "flag", "target", "import_job"):
+        if target in ("cluster", "project", "investor", "flag", "target", "commune", "import_job"):
             unscoped = target in ("investor", "target", "import_job")
             urls.append((reverse(name, args=[objects[target][scope].pk]), None if unscoped else scope))
         elif target == "document":

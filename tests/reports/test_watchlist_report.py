@@ -1,0 +1,127 @@
+"""The watchlist report to the provincial People's Committee: open flags in the user's scope, as xlsx and as a PDF
+whose extracted text carries the Vietnamese letters."""
+import unicodedata
+from datetime import date
+from io import BytesIO
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from clusters.models import Commune
+from projects.models import Flag, ReviewStep, Rule
+
+
+@pytest.fixture
+def flags(make_project, make_cluster, make_user, district, watchlist_rules):
+    """A critical flag in commune A (revocation proposed), a warning in commune B, a dismissed one in commune A."""
+    commune_b = Commune.objects.create(name="Cao Phong", former_district=district)
+    leader = make_user("lanhdao", "leadership")
+    now = timezone.now()
+    project_a = make_project(code="DA-A", name="Nhà máy chế biến gỗ Hòa Bình")
+    project_b = make_project(code="DA-B", name="Xưởng may Cao Phong", cluster=make_cluster(code="CCN-B", commune=commune_b))
+    project_c = make_project(code="DA-C", name="Kho hàng Lương Sơn")
+    unused = Flag.objects.create(
+        project=project_a, rule=Rule.objects.get(code="LAND_UNUSED_12M"), severity="critical", since=date(2025, 1, 1),
+        evidence={"land_handover_date": "2024-01-01", "threshold_date": "2025-01-01"}, first_seen=now, last_confirmed=now,
+        state=Flag.State.REVOCATION_PROPOSED,
+    )
+    ReviewStep.objects.create(flag=unused, action="propose_revocation", from_state="new", to_state="revocation_proposed",
+                              user=leader, note="Đề nghị thu hồi")
+    Flag.objects.create(
+        project=project_b, rule=Rule.objects.get(code="REPORT_MISSING"), severity="warning", since=date(2025, 8, 1),
+        evidence={"missing_periods": ["6 tháng đầu năm 2025"]}, first_seen=now, last_confirmed=now,
+    )
+    Flag.objects.create(
+        project=project_c, rule=Rule.objects.get(code="SUSPENDED_12M"), severity="critical", since=date(2025, 3, 1),
+        evidence={"unreachable_since": "2024-03-01"}, first_seen=now, last_confirmed=now, state=Flag.State.DISMISSED,
+    )
+    return {"B": commune_b}
+
+
+def _pdf_text(response) -> str:
+    reader = PdfReader(BytesIO(response.content))
+    text = unicodedata.normalize("NFC", "\n".join(page.extract_text() for page in reader.pages))
+    return " ".join(text.split())  # the table's narrow columns wrap their words onto several lines
+
+
+def test_the_pdf_carries_vietnamese_text(staff_client, flags):
+    response = staff_client.get("/reports/watchlist/pdf/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    text = _pdf_text(response)
+    for expected in ("Ủy ban nhân dân tỉnh Phú Thọ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Dự án",
+                     "Cụm công nghiệp", "Nhà máy chế biến gỗ Hòa Bình", "Đất được bàn giao", "Luật Đất đai 2024",
+                     "Căn cứ pháp lý", "Đề xuất", "Trang 1/"):
+        assert expected in text, expected
+    # The evidence in a sentence, the review state and the proposal to the People's Committee.
+    assert "Đất bàn giao ngày 01/01/2024; chưa khởi công sau" in text
+    assert "Đã đề xuất thu hồi" in text or "thu hồi" in text
+    assert "Xưởng may Cao Phong" in text
+    assert "Kho hàng Lương Sơn" not in text  # dismissed
+
+
+def test_the_pdf_is_a4_landscape(staff_client, flags):
+    page = PdfReader(BytesIO(staff_client.get("/reports/watchlist/pdf/").content)).pages[0]
+    width, height = float(page.mediabox.width), float(page.mediabox.height)
+    assert (round(width), round(height)) == (842, 595)  # A4 landscape in points
+
+
+def test_the_xlsx_lists_the_open_flags_with_rule_and_proposal(staff_client, flags):
+    response = staff_client.get("/reports/watchlist/xlsx/")
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    rows = [row for row in sheet.iter_rows(values_only=True) if isinstance(row[0], int)]
+    assert [row[1].split(" – ")[0] for row in rows] == ["DA-A", "DA-B"]  # critical first; the dismissed one left out
+    first = rows[0]
+    assert first[2] == "Công ty TNHH Thử nghiệm"
+    assert first[4].startswith("Đất được bàn giao nhưng không đưa vào sử dụng 12 tháng liên tục")
+    assert "khoản 8 Điều 81" in first[5]
+    assert first[6].startswith("Đất bàn giao ngày 01/01/2024")
+    assert "Ủy ban nhân dân tỉnh" in first[8]
+    text = "\n".join(str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None)
+    assert "Kính gửi: Ủy ban nhân dân tỉnh Phú Thọ" in text
+
+
+def test_a_commune_officer_reports_only_their_communes_flags(client, make_user, flags, commune):
+    client.force_login(make_user("canboxa", "commune_officer", communes=[commune]))
+    text = _pdf_text(client.get("/reports/watchlist/pdf/"))
+    assert "Nhà máy chế biến gỗ Hòa Bình" in text and "Xưởng may Cao Phong" not in text
+
+
+def test_the_watchlist_filters_choose_the_flags(staff_client, flags):
+    response = staff_client.get("/reports/watchlist/xlsx/", {"commune": flags["B"].pk})
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    assert [row[1].split(" – ")[0] for row in sheet.iter_rows(values_only=True) if isinstance(row[0], int)] == ["DA-B"]
+    text = _pdf_text(staff_client.get("/reports/watchlist/pdf/", {"state": "dismissed"}))
+    assert "Kho hàng Lương Sơn" in text and "Nhà máy chế biến gỗ" not in text
+
+
+def test_no_flag_still_renders_both_files(staff_client, watchlist_rules):
+    text = _pdf_text(staff_client.get("/reports/watchlist/pdf/"))
+    assert "Không có cờ cảnh báo nào đang mở." in text
+    assert staff_client.get("/reports/watchlist/xlsx/").status_code == 200
+
+
+def test_bad_watchlist_filters_are_ignored_not_a_500(staff_client, flags):
+    assert staff_client.get("/reports/watchlist/pdf/", {"rule": "abc", "severity": "nope"}).status_code == 200
+
+
+def test_the_watchlist_report_costs_a_fixed_number_of_queries(staff_client, flags, make_project):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert staff_client.get("/reports/watchlist/xlsx/").status_code == 200
+        return len(captured)
+
+    before = queries()
+    leader = ReviewStep.objects.get().user
+    rule, now = Rule.objects.get(code="MILESTONE_OVERDUE"), timezone.now()
+    for n in range(8):
+        flag = Flag.objects.create(project=make_project(code=f"DA-N{n}"), rule=rule, severity="warning",
+                                   since=date(2025, 5, 1), evidence={"missed": []}, first_seen=now, last_confirmed=now)
+        ReviewStep.objects.create(flag=flag, action="assign", from_state="new", to_state="assigned", user=leader)
+    assert queries() == before
