@@ -40,7 +40,6 @@ INSTALLED_APPS = [
     "tracker",
     "clusters",
     "projects",
-    "reports",
 ]
 
 MIDDLEWARE = [

@@ -21,7 +21,7 @@ urlpatterns = [
     path("watchlist/", include((watchlist_urlpatterns, "watchlist"))),
     path("targets/", include((target_urlpatterns, "targets"))),
     path("imports/", include((import_urlpatterns, "imports"))),
-    path("reports/", include("reports.urls")),
+    path("reports/", include("tracker.reports.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from reports.indicators import ROWS, cutoff_date, form_figures, latest_period
+from tracker.reports.indicators import ROWS, cutoff_date, form_figures, latest_period
 
 H1_2024 = date(2024, 6, 14)
 YEAR_2024 = date(2024, 12, 14)

@@ -74,8 +74,19 @@ PAGES = {
     "targets:create": ("targets", None),
     "targets:update": ("targets", "target"),
     "targets:history": ("view", "target"),
-        if target in ("cluster", "project", "investor", "flag", "target", "commune", "import_job"):
-            unscoped = target in ("investor", "target", "import_job")
+    "imports:start": ("add", None),
+    "imports:template": ("add", None),
+    # An import job is seen only by the person who uploaded it (here the staff user): others get a 404.
+    "imports:detail": ("own_import", "import_job"),
+    "imports:progress": ("own_import", "import_job"),
+    "imports:confirm": ("own_import", "import_job"),
+    "reports:index": ("view", None),
+    "reports:form04": ("province", None),
+    "reports:form04_xlsx": ("province", None),
+    "reports:form03": ("view", "commune"),
+    "reports:form03_xlsx": ("view", "commune"),
+    "reports:watchlist_xlsx": ("view", None),
+    "reports:watchlist_pdf": ("view", None),
 }
 PUBLIC = {"login", "logout", "set_language", "healthz"}
 

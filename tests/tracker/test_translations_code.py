@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 
 MARKERS = {"_", "gettext", "gettext_lazy", "pgettext", "ngettext"}
-PACKAGES = ("tracker", "clusters", "projects", "reports")
+PACKAGES = ("tracker", "clusters", "projects")
 
 
 def _marked_strings():

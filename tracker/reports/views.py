@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from clusters.models import Cluster, Commune
 from projects.models import Flag, Project
 from projects.watchlist_views import flag_list
-from reports.indicators import HALF_YEAR, PERIOD_LABELS, YEAR, cutoff_date, form_indicators, latest_period
-from reports.official import form_document, form_xlsx, watchlist_header, watchlist_xlsx
-from reports.pdf import render_pdf
-from reports.watchlist import watchlist_report
+from tracker.reports.indicators import HALF_YEAR, PERIOD_LABELS, YEAR, cutoff_date, form_indicators, latest_period
+from tracker.reports.official import form_document, form_xlsx, watchlist_header, watchlist_xlsx
+from tracker.reports.pdf import render_pdf
+from tracker.reports.watchlist import watchlist_report
 from tracker import access
 from tracker.forms import TrackerForm
 

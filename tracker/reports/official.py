@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from reports.indicators import COUNT_UNITS, GROUPS, HALF_YEAR, UNIT_PCT, Indicator, cutoff_date
+from tracker.reports.indicators import COUNT_UNITS, GROUPS, HALF_YEAR, UNIT_PCT, Indicator, cutoff_date
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"]
 LEGAL_BASIS = "14/2024/TT-BCT"
