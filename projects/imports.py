@@ -12,9 +12,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
@@ -27,9 +29,10 @@ from projects.import_specs import (
     label_index, norm,
 )
 from projects.models import CapitalReport, Investor, Project
-from projects.services import investor_create, project_create, project_record_create, project_record_update, project_update
+from projects.services import lock_clusters, project_bulk_save, project_record_create, project_record_update
 from projects.tasks import batched_scans
 from tracker import access
+from tracker.services import full_clean
 
 logger = logging.getLogger(__name__)
 VIETNAM = {"việt nam", "viet nam", "vietnam", "vn"}
@@ -205,6 +208,12 @@ class Importer:
         self.projects: dict[str, Project] = {}
         self.investors: dict[str, Investor] = {}
         self.seen: dict[tuple, int] = {}
+        # Projects are checked row by row and written together (project_bulk_save): what that needs.
+        self.new_investors: list[Investor] = []
+        self.creates: list[Project] = []
+        self.updates: dict[str, tuple] = {}  # code → (project, set of changed field names)
+        self.leased: dict[int, Decimal] = {}  # cluster id → land leased to its active projects, as the rows go
+        self.irc_owner: dict[str, str] = {}  # certificate number → the project code holding it
 
     # permissions: the command line (no user) may do everything
     def may(self, model, action) -> bool:
@@ -216,11 +225,15 @@ class Importer:
     def run(self, plans: list[Plan]) -> None:
         self._preload(plans)
         for plan in plans:
+            if plan.kind is PROJECTS:
+                self._prepare_projects(plan)
             for number, values in plan.sheet.rows:
                 self._row(plan, number, values)
                 self.done += 1
                 if self.progress and self.done % 100 == 0:
                     self.progress(self.done, self.outcome.total_rows)
+            if plan.kind is PROJECTS:
+                self._flush_projects()
         if self.progress:
             self.progress(self.done, self.outcome.total_rows)
 
@@ -241,7 +254,8 @@ class Importer:
             for cluster in Cluster.objects.select_related("commune", "former_district").filter(code__in=chunk):
                 self.clusters[cluster.code] = cluster
         for chunk in _chunks(codes["projects"]):
-            for project in Project.objects.select_related("cluster", "investor").filter(code__in=chunk):
+            locked = Project.objects.select_for_update(of=("self",)).select_related("cluster", "investor")
+            for project in locked.filter(code__in=chunk):
                 self.projects[project.code] = project
                 self.clusters.setdefault(project.cluster.code, project.cluster)
         for chunk in _chunks(codes["tax"]):
@@ -429,7 +443,59 @@ class Importer:
     def _spec_for(self, plan, attr) -> Spec:
         return next(spec for spec in plan.kind.specs if spec.attr == attr)
 
-    # projects
+    # projects: checked here row by row like model_save would, written together by project_bulk_save
+    def _prepare_projects(self, plan: Plan) -> None:
+        """Lock the clusters the sheet touches, and load the land they have leased and the certificate numbers
+        it names: the land and uniqueness checks then need no query per row."""
+        cluster_column = next((c for c in plan.columns if c.spec.key == "cluster_code"), None)
+        irc_column = next((c for c in plan.columns if c.spec.key == "irc_number"), None)
+        codes, ircs = set(), set()
+        for _number, values in plan.sheet.rows:
+            for column, bucket in ((cluster_column, codes), (irc_column, ircs)):
+                if column is not None and column.index < len(values) and not is_blank(values[column.index]):
+                    bucket.add(cell_text(values[column.index]).strip())
+        for chunk in _chunks(codes - set(self.clusters)):
+            for cluster in Cluster.objects.select_related("commune").filter(code__in=chunk):
+                self.clusters[cluster.code] = cluster
+        cluster_ids = {c.pk for code, c in self.clusters.items() if code in codes}
+        cluster_ids |= {project.cluster_id for project in self.projects.values()}
+        self._lock_and_count(cluster_ids)
+        for chunk in _chunks(ircs):
+            self.irc_owner.update(Project.objects.filter(irc_number__in=chunk).values_list("irc_number", "code"))
+        for project in self.projects.values():
+            if project.irc_number:
+                self.irc_owner[project.irc_number] = project.code
+
+    def _lock_and_count(self, cluster_ids) -> None:
+        new = sorted(set(cluster_ids) - set(self.leased))
+        if not new:
+            return
+        lock_clusters(new)
+        self.leased.update({pk: Decimal(0) for pk in new})
+        for chunk in _chunks(new):
+            totals = (
+                Project.objects.filter(cluster_id__in=chunk).exclude(status=Project.Status.TERMINATED)
+                .values("cluster_id").annotate(total=Sum("land_area_ha")).values_list("cluster_id", "total")
+            )
+            self.leased.update({pk: total or Decimal(0) for pk, total in totals})
+
+    def _flush_projects(self) -> None:
+        if not (self.creates or self.updates or self.new_investors):
+            return
+        try:
+            project_bulk_save(
+                investors=self.new_investors, creates=self.creates,
+                updates=[(project, sorted(changed)) for project, changed in self.updates.values()],
+                user=self.user, change_reason=self.reason,
+            )
+        except IntegrityError as exc:  # someone else wrote the same code or tax code meanwhile
+            logger.info("import: bulk write refused: %s", exc)
+            self.outcome.file_errors.append(
+                _("The database refused the projects, probably because someone saved the same code at the same "
+                  "time; nothing was written. Try again. (%(error)s)") % {"error": exc}
+            )
+        self.new_investors, self.creates, self.updates = [], [], {}
+
     def _projects(self, plan, number, parsed, cells, result):
         code = parsed["project_code"]
         project = self.projects.get(code)
@@ -451,26 +517,72 @@ class Importer:
             if not self.in_scope(cluster.commune_id):
                 self._refuse(plan, number, cells["cluster_code"][0], parsed["cluster_code"],
                              _("This cluster is outside your communes."))
+            self.clusters[cluster.code] = cluster
+            self._lock_and_count([cluster.pk])
             fields["cluster"] = cluster
         if parsed.get("investor_tax_code") is not None:
             fields["investor"] = self._investor(plan, number, parsed, cells, result)
         if creating:
-            project = project_create(user=self.user, change_reason=self.reason, **fields)
+            before, previous = None, {}
+            project = Project(**fields)
+            changed = {name: (self._spec_for(plan, name), None, _ref_value(name, value))
+                       for name, value in fields.items() if value not in (None, "")}
+        else:
+            before = {"cluster_id": project.cluster_id, "land_area_ha": project.land_area_ha, "status": project.status}
+            changed = {}
+            for name, value in fields.items():
+                old = getattr(project, name)
+                if old != value:
+                    changed[name] = (self._spec_for(plan, name), _ref_value(name, old), _ref_value(name, value))
+            if not changed:
+                result.action = "unchanged"
+                return
+            previous = {name: getattr(project, name) for name in changed}
+            old_irc = project.irc_number
+            for name in changed:
+                setattr(project, name, fields[name])
+        try:
+            self._check_project(project, before, code)
+        except ValidationError:
+            for name, value in previous.items():  # the loaded object goes back to what the database holds
+                setattr(project, name, value)
+            raise
+        # Accepted: the running totals follow, and the project waits for the bulk write.
+        if before and before["status"] != Project.Status.TERMINATED:
+            self.leased[before["cluster_id"]] -= before["land_area_ha"]
+        if project.status != Project.Status.TERMINATED:
+            self.leased[project.cluster_id] += project.land_area_ha
+        if not creating and old_irc and self.irc_owner.get(old_irc) == code:
+            del self.irc_owner[old_irc]
+        if project.irc_number:
+            self.irc_owner[project.irc_number] = code
+        if creating:
+            self.creates.append(project)
             self.projects[code] = project
             result.action = "create"
-            shown = {name: (self._spec_for(plan, name), None, _ref_value(name, value))
-                     for name, value in fields.items() if value not in (None, "")}
-            self._note_changes(result, shown)
-            return
-        changed = {}
-        for name, value in fields.items():
-            old = getattr(project, name)
-            if old != value:
-                changed[name] = (self._spec_for(plan, name), _ref_value(name, old), _ref_value(name, value))
-        raw = {name: value for name, value in fields.items() if name in changed}
-        self._apply_update(result, changed, lambda: project_update(
-            project=project, user=self.user, change_reason=self.reason, **raw,
-        ), store=lambda obj: self.projects.__setitem__(code, obj))
+        else:
+            self.updates[code] = (project, set(changed))
+            result.action = "update"
+        self._note_changes(result, changed)
+
+    def _check_project(self, project: Project, before: dict | None, code: str) -> None:
+        """What model_save's full_clean checks, with the land and the uniqueness taken from what was loaded."""
+        if project.cluster.industrial_land_ha is not None:
+            own = Decimal(0)
+            if before and before["cluster_id"] == project.cluster_id and before["status"] != Project.Status.TERMINATED:
+                own = before["land_area_ha"]
+            project._land_available_ha = project.cluster.industrial_land_ha - (self.leased[project.cluster_id] - own)
+        project._land_before = before
+        errors = {}
+        try:
+            full_clean(project, exclude={"investor"} if project.investor.pk is None else None, validate_unique=False)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        owner = self.irc_owner.get(project.irc_number) if project.irc_number else None
+        if owner is not None and owner != code and "irc_number" not in errors:
+            errors.setdefault("irc_number", []).append(project.unique_error_message(Project, ("irc_number",)))
+        if errors:
+            raise ValidationError(errors)
 
     def _investor(self, plan, number, parsed, cells, result) -> Investor:
         tax_code = parsed["investor_tax_code"]
@@ -489,18 +601,19 @@ class Importer:
             column = cells.get("investor_name", (None, None))[0]
             self._refuse(plan, number, column, None, _("A new investor needs a name."))
         country = parsed.get("investor_country") or "Việt Nam"
+        # Written with the projects (project_bulk_save); the tax code is new: every known one was loaded.
+        investor = Investor(name=parsed["investor_name"], tax_code=tax_code, country=country,
+                            is_foreign=norm(country) not in VIETNAM)
         try:
-            investor = investor_create(
-                user=self.user, change_reason=self.reason, name=parsed["investor_name"], tax_code=tax_code,
-                country=country, is_foreign=norm(country) not in VIETNAM,
-            )
+            full_clean(investor, validate_unique=False)
         except ValidationError as exc:
             mapping = {"tax_code": "investor_tax_code", "name": "investor_name", "country": "investor_country"}
-            for name, texts in (exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}).items():
+            for name, texts in exc.message_dict.items():
                 column, raw = cells.get(mapping.get(name), (None, None))
                 for text in texts:
                     self._error(plan, number, column, raw, text)
             raise _RowRefused from None
+        self.new_investors.append(investor)
         self.investors[tax_code] = investor
         result.notes.append(_("New investor “%(name)s” (%(tax)s).") % {"name": investor.name, "tax": tax_code})
         return investor

@@ -176,9 +176,13 @@ class Project(models.Model):
         return self.investor.is_foreign
 
     def land_available_ha(self) -> Decimal | None:
-        """Industrial land of the cluster not leased to its other active projects (this one excluded)."""
+        """Industrial land of the cluster not leased to its other active projects (this one excluded).
+
+        A bulk writer (the import) that keeps the cluster's running total itself sets `_land_available_ha`."""
         if self.cluster.industrial_land_ha is None:
             return None
+        if hasattr(self, "_land_available_ha"):
+            return self._land_available_ha
         others = (
             Project.objects.filter(cluster_id=self.cluster_id)
             .exclude(status=self.Status.TERMINATED)
@@ -192,7 +196,10 @@ class Project(models.Model):
         project already holding its land may be edited even when its cluster's plan later shrank."""
         if not self.pk:
             return True
-        before = Project.objects.filter(pk=self.pk).values("cluster_id", "land_area_ha", "status").first()
+        if hasattr(self, "_land_before"):  # the import read it already, with the row locked
+            before = self._land_before
+        else:
+            before = Project.objects.filter(pk=self.pk).values("cluster_id", "land_area_ha", "status").first()
         if before is None:
             return True
         return (

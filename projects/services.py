@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusters.models import Cluster
@@ -52,6 +53,48 @@ def project_update(
     )
     queue_project_scan(project.pk)
     return project
+
+
+def lock_clusters(cluster_ids) -> None:
+    """Lock several clusters at once, in a fixed order (no deadlock between two bulk writers)."""
+    ids = sorted({pk for pk in cluster_ids if pk is not None})
+    list(Cluster.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+
+
+@transaction.atomic
+def project_bulk_save(
+    *, investors: list, creates: list, updates: list, user=None, change_reason: str = ""
+) -> None:
+    """Write many projects (and their new investors) at once, with their history: for the import, which has locked
+    the clusters (lock_clusters) and the projects it changes, and validated every object the way model_save does
+    (tracker.services.full_clean, uniqueness and land against what it loaded). `updates` are (project, [changed
+    field names]). A rescan of each project is queued, as after any write."""
+    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+    user = user if getattr(user, "is_authenticated", False) else None
+    reason = change_reason[:100] or None
+    if investors:
+        bulk_create_with_history(investors, Investor, batch_size=500, default_user=user, default_change_reason=reason)
+    # Updates first: a certificate number a project gives up in the file may be taken by a new one.
+    if updates:
+        now = timezone.now()
+        fields = {"version", "updated_at"}
+        for project, changed in updates:
+            project.investor = project.investor  # a new investor has its id now
+            project.version += 1
+            project.updated_at = now
+            fields.update(changed)
+        names = sorted(Project._meta.get_field(name).name for name in fields)
+        bulk_update_with_history(
+            [project for project, _changed in updates], Project, names, batch_size=500,
+            default_user=user, default_change_reason=reason,
+        )
+    for project in creates:
+        project.investor = project.investor
+    if creates:
+        bulk_create_with_history(creates, Project, batch_size=500, default_user=user, default_change_reason=reason)
+    for project in [*creates, *(project for project, _changed in updates)]:
+        queue_project_scan(project.pk)
 
 
 def project_refresh_implemented(project_id: int) -> None:

@@ -1,5 +1,6 @@
 """Writes of the project package: the one place where objects are validated and saved, and the worker heartbeat."""
 import operator
+import re
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
@@ -108,6 +109,9 @@ def _condition(instance, condition: Q):
         if lookup == "isnull":
             results.append((value is None) == bool(expected))
             continue
+        if lookup == "regex":
+            results.append(None if value is None else re.search(expected, value) is not None)
+            continue
         compare = _COMPARE.get(lookup)
         if compare is None:
             raise _Unsupported
@@ -172,14 +176,14 @@ def validate_constraints(instance, exclude: set | None = None) -> None:
         raise ValidationError(errors)
 
 
-def full_clean(instance) -> None:
+def full_clean(instance, *, exclude: set | None = None, validate_unique: bool = True) -> None:
     """Model.full_clean with the check constraints evaluated by `validate_constraints` above; every error of the
     fields, of clean(), of uniqueness and of the constraints is gathered, as Django does."""
     errors = {}
     try:
         # A foreign key given as an object just read from the database is not looked up again (the database's
         # own constraint still refuses a row deleted meanwhile); only the field checks skip it, not uniqueness.
-        instance.clean_fields(exclude=_loaded_relations(instance))
+        instance.clean_fields(exclude=_loaded_relations(instance) | set(exclude or ()))
     except ValidationError as error:
         errors = error.update_error_dict(errors)
     try:
@@ -187,10 +191,11 @@ def full_clean(instance) -> None:
     except ValidationError as error:
         errors = error.update_error_dict(errors)
     failed = {name for name in errors if name != NON_FIELD_ERRORS}
-    try:
-        instance.validate_unique(exclude=failed)
-    except ValidationError as error:
-        errors = error.update_error_dict(errors)
+    if validate_unique:  # a bulk writer may check uniqueness against what it loaded instead
+        try:
+            instance.validate_unique(exclude=failed)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
     failed = {name for name in errors if name != NON_FIELD_ERRORS}
     try:
         validate_constraints(instance, exclude=failed)

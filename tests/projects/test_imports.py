@@ -596,3 +596,51 @@ def test_someone_elses_import_is_not_found(client, make_user, staff_client, clus
     assert client.get(job.get_absolute_url()).status_code == 404
     assert client.post(reverse("imports:confirm", args=[job.pk]), {}).status_code == 404
     assert Project.objects.count() == 0
+
+
+# --- the bulk write of projects: land and certificate numbers followed row by row --------------------------------
+
+
+def test_a_certificate_number_held_by_another_project_is_refused(make_project, cluster):
+    make_project(code="DA-1", irc_number="GCN-9")
+    outcome = check(projects_file(project_row("NK-01", cluster=cluster.code, irc_number="GCN-9"),
+                                  project_row("NK-02", cluster=cluster.code, irc_number="GCN-10"),
+                                  project_row("NK-03", cluster=cluster.code, irc_number="GCN-10")))
+    assert [(error.row, error.column[:1]) for error in outcome.errors] == [(3, "H"), (5, "H")]
+    assert "đã tồn tại" in outcome.errors[0].message
+
+
+def test_a_certificate_number_may_move_between_projects_of_the_file(make_project, cluster):
+    make_project(code="DA-1", irc_number="GCN-OLD")
+    outcome = check(projects_file({"project_code": "DA-1", "irc_number": "GCN-NEW"},
+                                  {"project_code": "NK-02", "project_name": "B", "cluster_code": cluster.code,
+                                   "investor_name": "Công ty B", "investor_tax_code": "0109876543",
+                                   "registered_capital_billion_vnd": "1", "irc_number": "GCN-OLD"}), commit=True)
+    assert outcome.committed, messages(outcome)
+    assert Project.objects.get(code="NK-02").irc_number == "GCN-OLD"
+
+
+def test_land_freed_by_a_move_or_a_termination_in_the_file_can_be_leased(make_project, make_cluster, cluster):
+    other = make_cluster()
+    mover = make_project(code="DA-1", land_area_ha=Decimal(30))
+    make_project(code="DA-2", land_area_ha=Decimal(20))  # the cluster's 50 ha are all leased
+    outcome = check(projects_file(
+        {"project_code": "DA-1", "cluster_code": other.code},
+        {"project_code": "DA-2", "status": "terminated"},
+        project_row("NK-01", cluster=cluster.code, land_area_ha="50"),
+        project_row("NK-02", cluster=other.code, land_area_ha="20,0001"),  # other: 50 ha, 30 now taken by DA-1
+    ), commit=True)
+    assert [error.row for error in outcome.errors] == [6] and not outcome.committed
+    mover.refresh_from_db()
+    assert mover.cluster == cluster and mover.version == 1  # nothing written
+
+
+def test_an_update_increases_the_version_and_keeps_the_derived_capital(make_project):
+    project = make_project(code="DA-1", workers=5)
+    CapitalReport.objects.create(project=project, year=2024, period="Q1", implemented_capital_vnd=7)
+    Project.objects.filter(pk=project.pk).update(latest_implemented_vnd=7)
+    outcome = check(projects_file({"project_code": "DA-1", "workers": 9}), commit=True, change_reason="Rà soát")
+    assert outcome.committed
+    project.refresh_from_db()
+    assert (project.workers, project.version, project.latest_implemented_vnd) == (9, 2, 7)
+    assert project.history.first().history_change_reason == "Rà soát" and project.history.count() == 2

@@ -82,3 +82,11 @@ def test_a_foreign_key_not_loaded_is_still_checked(cluster, investor):
     with pytest.raises(ValidationError) as caught:
         full_clean(orphan)
     assert "cluster" in caught.value.message_dict
+
+
+@pytest.mark.parametrize("tax_code", ["0101234567", "0101234567-001", "010123456", "0101234567-01", "abc"])
+def test_the_tax_code_pattern_agrees_with_the_database(db, tax_code):
+    from projects.models import Investor
+
+    investor = Investor(name="A", tax_code=tax_code)
+    assert _ours(investor) == _django(investor)
