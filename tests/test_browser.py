@@ -151,3 +151,47 @@ def test_leader_reads_the_dashboard_of_the_demo_data(live_server, page):
         page.wait_for_load_state("networkidle")
     # The strict Content-Security-Policy blocks nothing the pages need (htmx's injected styles are turned off).
     assert not [text for text in console if "Content Security Policy" in text], console
+
+
+def test_staff_user_imports_a_spreadsheet_after_fixing_the_row_the_preview_points_at(live_server, page, demo_staff, cluster, tmp_path):
+    from openpyxl import Workbook
+
+    from projects.models import Project
+
+    def workbook(capital):
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "Dự án"
+        sheet.append(["Mã dự án", "Tên dự án", "Mã cụm", "Nhà đầu tư", "Mã số thuế", "Vốn đăng ký (tỷ đồng)", "Trạng thái"])
+        sheet.append(["DA-NHAP-1", "Nhà máy gạch không nung", cluster.code, "Công ty CP Gạch Việt", "0105551234", "45,5", "Đã đăng ký"])
+        sheet.append(["DA-NHAP-2", "Xưởng chế biến gỗ", cluster.code, "Công ty TNHH Gỗ Lạc Sơn", "0105559876", capital, "registered"])
+        path = tmp_path / f"du-an-{len(capital)}.xlsx"
+        book.save(path)
+        return path
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    console = []
+    page.on("console", lambda message: console.append(message.text))
+    page.goto(live_server.url + "/login/")
+    page.get_by_label("Tên đăng nhập").fill("chuyenvien")
+    page.get_by_label("Mật khẩu").fill("ChuyenVien@2026")
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_role("link", name="Nhập dữ liệu").click()
+    page.locator("#id_file").set_input_files(str(workbook("12 tỷ")))
+    page.get_by_role("button", name="Kiểm tra tệp").click()
+    errors = page.locator("#import-errors")
+    errors.wait_for()
+    assert "Không phải số" in errors.inner_text() and "12 tỷ" in errors.inner_text()
+    assert page.locator("#confirm-form").count() == 0 and Project.objects.count() == 0
+
+    page.get_by_role("link", name="Tải lên tệp đã sửa").click()
+    page.locator("#id_file").set_input_files(str(workbook("12,75")))
+    page.get_by_role("button", name="Kiểm tra tệp").click()
+    page.locator("#confirm-form").wait_for()
+    assert "Nhà máy gạch không nung" in page.locator("#import-rows").inner_text()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "import.png"), full_page=False)
+    page.get_by_role("button", name="Nhập dữ liệu").click()
+    page.locator("#import-done").wait_for()
+    assert Project.objects.get(code="DA-NHAP-2").registered_capital_vnd == 12_750_000_000
+    assert not [text for text in console if "Content Security Policy" in text], console
