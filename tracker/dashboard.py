@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 
-from clusters.models import Cluster, EstablishmentCriteria
+from clusters.models import Cluster, ClusterSummary, EstablishmentCriteria
 from projects.models import AnnualTarget, Flag, Project, Rule, Scan, Severity
 from tracker.access import restrict
 
@@ -126,8 +126,9 @@ def dashboard(*, user, year: int, today: date) -> dict:
                    f"/clusters/?established_from=01/01/{year}&established_to=31/12/{year}"),
     ]
 
-    # One plain query for the clusters and one GROUP BY over the projects; occupancy is derived here in Python
-    # (the correlated subqueries of the cluster list cost too much over thousands of clusters).
+    # One plain query for the clusters and one for their summary (the projects by cluster and status, kept by the
+    # project services); occupancy is derived here in Python (the correlated subqueries of the cluster list cost too
+    # much over thousands of clusters).
     cluster_rows = [
         ClusterRow(**row)
         for row in clusters_visible.order_by("name").values(
@@ -138,19 +139,19 @@ def dashboard(*, user, year: int, today: date) -> dict:
     status_counts = defaultdict(dict)
     per_cluster = defaultdict(lambda: {"n": 0, "capital": 0, "leased": Decimal(0)})
     operating = {"n": 0, "capital": 0, "implemented": 0}
-    for row in projects.order_by().values("cluster_id", "status").annotate(
-        n=Count("pk"), capital=Sum("registered_capital_vnd"), land=Sum("land_area_ha"),
-        implemented=Sum("latest_implemented_vnd"),
+    summary = restrict(ClusterSummary.objects.order_by(), user, "view", permission_of=Project)
+    for cluster_id, status, n, capital, land, implemented in summary.values_list(
+        "cluster_id", "status", "projects", "registered_capital_vnd", "land_area_ha", "implemented_capital_vnd"
     ):
-        status_counts[row["cluster_id"]][row["status"]] = row["n"]
-        if row["status"] == Project.Status.OPERATING:
-            operating["n"] += row["n"]
-            operating["capital"] += row["capital"] or 0
-            operating["implemented"] += row["implemented"] or 0
-        if row["status"] != Project.Status.TERMINATED:
-            per_cluster[row["cluster_id"]]["n"] += row["n"]
-            per_cluster[row["cluster_id"]]["capital"] += row["capital"] or 0
-            per_cluster[row["cluster_id"]]["leased"] += row["land"] or 0
+        status_counts[cluster_id][status] = n
+        if status == Project.Status.OPERATING:
+            operating["n"] += n
+            operating["capital"] += capital
+            operating["implemented"] += implemented
+        if status != Project.Status.TERMINATED:
+            per_cluster[cluster_id]["n"] += n
+            per_cluster[cluster_id]["capital"] += capital
+            per_cluster[cluster_id]["leased"] += land
     for cluster in cluster_rows:
         cluster.status_map = status_counts[cluster.pk]
         cluster.active_projects = per_cluster[cluster.pk]["n"]
