@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.urls import reverse
 
 from clusters.models import Cluster, ClusterSummary, EstablishmentCriteria
@@ -130,33 +130,36 @@ def dashboard(*, user, year: int, today: date) -> dict:
     # project services); occupancy is derived here in Python (the correlated subqueries of the cluster list cost too
     # much over thousands of clusters).
     cluster_rows = [
-        ClusterRow(**row)
-        for row in clusters_visible.order_by("name").values(
+        ClusterRow(*row)
+        for row in clusters_visible.order_by("name").values_list(
             "pk", "code", "name", "stage", "industrial_land_ha", "wastewater_plant_built", "wastewater_plant_compliant",
-            "commune_id", "former_district_id", commune_name=F("commune__name"), district_name=F("former_district__name"),
+            "commune_id", "former_district_id", "commune__name", "former_district__name",
         )
-    ]
-    status_counts = defaultdict(dict)
-    per_cluster = defaultdict(lambda: {"n": 0, "capital": 0, "leased": Decimal(0)})
+    ]  # values_list in ClusterRow's field order: thousands of rows, no dict per row
+    per_cluster = {}  # cluster id → [projects by status, active projects, their capital, their land]
     operating = {"n": 0, "capital": 0, "implemented": 0}
+    operating_status, terminated_status = str(Project.Status.OPERATING), str(Project.Status.TERMINATED)
     summary = restrict(ClusterSummary.objects.order_by(), user, "view", permission_of=Project)
     for cluster_id, status, n, capital, land, implemented in summary.values_list(
         "cluster_id", "status", "projects", "registered_capital_vnd", "land_area_ha", "implemented_capital_vnd"
     ):
-        status_counts[cluster_id][status] = n
-        if status == Project.Status.OPERATING:
+        figures = per_cluster.get(cluster_id)
+        if figures is None:
+            figures = per_cluster[cluster_id] = [{}, 0, 0, Decimal(0)]
+        figures[0][status] = n
+        if status == operating_status:
             operating["n"] += n
             operating["capital"] += capital
             operating["implemented"] += implemented
-        if status != Project.Status.TERMINATED:
-            per_cluster[cluster_id]["n"] += n
-            per_cluster[cluster_id]["capital"] += capital
-            per_cluster[cluster_id]["leased"] += land
+        if status != terminated_status:
+            figures[1] += n
+            figures[2] += capital
+            figures[3] += land
+    no_projects = ({}, 0, 0, Decimal(0))
     for cluster in cluster_rows:
-        cluster.status_map = status_counts[cluster.pk]
-        cluster.active_projects = per_cluster[cluster.pk]["n"]
-        cluster.capital_vnd = per_cluster[cluster.pk]["capital"]
-        cluster.leased_ha = per_cluster[cluster.pk]["leased"]
+        cluster.status_map, cluster.active_projects, cluster.capital_vnd, cluster.leased_ha = per_cluster.get(
+            cluster.pk, no_projects
+        )
         land = cluster.industrial_land_ha
         cluster.unleased_ha = None if land is None else land - cluster.leased_ha
         cluster.occupancy_pct = cluster.leased_ha * 100 / land if land else None
@@ -198,10 +201,12 @@ def _totals(cluster_rows, key, criteria) -> list[dict]:
     groups = {}
     for cluster in cluster_rows:
         group_id, name = key(cluster)
-        group = groups.setdefault(group_id, {
-            "id": group_id, "name": name, "clusters": 0, "established": 0, "industrial_ha": Decimal(0),
-            "leased_ha": Decimal(0), "unleased_ha": Decimal(0), "projects": 0, "capital_vnd": 0, "occupancies": [],
-        })
+        group = groups.get(group_id)
+        if group is None:  # not setdefault: that would build a dict per cluster
+            group = groups[group_id] = {
+                "id": group_id, "name": name, "clusters": 0, "established": 0, "industrial_ha": Decimal(0),
+                "leased_ha": Decimal(0), "unleased_ha": Decimal(0), "projects": 0, "capital_vnd": 0, "occupancies": [],
+            }
         group["clusters"] += 1
         group["projects"] += cluster.active_projects
         group["capital_vnd"] += cluster.capital_vnd

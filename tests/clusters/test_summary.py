@@ -212,3 +212,47 @@ def test_the_migration_fills_it_from_the_existing_projects(make_project, cluster
     ClusterSummary.objects.all().delete()
     importlib.import_module("clusters.migrations.0005_cluster_summary").fill(apps, None)
     assert_fresh()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_writers_of_one_cluster_at_the_same_moment_leave_it_equal_to_a_recount(make_project, cluster, other_cluster, investor):
+    import threading
+
+    from django.db import connection
+
+    projects = [make_project(code=f"DA-C-{n}", status="operating", land_area_ha=Decimal("0.5")) for n in range(6)]
+    barrier = threading.Barrier(6)
+    errors = []
+
+    def run(write):
+        try:
+            barrier.wait(timeout=10)
+            write()
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(repr(error))
+        finally:
+            connection.close()
+
+    def report(project, amount):
+        return lambda: services.project_record_create(
+            model=CapitalReport, project=Project.objects.get(pk=project.pk), year=2024, period="H1",
+            implemented_capital_vnd=amount,
+        )
+
+    writes = [
+        report(projects[0], 10 * BILLION),
+        report(projects[1], 20 * BILLION),
+        report(projects[2], 30 * BILLION),
+        lambda: services.project_update(project=Project.objects.get(pk=projects[3].pk), cluster=other_cluster),
+        lambda: services.project_update(project=Project.objects.get(pk=projects[4].pk), status="terminated"),
+        lambda: _create(cluster, investor, "DA-C-NEW", land_area_ha=Decimal(1)),
+    ]
+    threads = [threading.Thread(target=run, args=(write,)) for write in writes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not errors
+    assert_fresh()
+    assert summary()[(cluster.pk, "operating")][3] == 60 * BILLION
