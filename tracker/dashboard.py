@@ -198,30 +198,26 @@ def dashboard(*, user, year: int, today: date) -> dict:
 
 def _totals(cluster_rows, key, criteria) -> list[dict]:
     """Clusters grouped by commune or district: land, occupancy, projects, capital and the establishment check."""
-    groups = {}
+    members = defaultdict(list)
     for cluster in cluster_rows:
-        group_id, name = key(cluster)
-        group = groups.get(group_id)
-        if group is None:  # not setdefault: that would build a dict per cluster
-            group = groups[group_id] = {
-                "id": group_id, "name": name, "clusters": 0, "established": 0, "industrial_ha": Decimal(0),
-                "leased_ha": Decimal(0), "unleased_ha": Decimal(0), "projects": 0, "capital_vnd": 0, "occupancies": [],
-            }
-        group["clusters"] += 1
-        group["projects"] += cluster.active_projects
-        group["capital_vnd"] += cluster.capital_vnd
-        if cluster.stage in ESTABLISHED and cluster.industrial_land_ha:
-            group["established"] += 1
-            group["industrial_ha"] += cluster.industrial_land_ha
-            group["leased_ha"] += cluster.leased_ha
-            group["unleased_ha"] += max(cluster.unleased_ha, Decimal(0))
-            group["occupancies"].append(cluster.occupancy_pct)
-    for group in groups.values():
-        occupancies = group.pop("occupancies")
-        group["average_occupancy"] = sum(occupancies) / len(occupancies) if occupancies else None
+        members[key(cluster)].append(cluster)
+    zero, groups = Decimal(0), []
+    for (group_id, name), clusters in members.items():
+        # Land and occupancy count the established clusters with industrial land; projects and capital count all.
+        established = [c for c in clusters if c.stage in ESTABLISHED and c.industrial_land_ha]
+        occupancies = [c.occupancy_pct for c in established]
+        group = {
+            "id": group_id, "name": name, "clusters": len(clusters), "established": len(established),
+            "industrial_ha": sum((c.industrial_land_ha for c in established), zero),
+            "leased_ha": sum((c.leased_ha for c in established), zero),
+            "unleased_ha": sum((max(c.unleased_ha, zero) for c in established), zero),
+            "projects": sum(c.active_projects for c in clusters), "capital_vnd": sum(c.capital_vnd for c in clusters),
+            "average_occupancy": sum(occupancies) / len(occupancies) if occupancies else None,
+        }
         group["occupancy_pct"] = group["leased_ha"] * 100 / group["industrial_ha"] if group["industrial_ha"] else None
         group.update(establishment_check(group["average_occupancy"], group["unleased_ha"], group["established"], criteria))
-    return sorted(groups.values(), key=lambda g: g["name"])
+        groups.append(group)
+    return sorted(groups, key=lambda g: g["name"])
 
 
 def establishment_check(average_occupancy, unleased_ha, established: int, criteria) -> dict:
