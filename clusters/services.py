@@ -1,4 +1,4 @@
-"""Writes for clusters and administrative units."""
+"""Writes for clusters and administrative units, and the per-cluster summary of projects the dashboard reads."""
 from collections.abc import Iterable
 
 from django.db import transaction
