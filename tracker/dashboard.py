@@ -44,8 +44,9 @@ class ClusterRow:
         return reverse("clusters:detail", args=[self.pk])
 
     def statuses(self) -> list[tuple[str, str, int]]:
-        """Projects by status, built only for the clusters a page shows."""
-        return [(value, label, self.status_map.get(value, 0)) for value, label in Project.Status.choices]
+        """The statuses the cluster has projects in, with their counts; built only for the clusters a page shows."""
+        counts = self.status_map
+        return [(value, label, counts[value]) for value, label in Project.Status.choices if counts.get(value)]
 
     def get_stage_display(self) -> str:
         return str(Cluster.Stage(self.stage).label)
