@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
+from clusters.services import cluster_summary_refresh
 from projects.models import (
     AnnualTarget,
     CapitalReport,
@@ -12,7 +13,6 @@ from projects.models import (
     Project,
     ScheduleAdjustment,
 )
-from clusters.services import cluster_summary_refresh
 from projects.services import project_record_changed
 from tracker.admin_mixins import VersionedAdminMixin
 
