@@ -222,3 +222,26 @@ class EstablishmentCriteria(models.Model):
     @classmethod
     def current(cls) -> "EstablishmentCriteria":
         return cls.objects.order_by("pk").first() or cls()
+
+
+class ClusterSummary(models.Model):
+    """The projects of one cluster in one status: how many, their registered capital, leased land and implemented
+    capital. Derived, never typed: `clusters.services.cluster_summary_refresh` rebuilds a cluster's rows inside every
+    write that moves these figures, so the dashboard reads a few rows per cluster instead of every project."""
+
+    commune_path = "cluster__commune"
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="summary")
+    status = models.CharField(max_length=20)  # a Project.Status value (projects depends on clusters, not back)
+    projects = models.PositiveIntegerField()
+    registered_capital_vnd = models.BigIntegerField()
+    land_area_ha = models.DecimalField(max_digits=16, decimal_places=4)
+    implemented_capital_vnd = models.BigIntegerField()  # the sum of each project's latest report
+
+    class Meta:
+        verbose_name = "cluster summary"
+        verbose_name_plural = "cluster summaries"
+        constraints = [models.UniqueConstraint(fields=["cluster", "status"], name="cluster_summary_one_row_per_status")]
+
+    def __str__(self) -> str:
+        return f"{self.cluster_id} {self.status}: {self.projects}"

@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
+from clusters.services import cluster_summary_refresh
 from projects.models import (
     AnnualTarget,
     CapitalReport,
@@ -30,6 +32,22 @@ class ProjectAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["cluster", "investor"]
     readonly_fields = ["latest_implemented_vnd"]
 
+    # The admin writes around the services: keep the clusters' summary as they do, for every cluster touched.
+    def save_model(self, request, obj, form, change):
+        stored = Project.objects.filter(pk=obj.pk).values_list("cluster_id", flat=True).first() if change else None
+        super().save_model(request, obj, form, change)
+        cluster_summary_refresh([stored, obj.cluster_id])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        cluster_summary_refresh([obj.cluster_id])
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        cluster_ids = set(queryset.values_list("cluster_id", flat=True))
+        super().delete_queryset(request, queryset)
+        cluster_summary_refresh(cluster_ids)
+
 
 @admin.register(CapitalReport, ScheduleAdjustment, LandUseExtension, ForceMajeurePeriod)
 class ProjectRecordAdmin(SimpleHistoryAdmin):
@@ -47,6 +65,7 @@ class ProjectRecordAdmin(SimpleHistoryAdmin):
         super().delete_model(request, obj)
         self._after_change(type(obj), {obj.project_id})
 
+    @transaction.atomic
     def delete_queryset(self, request, queryset):
         project_ids = set(queryset.values_list("project_id", flat=True))
         super().delete_queryset(request, queryset)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from clusters.models import Cluster, Commune, FormerDistrict
-from clusters.services import cluster_create, cluster_update, commune_get_or_create, former_district_get_or_create
+from clusters.services import batched_summaries, cluster_create, cluster_update, commune_get_or_create, former_district_get_or_create
 from projects.import_files import BadFile, FileData, SheetData, cell_text, is_blank, read_upload
 from projects.import_specs import (
     CAPITAL_REPORTS, CLUSTERS, KINDS, KNOWN_KEYS, ORDER, PROJECTS, CellError, Kind, Spec, display, kind_names,
@@ -761,7 +761,7 @@ def run_import(
     reason = change_reason.strip() or _("Imported from %(file)s") % {"file": filename}
     importer = Importer(user=user, change_reason=reason, outcome=outcome, progress=progress)
     with transaction.atomic():
-        with batched_scans():
+        with batched_scans(), batched_summaries():
             importer.run(plans)
         if not commit or not outcome.valid:
             transaction.set_rollback(True)

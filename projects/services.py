@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusters.models import Cluster
+from clusters.services import cluster_summary_refresh
 from projects.models import CapitalReport, Document, Investor, Project, ScheduleAdjustment
 from projects.tasks import queue_project_scan
 from tracker.services import model_save
@@ -25,9 +26,23 @@ def investor_update(
     )
 
 
-def _lock_cluster(cluster_id) -> None:
+def _lock_cluster(*cluster_ids) -> None:
     # Serialises land allocation in one cluster: two projects saved at once cannot both take the last hectares.
-    list(Cluster.objects.select_for_update().filter(pk=cluster_id).values_list("pk"))
+    list(Cluster.objects.select_for_update().filter(pk__in=cluster_ids).order_by("pk").values_list("pk"))
+
+
+def _lock_project_and_clusters(project_id: int, *cluster_ids: int) -> set[int]:
+    """Lock the project's cluster and `cluster_ids` (in pk order), then the project: the order every writer takes
+    them, so two writers cannot deadlock. The stored cluster is read from the database, not the instance, which a
+    form has already moved to the new one. Returns the clusters whose figures the write may change."""
+    stored = Project.objects.filter(pk=project_id).values_list("cluster_id", flat=True).first()
+    touched = {stored, *cluster_ids} - {None}
+    _lock_cluster(*touched)
+    current = Project.objects.select_for_update().filter(pk=project_id).values_list("cluster_id", flat=True).first()
+    if current is not None and current not in touched:
+        _lock_cluster(current)  # moved by a writer that committed while we waited: its locks are gone
+        touched.add(current)
+    return touched
 
 
 @transaction.atomic
@@ -36,6 +51,7 @@ def project_create(*, user=None, change_reason: str = "", **fields) -> Project:
     if cluster is not None:
         _lock_cluster(cluster.pk)
     project = model_save(Project(), fields=fields, user=user, change_reason=change_reason)
+    cluster_summary_refresh([project.cluster_id])
     queue_project_scan(project.pk)
     return project
 
@@ -45,12 +61,11 @@ def project_update(
     *, project: Project, user=None, change_reason: str = "", expected_version: int | None = None, **fields
 ) -> Project:
     cluster = fields.get("cluster", project.cluster)
-    _lock_cluster(cluster.pk)
-    if project.cluster_id != cluster.pk:
-        _lock_cluster(project.cluster_id)
+    touched = _lock_project_and_clusters(project.pk, cluster.pk)
     project = model_save(
         project, fields=fields, user=user, change_reason=change_reason, expected_version=expected_version
     )
+    cluster_summary_refresh(touched)
     queue_project_scan(project.pk)
     return project
 
@@ -73,6 +88,8 @@ def project_bulk_save(
 
     user = user if getattr(user, "is_authenticated", False) else None
     reason = change_reason[:100] or None
+    touched = {project.cluster_id for project in creates} | {project.cluster_id for project, _changed in updates}
+    touched |= set(Project.objects.filter(pk__in=[p.pk for p, _changed in updates]).values_list("cluster_id", flat=True))
     if investors:
         bulk_create_with_history(investors, Investor, batch_size=500, default_user=user, default_change_reason=reason)
     # Updates first: a certificate number a project gives up in the file may be taken by a new one.
@@ -93,21 +110,26 @@ def project_bulk_save(
         project.investor = project.investor
     if creates:
         bulk_create_with_history(creates, Project, batch_size=500, default_user=user, default_change_reason=reason)
+    cluster_summary_refresh(touched)
     for project in [*creates, *(project for project, _changed in updates)]:
         queue_project_scan(project.pk)
 
 
+@transaction.atomic
 def project_refresh_implemented(project_id: int) -> None:
-    """Copy the latest capital report's implemented capital onto the project (a derived column, never typed)."""
-    # Lock the project first: two reports saved at once then refresh one after the other, each seeing the other.
-    list(Project.objects.select_for_update().filter(pk=project_id).values_list("pk"))
+    """Copy the latest capital report's implemented capital onto the project (a derived column, never typed), and
+    into its cluster's summary."""
+    # Two reports saved at once refresh one after the other, each seeing the other.
+    touched = _lock_project_and_clusters(project_id)
     latest = (
         CapitalReport.objects.filter(project_id=project_id).order_by("-period_end", "-pk")
         .values_list("implemented_capital_vnd", flat=True).first()
     )
     Project.objects.filter(pk=project_id).update(latest_implemented_vnd=latest)
+    cluster_summary_refresh(touched)
 
 
+@transaction.atomic
 def project_record_changed(model, project_id: int) -> None:
     """What follows any write to a project's record, through a service or the admin: derived capital, rescan."""
     if model is CapitalReport:

@@ -9,10 +9,13 @@ from django.db import transaction
 
 @shared_task(name="projects.tasks.scan_watchlist")
 def scan_watchlist(as_of: str | None = None) -> dict:
-    """The nightly scan of every project (Celery beat); `as_of` is an ISO date, default today."""
+    """The nightly scan of every project (Celery beat); `as_of` is an ISO date, default today. It also rebuilds the
+    clusters' summary, which the services keep, in case something wrote projects around them (a shell, a script)."""
+    from clusters.services import cluster_summary_refresh
     from projects.scans import run_scan
 
     result = run_scan(as_of=date.fromisoformat(as_of) if as_of else None)
+    cluster_summary_refresh()
     return {"scan": result.scan_id, "opened": result.opened, "kept": result.kept, "closed": result.closed}
 
 

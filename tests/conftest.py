@@ -158,6 +158,7 @@ def watchlist_rules(db):
 
 @pytest.fixture
 def make_project(db, cluster, investor, watchlist_rules):
+    from clusters.services import cluster_summary_refresh
     from projects.models import Project
 
     counter = {"n": 0}
@@ -177,6 +178,7 @@ def make_project(db, cluster, investor, watchlist_rules):
         project = Project(**values)
         project.full_clean()
         project.save()
+        cluster_summary_refresh([project.cluster_id])  # as the project services do
         return project
 
     return make

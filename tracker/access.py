@@ -36,10 +36,11 @@ def scoped_commune_ids(user) -> list[int] | None:
     return cached
 
 
-def restrict(queryset: QuerySet, user, action: str = "view") -> QuerySet:
-    """The rows of `queryset` that `user` may `action`; none at all without the permission."""
+def restrict(queryset: QuerySet, user, action: str = "view", *, permission_of: type[Model] | None = None) -> QuerySet:
+    """The rows of `queryset` that `user` may `action`; none at all without the permission. A derived table (a
+    summary of some model's rows) answers to the permission of that model: `permission_of`."""
     model = queryset.model
-    if not can(user, model, action):
+    if not can(user, permission_of or model, action):
         return queryset.none()
     communes = scoped_commune_ids(user)
     path = getattr(model, "commune_path", None)

@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.urls import reverse
 
-from clusters.models import Cluster, EstablishmentCriteria
+from clusters.models import Cluster, ClusterSummary, EstablishmentCriteria
 from projects.models import AnnualTarget, Flag, Project, Rule, Scan, Severity
 from tracker.access import restrict
 
@@ -44,8 +44,9 @@ class ClusterRow:
         return reverse("clusters:detail", args=[self.pk])
 
     def statuses(self) -> list[tuple[str, str, int]]:
-        """Projects by status, built only for the clusters a page shows."""
-        return [(value, label, self.status_map.get(value, 0)) for value, label in Project.Status.choices]
+        """The statuses the cluster has projects in, with their counts; built only for the clusters a page shows."""
+        counts = self.status_map
+        return [(value, label, counts[value]) for value, label in Project.Status.choices if counts.get(value)]
 
     def get_stage_display(self) -> str:
         return str(Cluster.Stage(self.stage).label)
@@ -126,36 +127,40 @@ def dashboard(*, user, year: int, today: date) -> dict:
                    f"/clusters/?established_from=01/01/{year}&established_to=31/12/{year}"),
     ]
 
-    # One plain query for the clusters and one GROUP BY over the projects; occupancy is derived here in Python
-    # (the correlated subqueries of the cluster list cost too much over thousands of clusters).
+    # One plain query for the clusters and one for their summary (the projects by cluster and status, kept by the
+    # project services); occupancy is derived here in Python (the correlated subqueries of the cluster list cost too
+    # much over thousands of clusters).
     cluster_rows = [
-        ClusterRow(**row)
-        for row in clusters_visible.order_by("name").values(
+        ClusterRow(*row)
+        for row in clusters_visible.order_by("name").values_list(
             "pk", "code", "name", "stage", "industrial_land_ha", "wastewater_plant_built", "wastewater_plant_compliant",
-            "commune_id", "former_district_id", commune_name=F("commune__name"), district_name=F("former_district__name"),
+            "commune_id", "former_district_id", "commune__name", "former_district__name",
         )
-    ]
-    status_counts = defaultdict(dict)
-    per_cluster = defaultdict(lambda: {"n": 0, "capital": 0, "leased": Decimal(0)})
+    ]  # values_list in ClusterRow's field order: thousands of rows, no dict per row
+    per_cluster = {}  # cluster id → [projects by status, active projects, their capital, their land]
     operating = {"n": 0, "capital": 0, "implemented": 0}
-    for row in projects.order_by().values("cluster_id", "status").annotate(
-        n=Count("pk"), capital=Sum("registered_capital_vnd"), land=Sum("land_area_ha"),
-        implemented=Sum("latest_implemented_vnd"),
+    operating_status, terminated_status = str(Project.Status.OPERATING), str(Project.Status.TERMINATED)
+    summary = restrict(ClusterSummary.objects.order_by(), user, "view", permission_of=Project)
+    for cluster_id, status, n, capital, land, implemented in summary.values_list(
+        "cluster_id", "status", "projects", "registered_capital_vnd", "land_area_ha", "implemented_capital_vnd"
     ):
-        status_counts[row["cluster_id"]][row["status"]] = row["n"]
-        if row["status"] == Project.Status.OPERATING:
-            operating["n"] += row["n"]
-            operating["capital"] += row["capital"] or 0
-            operating["implemented"] += row["implemented"] or 0
-        if row["status"] != Project.Status.TERMINATED:
-            per_cluster[row["cluster_id"]]["n"] += row["n"]
-            per_cluster[row["cluster_id"]]["capital"] += row["capital"] or 0
-            per_cluster[row["cluster_id"]]["leased"] += row["land"] or 0
+        figures = per_cluster.get(cluster_id)
+        if figures is None:
+            figures = per_cluster[cluster_id] = [{}, 0, 0, Decimal(0)]
+        figures[0][status] = n
+        if status == operating_status:
+            operating["n"] += n
+            operating["capital"] += capital
+            operating["implemented"] += implemented
+        if status != terminated_status:
+            figures[1] += n
+            figures[2] += capital
+            figures[3] += land
+    no_projects = ({}, 0, 0, Decimal(0))
     for cluster in cluster_rows:
-        cluster.status_map = status_counts[cluster.pk]
-        cluster.active_projects = per_cluster[cluster.pk]["n"]
-        cluster.capital_vnd = per_cluster[cluster.pk]["capital"]
-        cluster.leased_ha = per_cluster[cluster.pk]["leased"]
+        cluster.status_map, cluster.active_projects, cluster.capital_vnd, cluster.leased_ha = per_cluster.get(
+            cluster.pk, no_projects
+        )
         land = cluster.industrial_land_ha
         cluster.unleased_ha = None if land is None else land - cluster.leased_ha
         cluster.occupancy_pct = cluster.leased_ha * 100 / land if land else None
@@ -194,28 +199,26 @@ def dashboard(*, user, year: int, today: date) -> dict:
 
 def _totals(cluster_rows, key, criteria) -> list[dict]:
     """Clusters grouped by commune or district: land, occupancy, projects, capital and the establishment check."""
-    groups = {}
+    members = defaultdict(list)
     for cluster in cluster_rows:
-        group_id, name = key(cluster)
-        group = groups.setdefault(group_id, {
-            "id": group_id, "name": name, "clusters": 0, "established": 0, "industrial_ha": Decimal(0),
-            "leased_ha": Decimal(0), "unleased_ha": Decimal(0), "projects": 0, "capital_vnd": 0, "occupancies": [],
-        })
-        group["clusters"] += 1
-        group["projects"] += cluster.active_projects
-        group["capital_vnd"] += cluster.capital_vnd
-        if cluster.stage in ESTABLISHED and cluster.industrial_land_ha:
-            group["established"] += 1
-            group["industrial_ha"] += cluster.industrial_land_ha
-            group["leased_ha"] += cluster.leased_ha
-            group["unleased_ha"] += max(cluster.unleased_ha, Decimal(0))
-            group["occupancies"].append(cluster.occupancy_pct)
-    for group in groups.values():
-        occupancies = group.pop("occupancies")
-        group["average_occupancy"] = sum(occupancies) / len(occupancies) if occupancies else None
+        members[key(cluster)].append(cluster)
+    zero, groups = Decimal(0), []
+    for (group_id, name), clusters in members.items():
+        # Land and occupancy count the established clusters with industrial land; projects and capital count all.
+        established = [c for c in clusters if c.stage in ESTABLISHED and c.industrial_land_ha]
+        occupancies = [c.occupancy_pct for c in established]
+        group = {
+            "id": group_id, "name": name, "clusters": len(clusters), "established": len(established),
+            "industrial_ha": sum((c.industrial_land_ha for c in established), zero),
+            "leased_ha": sum((c.leased_ha for c in established), zero),
+            "unleased_ha": sum((max(c.unleased_ha, zero) for c in established), zero),
+            "projects": sum(c.active_projects for c in clusters), "capital_vnd": sum(c.capital_vnd for c in clusters),
+            "average_occupancy": sum(occupancies) / len(occupancies) if occupancies else None,
+        }
         group["occupancy_pct"] = group["leased_ha"] * 100 / group["industrial_ha"] if group["industrial_ha"] else None
         group.update(establishment_check(group["average_occupancy"], group["unleased_ha"], group["established"], criteria))
-    return sorted(groups.values(), key=lambda g: g["name"])
+        groups.append(group)
+    return sorted(groups, key=lambda g: g["name"])
 
 
 def establishment_check(average_occupancy, unleased_ha, established: int, criteria) -> dict:

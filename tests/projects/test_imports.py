@@ -644,3 +644,20 @@ def test_an_update_increases_the_version_and_keeps_the_derived_capital(make_proj
     project.refresh_from_db()
     assert (project.workers, project.version, project.latest_implemented_vnd) == (9, 2, 7)
     assert project.history.first().history_change_reason == "Rà soát" and project.history.count() == 2
+
+
+def test_an_import_leaves_the_cluster_summary_equal_to_a_recount(make_project, make_cluster, cluster):
+    from tests.clusters.test_summary import assert_fresh
+
+    other = make_cluster()
+    make_project(code="DA-1", land_area_ha=Decimal(3))
+    handle = workbook({
+        "Dự án": [list(project_row()), list(project_row("NK-01", cluster=cluster.code).values()),
+                  ["DA-1", None, other.code] + [None] * (len(project_row()) - 4) + ["operating"]],
+        "Báo cáo vốn": [["project_code", "period", "implemented_capital_billion_vnd"], ["NK-01", "2024-Q2", "3,5"],
+                        ["DA-1", "2024", "2"]],
+    })
+    outcome = check(handle, commit=True)
+    assert outcome.committed, messages(outcome)
+    assert Project.objects.get(code="DA-1").cluster == other
+    assert_fresh()

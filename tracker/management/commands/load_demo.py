@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from clusters.models import Cluster, Commune, FormerDistrict
+from clusters.services import cluster_summary_refresh
 from projects.models import (
     AnnualTarget,
     CapitalReport,
@@ -211,6 +212,7 @@ class Command(BaseCommand):
                 scope = AccessScope.objects.create(user=user)
                 scope.communes.add(Commune.objects.get(name=DEMO_OFFICER_COMMUNE))
             created += 1
+        cluster_summary_refresh()  # the projects above are saved directly, not through the services
         return created
 
     def cluster_from_row(self, row, districts, communes, counters):
