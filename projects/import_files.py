@@ -9,8 +9,10 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from xml.etree import ElementTree
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
@@ -97,8 +99,9 @@ def _split_header(rows_iter, known_keys: set):
             header = values
             continue
         cells = [v for v in values if not is_blank(v)]
-        if cells and all(isinstance(v, str) and _normalise_key(v) in known_keys for v in cells):
-            return header, values, None
+        known = [v for v in cells if isinstance(v, str) and _normalise_key(v) in known_keys]
+        if cells and len(known) * 2 >= len(cells) and (len(known) >= 2 or len(cells) == 1):
+            return header, values, None  # mostly machine keys: the key row (an unknown key is reported later)
         return header, None, (number, values)
     return header, None, None
 
@@ -120,64 +123,82 @@ def _read_xlsx(handle, *, max_rows: int, known_keys: set) -> FileData:
     except Exception:  # openpyxl raises many kinds of errors on a damaged file; all mean the same to the user
         raise BadFile(_("The file could not be opened as an Excel workbook; it may be damaged. Save it again "
                         "from Excel as an Excel Workbook (.xlsx).")) from None
-    result = FileData(sheets=[])
-    total = 0
     try:
-        for sheet in workbook.worksheets:
-            if sheet.sheet_state != "visible":
-                result.hidden.append(sheet.title)
-                continue
-            problems: list[CellProblem] = []
-            merged = _merged_ranges(archive, getattr(sheet, "_worksheet_path", None))
-
-            def rows():
-                for cells in sheet.iter_rows():
-                    values = []
-                    number = None
-                    for cell in cells:
-                        if getattr(cell, "row", None) is not None:
-                            number = cell.row
-                        value = cell.value
-                        if cell.data_type == "f":
-                            problems.append(
-                                CellProblem(
-                                    cell.row, get_column_letter(cell.column), str(value),
-                                    _("The cell holds a formula. Replace formulas by their values (Copy, then Paste "
-                                      "Special → Values) before importing."),
-                                )
-                            )
-                            value = None
-                        values.append(value)
-                    if number is not None:
-                        yield number, values
-
-            iterator = rows()
-            header, keys, first = _split_header(iterator, known_keys)
-            if header is None:
-                continue  # an empty sheet is not an error; a file with no data at all is (see imports)
-            data = []
-            pending = [first] if first else []
-            for number, values in [*pending, *iterator]:
-                if all(is_blank(v) for v in values):
-                    continue
-                total += 1
-                if total > max_rows:
-                    raise BadFile(
-                        _("The file has more than %(max)s data rows. Split it into files of at most %(max)s rows "
-                          "and import them one after the other.") % {"max": f"{max_rows:,}".replace(",", ".")}
-                    )
-                data.append((number, values))
-            for ref in merged:
-                min_col, min_row, max_col, max_row = range_boundaries(ref)
-                problems.append(
-                    CellProblem(
-                        min_row, get_column_letter(min_col), ref,
-                        _("Merged cells (%(range)s). Unmerge them and fill every cell before importing.") % {"range": ref},
-                    )
-                )
-            result.sheets.append(SheetData(name=sheet.title, header=header, keys=keys, rows=data, problems=problems))
+        return _read_sheets(workbook, archive, max_rows=max_rows, known_keys=known_keys)
+    except (ElementTree.ParseError, KeyError, IndexError, ValueError, TypeError, EOFError, OSError, zlib.error,
+            zipfile.BadZipFile):
+        # openpyxl's read-only mode parses a sheet only while it is read: a damaged sheet fails here.
+        raise BadFile(_("The file could not be opened as an Excel workbook; it may be damaged. Save it again "
+                        "from Excel as an Excel Workbook (.xlsx).")) from None
     finally:
         workbook.close()
+
+
+def _read_sheets(workbook, archive, *, max_rows: int, known_keys: set) -> FileData:
+    result = FileData(sheets=[])
+    total = 0
+    for sheet in workbook.worksheets:
+        if sheet.sheet_state != "visible":
+            result.hidden.append(sheet.title)
+            continue
+        problems: list[CellProblem] = []
+        merged = _merged_ranges(archive, getattr(sheet, "_worksheet_path", None))
+
+        def rows():
+            for cells in sheet.iter_rows():
+                values = []
+                number = None
+                for cell in cells:
+                    if getattr(cell, "row", None) is not None:
+                        number = cell.row
+                    value = cell.value
+                    if cell.data_type == "e":
+                        problems.append(
+                            CellProblem(
+                                cell.row, get_column_letter(cell.column), str(value),
+                                _("The cell shows an Excel error (%(error)s). Correct it or clear the cell.")
+                                % {"error": value},
+                            )
+                        )
+                        value = None
+                    elif cell.data_type == "f":
+                        problems.append(
+                            CellProblem(
+                                cell.row, get_column_letter(cell.column), str(value),
+                                _("The cell holds a formula. Replace formulas by their values (Copy, then Paste "
+                                  "Special → Values) before importing."),
+                            )
+                        )
+                        value = None
+                    values.append(value)
+                if number is not None:
+                    yield number, values
+
+        iterator = rows()
+        header, keys, first = _split_header(iterator, known_keys)
+        if header is None:
+            continue  # an empty sheet is not an error; a file with no data at all is (see imports)
+        data = []
+        pending = [first] if first else []
+        for number, values in [*pending, *iterator]:
+            if all(is_blank(v) for v in values):
+                continue
+            total += 1
+            if total > max_rows:
+                raise BadFile(
+                    _("The file has more than %(max)s data rows. Split it into files of at most %(max)s rows "
+                      "and import them one after the other.") % {"max": f"{max_rows:,}".replace(",", ".")}
+                )
+            data.append((number, values))
+        for ref in merged:
+            min_col, min_row, max_col, max_row = range_boundaries(ref)
+            problems.append(
+                CellProblem(
+                    min_row, get_column_letter(min_col), ref,
+                    _("Merged cells (%(range)s). Unmerge them and fill every cell before importing.") % {"range": ref},
+                )
+            )
+        result.sheets.append(SheetData(name=sheet.title, header=header, keys=keys, rows=data, problems=problems))
     return result
 
 

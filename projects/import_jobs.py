@@ -70,7 +70,7 @@ def import_job_check(job: ImportJob) -> None:
     if in_background(job):
         from projects.tasks import import_check
 
-        transaction.on_commit(lambda: import_check.delay(job.pk))
+        _queue(import_check, job.pk)
     else:
         import_job_run(job.pk, commit=False)
 
@@ -86,10 +86,30 @@ def import_job_confirm(job: ImportJob, *, change_reason: str) -> bool:
     if job.total_rows > settings.IMPORT_SYNC_MAX_ROWS:
         from projects.tasks import import_apply
 
-        transaction.on_commit(lambda: import_apply.delay(job.pk))
+        _queue(import_apply, job.pk)
     else:
         import_job_run(job.pk, commit=True)
     return True
+
+
+def _queue(task, job_id: int) -> None:
+    """Send the job to the worker once the transaction commits; if the broker cannot be reached, the job says so
+    (stopped, nothing imported) instead of the page failing."""
+
+    def send():
+        try:
+            task.delay(job_id)
+        except Exception:
+            logger.exception("import job %s could not be queued", job_id)
+            language = ImportJob.objects.filter(pk=job_id).values_list("language", flat=True).first()
+            with translation.override(language or settings.LANGUAGE_CODE):
+                message = _("The background worker could not be reached, so nothing was imported. Try again later, "
+                            "or tell the technical team (import %(id)s).") % {"id": job_id}
+            ImportJob.objects.filter(pk=job_id, status__in=ImportJob.RUNNING).update(
+                status=ImportJob.Status.FAILED, finished_at=timezone.now(), result={"file_errors": [message]},
+            )
+
+    transaction.on_commit(send)
 
 
 def import_job_run(job_id: int, *, commit: bool) -> str:

@@ -79,7 +79,7 @@ def _number(value) -> Decimal:
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
-        return Decimal(repr(value))
+        return Decimal(format(value, ".15g"))  # what Excel shows: 3.3000000000000003 is 3,3
     if isinstance(value, Decimal):
         return value
     try:

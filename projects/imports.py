@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Sum
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -125,8 +125,15 @@ class Plan:
 
 
 def _sheet_keys(sheet: SheetData) -> list:
-    names = sheet.keys if sheet.keys else sheet.header
-    return [None if is_blank(value) else norm(value) for value in names]
+    """The name of each column: its machine key when the sheet has a key row and the key is there, else its label."""
+    width = max(len(sheet.header), len(sheet.keys or ()))
+    names = []
+    for index in range(width):
+        key = sheet.keys[index] if sheet.keys and index < len(sheet.keys) else None
+        label = sheet.header[index] if index < len(sheet.header) else None
+        value = key if not is_blank(key) else label
+        names.append(None if is_blank(value) else norm(value))
+    return names
 
 
 def detect_kind(sheet: SheetData, forced: str | None = None) -> Kind | None:
@@ -171,6 +178,14 @@ def plan_sheet(sheet: SheetData, kind: Kind, outcome: Outcome) -> Plan | None:
             return None
         seen[spec.key] = letter
         columns.append(Column(index, letter, header, spec))
+    named = _sheet_keys(sheet)
+    unnamed = sorted({index for _number, values in sheet.rows for index, value in enumerate(values)
+                      if not is_blank(value) and (index >= len(named) or named[index] is None)})
+    if unnamed:
+        outcome.warnings.append(
+            _("Sheet “%(sheet)s”: columns with data but no header, not imported: %(columns)s.")
+            % {"sheet": sheet.name, "columns": ", ".join(get_column_letter(index + 1) for index in unnamed)}
+        )
     missing = [key for key in kind.identity if key not in seen]
     if missing:
         outcome.file_errors.append(
@@ -254,10 +269,11 @@ class Importer:
             for cluster in Cluster.objects.select_related("commune", "former_district").filter(code__in=chunk):
                 self.clusters[cluster.code] = cluster
         for chunk in _chunks(codes["projects"]):
-            locked = Project.objects.select_for_update(of=("self",)).select_related("cluster", "investor")
-            for project in locked.filter(code__in=chunk):
+            # Not locked yet: the projects sheet locks clusters, then these projects, in the services' order.
+            for project in Project.objects.select_related("cluster", "investor").filter(code__in=chunk):
+                # One object per cluster, shared: a change made by the clusters sheet is seen by the projects.
+                project.cluster = self.clusters.setdefault(project.cluster.code, project.cluster)
                 self.projects[project.code] = project
-                self.clusters.setdefault(project.cluster.code, project.cluster)
         for chunk in _chunks(codes["tax"]):
             for investor in Investor.objects.filter(tax_code__in=chunk):
                 self.investors[investor.tax_code] = investor
@@ -309,7 +325,7 @@ class Importer:
         except ValidationError as exc:
             self._validation_error(plan, number, cells, exc)
             result.action = "error"
-        except IntegrityError as exc:  # a database rule that model validation did not foresee
+        except DatabaseError as exc:  # a database rule that model validation did not foresee, or a deadlock
             logger.info("import row %s: %s", number, exc)
             self._error(plan, number, None, None, _("The database refused this row: %(error)s") % {"error": exc})
             result.action = "error"
@@ -394,7 +410,7 @@ class Importer:
         fields = self._plain_fields(plan, parsed, creating)
         district = None
         if parsed.get("former_district") is not None:
-            district = FormerDistrict.objects.filter(name__iexact=parsed["former_district"]).first()
+            district = self._by_name(FormerDistrict, parsed["former_district"])
             if district is None:
                 if self.communes is not None:
                     self._refuse(plan, number, cells["former_district"][0], parsed["former_district"],
@@ -403,7 +419,7 @@ class Importer:
                 result.notes.append(_("New former district “%(name)s”.") % {"name": district.name})
             fields["former_district"] = district
         if parsed.get("commune") is not None:
-            commune = Commune.objects.filter(name__iexact=parsed["commune"]).first()
+            commune = self._by_name(Commune, parsed["commune"])
             if commune is None:
                 if self.communes is not None:
                     self._refuse(plan, number, cells["commune"][0], parsed["commune"],
@@ -430,6 +446,11 @@ class Importer:
             cluster=cluster, user=self.user, change_reason=self.reason,
             **{name: new for name, (_s, _o, new) in changed.items()},
         ), store=lambda obj: self.clusters.__setitem__(code, obj))
+
+    def _by_name(self, model, name: str):
+        """A commune or former district by name, case and spacing ignored (SQLite folds only ASCII letters)."""
+        wanted = norm(name)
+        return next((row for row in model.objects.all() if norm(row.name) == wanted), None)
 
     def _apply_update(self, result, changed, save, store) -> None:
         if not changed:
@@ -460,6 +481,20 @@ class Importer:
         cluster_ids = {c.pk for code, c in self.clusters.items() if code in codes}
         cluster_ids |= {project.cluster_id for project in self.projects.values()}
         self._lock_and_count(cluster_ids)
+        # Under the locks, in the services' order (clusters, then projects): read again what the checks rely on.
+        by_id = {cluster.pk: cluster for cluster in self.clusters.values() if cluster.pk}
+        for pk, land in Cluster.objects.filter(pk__in=list(by_id)).values_list("pk", "industrial_land_ha"):
+            by_id[pk].industrial_land_ha = land
+        ids = [project.pk for project in self.projects.values()]
+        for chunk in _chunks(ids):
+            locked = Project.objects.select_for_update(of=("self",)).select_related("investor").filter(pk__in=chunk)
+            for project in locked:
+                cluster = by_id.get(project.cluster_id)
+                if cluster is None:
+                    cluster = Cluster.objects.select_related("commune").get(pk=project.cluster_id)
+                    self.clusters[cluster.code] = by_id[cluster.pk] = cluster
+                project.cluster = cluster
+                self.projects[project.code] = project
         for chunk in _chunks(ircs):
             self.irc_owner.update(Project.objects.filter(irc_number__in=chunk).values_list("irc_number", "code"))
         for project in self.projects.values():
@@ -488,12 +523,16 @@ class Importer:
                 updates=[(project, sorted(changed)) for project, changed in self.updates.values()],
                 user=self.user, change_reason=self.reason,
             )
-        except IntegrityError as exc:  # someone else wrote the same code or tax code meanwhile
+        except DatabaseError as exc:  # someone else wrote the same code or tax code meanwhile, or a deadlock
             logger.info("import: bulk write refused: %s", exc)
             self.outcome.file_errors.append(
                 _("The database refused the projects, probably because someone saved the same code at the same "
                   "time; nothing was written. Try again. (%(error)s)") % {"error": exc}
             )
+            for project in self.creates:  # not written: later sheets must not refer to them
+                self.projects.pop(project.code, None)
+            for investor in self.new_investors:
+                self.investors.pop(investor.tax_code, None)
         self.new_investors, self.creates, self.updates = [], [], {}
 
     def _projects(self, plan, number, parsed, cells, result):

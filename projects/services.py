@@ -92,7 +92,11 @@ def project_bulk_save(
     touched |= set(Project.objects.filter(pk__in=[p.pk for p, _changed in updates]).values_list("cluster_id", flat=True))
     if investors:
         bulk_create_with_history(investors, Investor, batch_size=500, default_user=user, default_change_reason=reason)
-    # Updates first: a certificate number a project gives up in the file may be taken by a new one.
+    # Updates first: a certificate number a project gives up in the file may be taken by a new one. The projects
+    # whose number changes let go of it before any takes a new one (one UPDATE checks uniqueness row by row).
+    moving = [project.pk for project, changed in updates if "irc_number" in changed]
+    if moving:
+        Project.objects.filter(pk__in=moving).update(irc_number=None)
     if updates:
         now = timezone.now()
         fields = {"version", "updated_at"}

@@ -44,6 +44,10 @@ def _csv_text(value) -> str:
         return value.strftime("%d/%m/%Y")
     if isinstance(value, bool):
         return "1" if value else "0"
+    if isinstance(value, Decimal):
+        # A decimal comma and no grouping: what Excel reads in the Vietnamese locale, and what the import reads
+        # back unambiguously (12.345 would be twelve thousand three hundred and forty-five).
+        return format(value, "f").replace(".", ",")
     return str(value)
 
 

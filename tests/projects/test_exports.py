@@ -26,7 +26,7 @@ def test_project_csv_has_a_bom_the_filtered_rows_and_exact_money(staff_client, m
     assert [row[0] for row in data] == ["DA-A"]
     record = dict(zip(keys, data[0]))
     assert record["project_name"] == "Nhà máy chè Đồng Tâm"
-    assert record["registered_capital_billion_vnd"] == "1234.5"
+    assert record["registered_capital_billion_vnd"] == "1234,5"  # a decimal comma: Excel in Vietnamese, and no 12.345 ambiguity
     assert record["irc_date"] == "31/12/2024"
 
 

@@ -661,3 +661,116 @@ def test_an_import_leaves_the_cluster_summary_equal_to_a_recount(make_project, m
     assert outcome.committed, messages(outcome)
     assert Project.objects.get(code="DA-1").cluster == other
     assert_fresh()
+
+
+# --- found by review ---------------------------------------------------------------------------------------------
+
+
+def test_the_land_check_uses_the_clusters_sheet_of_the_same_file(make_project, cluster):
+    make_project(code="DA-1", land_area_ha=Decimal(1))
+    cluster_sheet = [["cluster_code", "industrial_land_ha"], [cluster.code, "10"]]
+    lowered = check(workbook({"Cụm công nghiệp": cluster_sheet,
+                              "Dự án": [["project_code", "land_area_ha"], ["DA-1", "40"]]}), commit=True)
+    assert not lowered.committed and "10 ha" in messages(lowered)[0]
+    raised = check(workbook({"Cụm công nghiệp": [["cluster_code", "industrial_land_ha", "total_area_ha"], [cluster.code, "70", "80"]],
+                             "Dự án": [["project_code", "land_area_ha"], ["DA-1", "60"]]}), commit=True)
+    assert raised.committed, messages(raised)
+
+
+def test_a_capital_of_thousandths_of_a_billion_survives_the_csv_round_trip(staff_client, make_project):
+    make_project(code="DA-1", registered_capital_vnd=12_345_000_000, land_area_ha=Decimal("2.125"))
+    content = b"".join(staff_client.get(reverse("projects:export"), {"format": "csv"}).streaming_content)
+    outcome = check(io.BytesIO(content), "du-an.csv", commit=True)
+    assert outcome.counts() == {"create": 0, "update": 0, "unchanged": 1, "error": 0}, [r.changes for r in outcome.rows]
+
+
+def test_a_certificate_number_given_up_earlier_in_the_file_goes_to_a_project_written_first(make_project):
+    make_project(code="DA-1", irc_number="GCN-A")  # the lower id: the one UPDATE would reach it first
+    make_project(code="DA-2", irc_number="GCN-B")
+    outcome = check(projects_file({"project_code": "DA-2", "irc_number": "GCN-C"},
+                                  {"project_code": "DA-1", "irc_number": "GCN-B"}), commit=True)
+    assert outcome.committed, outcome.file_errors + messages(outcome)
+    assert dict(Project.objects.values_list("code", "irc_number")) == {"DA-1": "GCN-B", "DA-2": "GCN-C"}
+    # A swap within one file is refused, as two forms saved one after the other would be.
+    swap = check(projects_file({"project_code": "DA-1", "irc_number": "GCN-C"},
+                               {"project_code": "DA-2", "irc_number": "GCN-B"}), commit=True)
+    assert [error.row for error in swap.errors] == [3, 4] and not swap.committed
+
+
+def test_a_damaged_sheet_is_a_clear_file_error(tmp_path, cluster):
+    import zipfile
+
+    source = projects_file(project_row(cluster=cluster.code))
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(damaged, "w") as copy:
+        for item in original.infolist():
+            data = original.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = data[: len(data) // 2]
+            copy.writestr(item, data)
+    assert "bị hỏng" in _only_file_error(damaged.getvalue())
+    with pytest.raises(SystemExit) as exited:
+        call_command("import_data", _write(tmp_path, damaged))
+    assert exited.value.code == 1
+
+
+def test_excel_error_cells_are_pointed_at(cluster):
+    row = project_row(cluster=cluster.code)
+    row["project_name"] = "#DIV/0!"
+    outcome = check(projects_file(row))
+    assert "lỗi của Excel (#DIV/0!)" in messages(outcome)[0] and not outcome.valid
+
+
+def test_a_label_without_its_key_and_data_without_a_header(make_project):
+    make_project(code="DA-1", workers=5)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Dự án"
+    sheet.append(["Mã dự án", "Lao động", None])
+    sheet.append(["project_code", None, None])
+    sheet.append(["DA-1", 99, "ghi chú lạc"])
+    handle = io.BytesIO()
+    book.save(handle)
+    handle.seek(0)
+    outcome = check(handle, commit=True)
+    assert outcome.committed and Project.objects.get(code="DA-1").workers == 99
+    assert outcome.warnings == ["Trang tính “Dự án”: các cột có dữ liệu nhưng không có tiêu đề, không được nhập: C."]
+
+
+def test_a_key_row_with_an_unknown_key_is_still_the_key_row(make_project):
+    make_project(code="DA-1", workers=5)
+    handle = workbook({"Dự án": [["project_code", "workers", "so_thua"], ["DA-1", 7, "x"]]})
+    outcome = check(handle, commit=True)
+    assert outcome.committed, messages(outcome)
+    assert "so_thua" in outcome.warnings[0]
+
+
+def test_communes_are_matched_whatever_the_case_of_their_vietnamese_letters(commune, district):
+    handle = workbook({"Cụm công nghiệp": [
+        ["cluster_code", "cluster_name", "commune", "former_district"],
+        ["CCN-HOA", "Cụm Hoa", commune.name.upper(), district.name.upper()],
+    ]})
+    outcome = check(handle, commit=True)
+    assert outcome.committed and outcome.rows[0].notes == []
+    assert Cluster.objects.get(code="CCN-HOA").commune == commune
+
+
+def test_float_noise_of_a_pasted_value_is_what_excel_shows():
+    assert KINDS["projects"].spec("registered_capital_billion_vnd").parse(1.1 * 3) == 3_300_000_000
+
+
+def test_an_unreachable_worker_fails_the_job_with_a_message(staff_client, cluster, settings, monkeypatch,
+                                                             django_capture_on_commit_callbacks):
+    from projects import tasks
+
+    def down(*args, **kwargs):
+        raise ConnectionError("broker down")
+
+    settings.IMPORT_SYNC_MAX_ROWS = 0
+    monkeypatch.setattr(tasks.import_check, "delay", down)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(staff_client, projects_file(project_row(cluster=cluster.code)))
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and job.status == "failed", job.result
+    assert "Không liên lạc được" in job.result["file_errors"][0]
+    assert "Không liên lạc được" in staff_client.get(job.get_absolute_url()).content.decode()
