@@ -20,6 +20,28 @@ from projects.models import ImportJob
 logger = logging.getLogger(__name__)
 
 
+def import_jobs_delete_old(now=None) -> int:
+    """Delete finished import jobs older than IMPORT_KEEP_DAYS, with their uploaded files."""
+    from datetime import timedelta
+
+    cutoff = (now or timezone.now()) - timedelta(days=settings.IMPORT_KEEP_DAYS)
+    old = ImportJob.objects.filter(created_at__lt=cutoff).exclude(status__in=ImportJob.RUNNING)
+    count = 0
+    for job in old.iterator():
+        if job.file:
+            job.file.delete(save=False)
+        job.delete()
+        count += 1
+    return count
+
+
+def is_stalled(job: ImportJob, now=None) -> bool:
+    """Still checking or importing long after any file could take: its worker has probably stopped."""
+    from datetime import timedelta
+
+    return job.running and job.created_at < (now or timezone.now()) - timedelta(minutes=settings.IMPORT_STALE_MINUTES)
+
+
 def progress_key(job_id: int) -> str:
     return f"import-progress-{job_id}"
 

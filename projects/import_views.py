@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from clusters.models import Cluster
 from projects.forms import ImportConfirmForm, ImportUploadForm
-from projects.import_jobs import import_job_check, import_job_confirm, import_job_create, import_progress
+from projects.import_jobs import import_job_check, import_job_confirm, import_job_create, import_progress, is_stalled
 from projects.import_template import build_template
 from projects.models import CapitalReport, ImportJob, Project
 from tracker import access
@@ -73,6 +73,7 @@ def import_detail(request, pk: int):
         "projects/import_detail.html",
         {
             "job": job,
+            "stalled": is_stalled(job),
             "result": result,
             "counts": counts,
             "error_count": len(errors),

@@ -87,3 +87,11 @@ def weekly_digest() -> int:
     from projects.notifications import send_weekly_digest
 
     return send_weekly_digest()
+
+
+@shared_task(name="projects.tasks.import_cleanup")
+def import_cleanup() -> int:
+    """Delete the import jobs (and their files) older than IMPORT_KEEP_DAYS; the records they wrote stay."""
+    from projects.import_jobs import import_jobs_delete_old
+
+    return import_jobs_delete_old()

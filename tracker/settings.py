@@ -214,6 +214,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projects.tasks.weekly_digest",
         "schedule": crontab(day_of_week="mon", hour=7, minute=0),
     },
+    "imports-cleanup": {"task": "projects.tasks.import_cleanup", "schedule": crontab(hour=3, minute=30)},
 }
 # The watchlist page warns when the last successful scan is older than this.
 WATCHLIST_STALE_HOURS = env.int("WATCHLIST_STALE_HOURS", default=36)
@@ -232,6 +233,10 @@ else:
 IMPORT_SYNC_MAX_ROWS = env.int("IMPORT_SYNC_MAX_ROWS", default=300)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20000)
 IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=20)
+# Uploaded import files and their previews are deleted after this many days (nightly); a job still checking or
+# importing after IMPORT_STALE_MINUTES is shown as stalled (its worker probably stopped).
+IMPORT_KEEP_DAYS = env.int("IMPORT_KEEP_DAYS", default=30)
+IMPORT_STALE_MINUTES = env.int("IMPORT_STALE_MINUTES", default=30)
 
 # /healthz calls the worker "stale" when its last heartbeat (every minute, from Celery beat) is older than this.
 HEALTH_HEARTBEAT_MAX_SECONDS = env.int("HEALTH_HEARTBEAT_MAX_SECONDS", default=300)

@@ -774,3 +774,34 @@ def test_an_unreachable_worker_fails_the_job_with_a_message(staff_client, cluste
     assert response.status_code == 302 and job.status == "failed", job.result
     assert "Không liên lạc được" in job.result["file_errors"][0]
     assert "Không liên lạc được" in staff_client.get(job.get_absolute_url()).content.decode()
+
+
+def test_old_import_jobs_and_their_files_are_deleted(staff_client, cluster, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from projects.tasks import import_cleanup
+
+    _upload(staff_client, projects_file(project_row(cluster=cluster.code)))
+    job = ImportJob.objects.get()
+    path = job.file.path
+    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(days=settings.IMPORT_KEEP_DAYS + 1))
+    running = ImportJob.objects.create(user=job.user, filename="x.xlsx", status="importing")
+    ImportJob.objects.filter(pk=running.pk).update(created_at=timezone.now() - timedelta(days=90))
+    assert import_cleanup() == 1
+    assert list(ImportJob.objects.values_list("pk", flat=True)) == [running.pk]
+    import os
+
+    assert not os.path.exists(path)
+
+
+def test_a_job_left_running_by_a_stopped_worker_says_so(staff_client, staff_user):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    job = ImportJob.objects.create(user=staff_user, filename="x.xlsx", status="checking")
+    assert 'id="import-stalled"' not in staff_client.get(job.get_absolute_url()).content.decode()
+    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(hours=2))
+    assert 'id="import-stalled"' in staff_client.get(job.get_absolute_url()).content.decode()
