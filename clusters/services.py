@@ -1,13 +1,12 @@
 """Writes for clusters and administrative units, and the per-cluster summary of projects the dashboard reads."""
-import contextvars
 from collections.abc import Iterable
-from contextlib import contextmanager
 
 from django.db import transaction
 from django.db.models import Count, Sum, Value
 from django.db.models.functions import Coalesce
 
 from clusters.models import Cluster, ClusterSummary, Commune, FormerDistrict
+from tracker.batching import Batch
 from tracker.services import model_save
 
 
@@ -37,21 +36,13 @@ def commune_get_or_create(*, name: str, kind: str = Commune.Kind.COMMUNE, former
     return commune
 
 
-_summary_batch: contextvars.ContextVar = contextvars.ContextVar("summary_batch", default=None)
+_summaries = Batch("cluster_summaries")
 
 
-@contextmanager
 def batched_summaries():
     """For bulk writes inside one transaction (an import): the summary of every cluster the writes touched is
     rebuilt once, at the end, instead of after each write. Nothing is rebuilt when the block fails."""
-    touched: set[int] = set()
-    token = _summary_batch.set(touched)
-    try:
-        yield touched
-    finally:
-        _summary_batch.reset(token)
-    if touched:
-        cluster_summary_refresh(touched)
+    return _summaries.collect(cluster_summary_refresh)
 
 
 @transaction.atomic(savepoint=False)  # all or nothing with the write that calls it
@@ -65,9 +56,7 @@ def cluster_summary_refresh(cluster_ids: Iterable[int | None] | None = None) -> 
     sees the earlier one's committed projects, so the summary always ends equal to a recount."""
     from projects.models import Project  # projects depends on clusters, not the other way round
 
-    batch = _summary_batch.get()
-    if batch is not None and cluster_ids is not None:
-        batch.update(pk for pk in cluster_ids if pk is not None)
+    if cluster_ids is not None and _summaries.note(pk for pk in cluster_ids if pk is not None):
         return
 
     clusters = Cluster.objects.order_by("pk")

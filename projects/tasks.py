@@ -1,10 +1,10 @@
 """Background jobs: the watchlist's scans and emails, and the imports; thin wrappers that take ids or dates."""
-import contextvars
-from contextlib import contextmanager
 from datetime import date
 
 from celery import shared_task
 from django.db import transaction
+
+from tracker.batching import Batch
 
 
 @shared_task(name="projects.tasks.scan_watchlist")
@@ -31,30 +31,20 @@ def scan_project(project_id: int) -> dict | None:
     return {"scan": result.scan_id, "opened": result.opened, "kept": result.kept, "closed": result.closed}
 
 
-_scan_batch: contextvars.ContextVar = contextvars.ContextVar("scan_batch", default=None)
+_scans = Batch("project_scans")
 
 
 def queue_project_scan(project_id: int) -> None:
     """Queue a rescan of the project once the current transaction has committed (inside `batched_scans`, note it)."""
-    batch = _scan_batch.get()
-    if batch is not None:
-        batch.add(project_id)
+    if _scans.note([project_id]):
         return
     transaction.on_commit(lambda: scan_project.delay(project_id))
 
 
-@contextmanager
 def batched_scans():
     """For bulk writes (an import): instead of one rescan per project, one scan of every project once the
     transaction commits. Use inside the transaction, so a rollback queues nothing."""
-    projects: set[int] = set()
-    token = _scan_batch.set(projects)
-    try:
-        yield projects
-    finally:
-        _scan_batch.reset(token)
-    if projects:
-        transaction.on_commit(lambda: scan_watchlist.delay())
+    return _scans.collect(lambda _projects: transaction.on_commit(lambda: scan_watchlist.delay()))
 
 
 @shared_task(name="projects.tasks.import_check")
