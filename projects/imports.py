@@ -223,6 +223,8 @@ class Importer:
         self.projects: dict[str, Project] = {}
         self.investors: dict[str, Investor] = {}
         self.seen: dict[tuple, int] = {}
+        self.names: dict = {}  # Commune / FormerDistrict → {normalised name: row}
+        self.reports: dict[tuple, CapitalReport] = {}  # (project id, year, period) → the recorded report
         # Projects are checked row by row and written together (project_bulk_save): what that needs.
         self.new_investors: list[Investor] = []
         self.creates: list[Project] = []
@@ -277,6 +279,10 @@ class Importer:
         for chunk in _chunks(codes["tax"]):
             for investor in Investor.objects.filter(tax_code__in=chunk):
                 self.investors[investor.tax_code] = investor
+        if any(plan.kind is CAPITAL_REPORTS for plan in plans):
+            for chunk in _chunks(codes["projects"]):
+                for report in CapitalReport.objects.filter(project__code__in=chunk):
+                    self.reports[(report.project_id, report.year, report.period)] = report
 
     def _error(self, plan, number, column: Column | None, value, message) -> RowError:
         error = RowError(
@@ -416,6 +422,7 @@ class Importer:
                     self._refuse(plan, number, cells["former_district"][0], parsed["former_district"],
                                  _("Unknown former district."))
                 district = former_district_get_or_create(name=parsed["former_district"])
+                self.names[FormerDistrict][norm(district.name)] = district
                 result.notes.append(_("New former district “%(name)s”.") % {"name": district.name})
             fields["former_district"] = district
         if parsed.get("commune") is not None:
@@ -425,6 +432,7 @@ class Importer:
                     self._refuse(plan, number, cells["commune"][0], parsed["commune"],
                                  _("Unknown commune or ward; ask the department to add it."))
                 commune = commune_get_or_create(name=parsed["commune"], former_district=district)
+                self.names[Commune][norm(commune.name)] = commune
                 result.notes.append(_("New commune or ward “%(name)s”.") % {"name": commune.name})
             if not self.in_scope(commune.pk):
                 self._refuse(plan, number, cells["commune"][0], parsed["commune"],
@@ -448,9 +456,11 @@ class Importer:
         ), store=lambda obj: self.clusters.__setitem__(code, obj))
 
     def _by_name(self, model, name: str):
-        """A commune or former district by name, case and spacing ignored (SQLite folds only ASCII letters)."""
-        wanted = norm(name)
-        return next((row for row in model.objects.all() if norm(row.name) == wanted), None)
+        """A commune or former district by name, case and spacing ignored (SQLite folds only ASCII letters); each
+        table is read once per import."""
+        if model not in self.names:
+            self.names[model] = {norm(row.name): row for row in model.objects.all()}
+        return self.names[model].get(norm(name))
 
     def _apply_update(self, result, changed, save, store) -> None:
         if not changed:
@@ -669,7 +679,7 @@ class Importer:
         if not self.in_scope(project.cluster.commune_id):
             self._refuse(plan, number, cells["project_code"][0], code, _("This project is outside your communes."))
         year, period = parsed["period"]
-        report = CapitalReport.objects.filter(project=project, year=year, period=period).first()
+        report = self.reports.get((project.pk, year, period))
         creating = report is None
         if not self.may(CapitalReport, "add" if creating else "change"):
             self._refuse(plan, number, cells["project_code"][0], code,
@@ -695,7 +705,7 @@ class Importer:
 
 
 class _RowRefused(Exception):
-    """The row's error has been recorded; roll back its savepoint and go on with the next row."""
+    """The row's error has been recorded; go on with the next row (the whole import will be rolled back)."""
 
 
 def _ref_value(name, value):

@@ -805,3 +805,22 @@ def test_a_job_left_running_by_a_stopped_worker_says_so(staff_client, staff_user
     assert 'id="import-stalled"' not in staff_client.get(job.get_absolute_url()).content.decode()
     ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(hours=2))
     assert 'id="import-stalled"' in staff_client.get(job.get_absolute_url()).content.decode()
+
+
+def test_checking_project_rows_costs_no_query_per_row(cluster):
+    """The projects sheet is read, checked and written in a number of queries that does not grow with its rows
+    (up to the 500-row write batches)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(rows):
+        Project.objects.all().delete()
+        Investor.objects.all().delete()
+        handle = projects_file(*(project_row(f"NK-{n:03d}", cluster=cluster.code, land_area_ha="0,1",
+                                             investor_tax_code=f"0109{n:06d}") for n in range(rows)))
+        with CaptureQueriesContext(connection) as captured:
+            outcome = check(handle, commit=True)
+        assert outcome.committed, messages(outcome)
+        return len(captured)
+
+    assert queries(3) == queries(15)  # (SQLite splits a bulk insert every ~25 rows: stay within one)
