@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from clusters.exports import CLUSTER_COLUMNS
 from clusters.forms import ClusterForm
 from clusters.models import Cluster
 from clusters.selectors import cluster_get, cluster_list, cluster_status_counts
@@ -80,8 +81,4 @@ class ClusterExportView(ExportView):
     model = Cluster
     list_selector = staticmethod(cluster_list)
     filename = "cum-cong-nghiep"
-
-    def get_columns(self):
-        from projects.exports import CLUSTER_COLUMNS
-
-        return CLUSTER_COLUMNS
+    columns = CLUSTER_COLUMNS

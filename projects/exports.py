@@ -1,5 +1,4 @@
 """The columns of each exported list; the keys are those of the import template (issue 5)."""
-import json
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
@@ -55,38 +54,4 @@ INVESTOR_COLUMNS = [
     Column(_("Email"), "email", lambda i: i.email),
     Column(_("Projects"), "projects", lambda i: i.project_count),
     Column(_("Registered capital (billion VND)"), "registered_capital_billion_vnd", lambda i: billions(i.total_capital_vnd)),
-]
-
-CLUSTER_COLUMNS = [
-    Column(_("Code"), "cluster_code", lambda c: c.code),
-    Column(_("Name"), "cluster_name", lambda c: c.name),
-    Column(_("Commune or ward"), "commune", lambda c: c.commune.name),
-    Column(_("Former district"), "former_district", lambda c: c.former_district.name),
-    Column(_("Kind"), "kind", lambda c: c.kind),
-    Column(_("Total area (ha)"), "total_area_ha", lambda c: c.total_area_ha),
-    Column(_("Industrial land (ha)"), "industrial_land_ha", lambda c: c.industrial_land_ha),
-    Column(_("Stage"), "stage", lambda c: c.stage),
-    Column(_("Establishment decision"), "establishment_decision_number", lambda c: c.establishment_decision_number),
-    Column(_("Establishment date"), "establishment_date", lambda c: c.establishment_date),
-    Column(_("Infrastructure developer"), "developer_name", lambda c: c.developer_name),
-    Column(_("Leased (ha)"), "leased_ha", lambda c: c.leased_ha),
-    Column(_("Unleased (ha)"), "unleased_ha", lambda c: c.unleased_ha),
-    Column(_("Occupancy (%)"), "occupancy_pct", lambda c: None if c.occupancy_pct is None else round(c.occupancy_pct, 2)),
-    Column(_("Projects"), "projects", lambda c: c.project_count),
-    Column(_("Wastewater plant built"), "wastewater_plant_built", lambda c: c.wastewater_plant_built),
-    Column(_("Wastewater plant meets standards"), "wastewater_plant_compliant", lambda c: c.wastewater_plant_compliant),
-]
-
-FLAG_COLUMNS = [
-    Column(_("Project code"), "project_code", lambda f: f.project.code),
-    Column(_("Project name"), "project_name", lambda f: f.project.name),
-    Column(_("Cluster"), "cluster_name", lambda f: f.project.cluster.name),
-    Column(_("Commune or ward"), "commune", lambda f: f.project.cluster.commune.name),
-    Column(_("Rule"), "rule", lambda f: f.rule.code),
-    Column(_("Severity"), "severity", lambda f: f.severity),
-    Column(_("Since"), "since", lambda f: f.since),
-    Column(_("Review state"), "state", lambda f: f.state),
-    Column(_("Evidence"), "evidence", lambda f: json.dumps(f.evidence, ensure_ascii=False)),
-    Column(_("Legal basis"), "legal_basis", lambda f: f.rule.legal_basis),
-    Column(_("Closed"), "cleared_at", lambda f: f.cleared_at),
 ]

@@ -1,6 +1,8 @@
 """Reads for investors and projects, each list at a fixed number of queries."""
 from django.db.models import Count, OuterRef, Prefetch, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from projects.models import CapitalReport, Investor, Project
 from tracker.access import get_for_user, restrict
@@ -73,3 +75,24 @@ def investor_get(*, pk, user) -> Investor:
 def investor_projects(investor: Investor, user):
     """The investor's projects that this user may see."""
     return restrict(project_queryset(), user, "view").filter(investor=investor).order_by("code")
+
+
+def project_deadlines(project: Project) -> list[dict]:
+    """The three committed deadlines beside what happened: late when done after, overdue when not done and past."""
+    today = timezone.localdate()
+    rows = []
+    for label, deadline, actual in (
+        (_("Construction start"), project.construction_start_deadline, project.actual_construction_start),
+        (_("Construction completion"), project.construction_completion_deadline, project.actual_completion),
+        (_("Operation"), project.operation_deadline, project.actual_operation_start),
+    ):
+        rows.append(
+            {
+                "label": label,
+                "deadline": deadline,
+                "actual": actual,
+                "late": bool(deadline and actual and actual > deadline),
+                "overdue": bool(deadline and not actual and deadline < today),
+            }
+        )
+    return rows

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from clusters.models import Cluster
 from clusters.services import cluster_summary_refresh
 from projects.models import CapitalReport, Document, Investor, Project, ScheduleAdjustment
-from projects.tasks import queue_project_scan
+from projects.queue import queue_project_scan
 from tracker.services import model_save
 
 

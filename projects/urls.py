@@ -1,6 +1,6 @@
 from django.urls import path
 
-from projects import import_views, views, watchlist_views
+from projects import views
 
 app_name = "projects"
 urlpatterns = [
@@ -30,27 +30,10 @@ investor_urlpatterns = [
     path("<int:pk>/edit/", views.InvestorUpdateView.as_view(), name="update"),
 ]
 
-# Mounted at /watchlist/ under the namespace "watchlist".
-watchlist_urlpatterns = [
-    path("", watchlist_views.WatchlistView.as_view(), name="list"),
-    path("export/", watchlist_views.FlagExportView.as_view(), name="export"),
-    path("<int:pk>/", watchlist_views.flag_detail, name="flag"),
-    path("<int:pk>/step/", watchlist_views.review_step, name="step"),
-]
-
 # Mounted at /targets/ under the namespace "targets".
 target_urlpatterns = [
     path("", views.target_list, name="list"),
     path("new/", views.TargetCreateView.as_view(), name="create"),
     path("<int:pk>/edit/", views.TargetUpdateView.as_view(), name="update"),
     path("<int:pk>/history/", views.target_history, name="history"),
-]
-
-# Mounted at /imports/ under the namespace "imports".
-import_urlpatterns = [
-    path("", import_views.import_start, name="start"),
-    path("template/", import_views.import_template, name="template"),
-    path("<int:pk>/", import_views.import_detail, name="detail"),
-    path("<int:pk>/progress/", import_views.import_progress_fragment, name="progress"),
-    path("<int:pk>/confirm/", import_views.import_confirm, name="confirm"),
 ]

@@ -2,11 +2,11 @@
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from projects import forms, services
+from projects.exports import INVESTOR_COLUMNS, PROJECT_COLUMNS
 from projects.models import (
     AnnualTarget,
     CapitalReport,
@@ -22,9 +22,8 @@ from projects.models import (
     UnreachableRecord,
     ViolationNotice,
 )
-from projects.selectors import investor_get, investor_list, investor_projects, project_get, project_list
+from projects.selectors import project_deadlines, investor_get, investor_list, investor_projects, project_get, project_list
 from tracker import access
-from projects.exports import INVESTOR_COLUMNS, PROJECT_COLUMNS
 from tracker.generic import ConfirmDeleteView, ExportView, FilteredListView, ServiceFormView
 from tracker.history import Entry, created_and_changed, object_history
 
@@ -35,26 +34,6 @@ class ProjectListView(FilteredListView):
     list_selector = staticmethod(project_list)
     export_url_name = "projects:export"
     title = _("Secondary projects")
-
-
-def _deadline_rows(project: Project) -> list[dict]:
-    today = timezone.localdate()
-    rows = []
-    for label, deadline, actual in (
-        (_("Construction start"), project.construction_start_deadline, project.actual_construction_start),
-        (_("Construction completion"), project.construction_completion_deadline, project.actual_completion),
-        (_("Operation"), project.operation_deadline, project.actual_operation_start),
-    ):
-        rows.append(
-            {
-                "label": label,
-                "deadline": deadline,
-                "actual": actual,
-                "late": bool(deadline and actual and actual > deadline),
-                "overdue": bool(deadline and not actual and deadline < today),
-            }
-        )
-    return rows
 
 
 def _record_permissions(user) -> dict:
@@ -74,7 +53,7 @@ def project_detail(request, pk: int):
     flags = access.restrict(Flag.objects.select_related("rule"), request.user, "view").filter(project=project)
     context = {
         "project": project,
-        "deadlines": _deadline_rows(project),
+        "deadlines": project_deadlines(project),
         "created": created,
         "changed": changed,
         "flags": flags.order_by("cleared_at", "-since"),

@@ -91,7 +91,7 @@ def test_staff_user_fixes_a_form_error_saves_and_finds_the_project(live_server, 
 def test_leader_proposes_revocation_of_a_critical_flag_and_sees_it_in_the_history(live_server, page, make_user, make_project):
     from datetime import date
 
-    from projects.scans import run_scan
+    from projects.watchlist.scans import run_scan
 
     leader = make_user("lanhdao", "leadership")
     leader.set_password("LanhDao@2026")

@@ -207,14 +207,14 @@ WATCHLIST_SCAN_MINUTE = env.int("WATCHLIST_SCAN_MINUTE", default=0)
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "tracker.tasks.heartbeat", "schedule": 60.0},
     "watchlist-nightly-scan": {
-        "task": "projects.tasks.scan_watchlist",
+        "task": "projects.watchlist.tasks.scan_watchlist",
         "schedule": crontab(hour=WATCHLIST_SCAN_HOUR, minute=WATCHLIST_SCAN_MINUTE),
     },
     "watchlist-weekly-digest": {
-        "task": "projects.tasks.weekly_digest",
+        "task": "projects.watchlist.tasks.weekly_digest",
         "schedule": crontab(day_of_week="mon", hour=7, minute=0),
     },
-    "imports-cleanup": {"task": "projects.tasks.import_cleanup", "schedule": crontab(hour=3, minute=30)},
+    "imports-cleanup": {"task": "projects.imports.tasks.import_cleanup", "schedule": crontab(hour=3, minute=30)},
 }
 # The watchlist page warns when the last successful scan is older than this.
 WATCHLIST_STALE_HOURS = env.int("WATCHLIST_STALE_HOURS", default=36)

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from projects.urls import import_urlpatterns, investor_urlpatterns, target_urlpatterns, watchlist_urlpatterns
+from projects.urls import investor_urlpatterns, target_urlpatterns
 from tracker import views
 
 urlpatterns = [
@@ -18,9 +18,9 @@ urlpatterns = [
     path("clusters/", include("clusters.urls")),
     path("projects/", include("projects.urls")),
     path("investors/", include((investor_urlpatterns, "investors"))),
-    path("watchlist/", include((watchlist_urlpatterns, "watchlist"))),
+    path("watchlist/", include("projects.watchlist.urls")),
     path("targets/", include((target_urlpatterns, "targets"))),
-    path("imports/", include((import_urlpatterns, "imports"))),
+    path("imports/", include("projects.imports.urls")),
     path("reports/", include("tracker.reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,6 @@
 """Import of clusters, projects and capital reports from the department's spreadsheets (issue 5).
 
-One engine serves the browser and the command line. It reads the file (`projects.import_files`), maps each sheet to
+One engine serves the browser and the command line. It reads the file (`projects.imports.files`), maps each sheet to
 a kind by its header, reads every cell into a value, and then writes each row through the same services the forms
 use, inside one transaction and one savepoint per row: so a row is checked by exactly the rules a form obeys (model
 validation, constraints, the land left in the cluster, earlier rows of the same file included), and its errors are
@@ -23,14 +23,14 @@ from openpyxl.utils import get_column_letter
 
 from clusters.models import Cluster, Commune, FormerDistrict
 from clusters.services import batched_summaries, cluster_create, cluster_update, commune_get_or_create, former_district_get_or_create
-from projects.import_files import BadFile, FileData, SheetData, cell_text, is_blank, read_upload
-from projects.import_specs import (
+from projects.imports.files import BadFile, FileData, SheetData, cell_text, is_blank, read_upload
+from projects.imports.specs import (
     CAPITAL_REPORTS, CLUSTERS, KINDS, KNOWN_KEYS, ORDER, PROJECTS, CellError, Kind, Spec, display, kind_names,
     label_index, norm,
 )
 from projects.models import CapitalReport, Investor, Project
 from projects.services import lock_clusters, project_bulk_save, project_record_create, project_record_update
-from projects.tasks import batched_scans
+from projects.queue import batched_scans
 from tracker import access
 from tracker.services import full_clean
 

@@ -1,7 +1,7 @@
 """Import jobs of the browser: an uploaded file is checked into a preview, then written once confirmed.
 
-A small file is handled inside the request; a larger one by a Celery task (projects.tasks.import_check and
-import_apply), whose progress is kept in the cache so the page can show it and survive a reload.
+A small file is handled inside the request; a larger one by a Celery task (projects.imports.tasks.import_check
+and import_apply), whose progress is kept in the cache so the page can show it and survive a reload.
 """
 import logging
 
@@ -13,8 +13,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from projects.imports import run_import
+from projects.imports.engine import run_import
+from projects.imports.selectors import progress_key
 from projects.models import ImportJob
+from tracker.queue import send_on_commit
+
+IMPORT_CHECK = "projects.imports.tasks.import_check"
+IMPORT_APPLY = "projects.imports.tasks.import_apply"
 
 logger = logging.getLogger(__name__)
 
@@ -32,23 +37,6 @@ def import_jobs_delete_old(now=None) -> int:
         job.delete()
         count += 1
     return count
-
-
-def is_stalled(job: ImportJob, now=None) -> bool:
-    """Still checking or importing long after any file could take: its worker has probably stopped."""
-    from datetime import timedelta
-
-    return job.running and job.created_at < (now or timezone.now()) - timedelta(minutes=settings.IMPORT_STALE_MINUTES)
-
-
-def progress_key(job_id: int) -> str:
-    return f"import-progress-{job_id}"
-
-
-def import_progress(job: ImportJob) -> tuple[int, int]:
-    """(rows done, rows in all) of a running job, as its task last reported."""
-    done, total = cache.get(progress_key(job.pk), (0, job.total_rows))
-    return done, total
 
 
 def estimate_rows(handle, filename: str) -> int:
@@ -87,9 +75,7 @@ def in_background(job: ImportJob) -> bool:
 def import_job_check(job: ImportJob) -> None:
     """Check the file now (small) or in a task (large)."""
     if in_background(job):
-        from projects.tasks import import_check
-
-        _queue(import_check, job.pk)
+        _queue(IMPORT_CHECK, job.pk)
     else:
         import_job_run(job.pk, commit=False)
 
@@ -103,32 +89,27 @@ def import_job_confirm(job: ImportJob, *, change_reason: str) -> bool:
         return False
     job.refresh_from_db()
     if job.total_rows > settings.IMPORT_SYNC_MAX_ROWS:
-        from projects.tasks import import_apply
-
-        _queue(import_apply, job.pk)
+        _queue(IMPORT_APPLY, job.pk)
     else:
         import_job_run(job.pk, commit=True)
     return True
 
 
-def _queue(task, job_id: int) -> None:
+def _queue(task_name: str, job_id: int) -> None:
     """Send the job to the worker once the transaction commits; if the broker cannot be reached, the job says so
     (stopped, nothing imported) instead of the page failing."""
 
-    def send():
-        try:
-            task.delay(job_id)
-        except Exception:
-            logger.exception("import job %s could not be queued", job_id)
-            language = ImportJob.objects.filter(pk=job_id).values_list("language", flat=True).first()
-            with translation.override(language or settings.LANGUAGE_CODE):
-                message = _("The background worker could not be reached, so nothing was imported. Try again later, "
-                            "or tell the technical team (import %(id)s).") % {"id": job_id}
-            ImportJob.objects.filter(pk=job_id, status__in=ImportJob.RUNNING).update(
-                status=ImportJob.Status.FAILED, finished_at=timezone.now(), result={"file_errors": [message]},
-            )
+    def unreachable():
+        logger.exception("import job %s could not be queued", job_id)
+        language = ImportJob.objects.filter(pk=job_id).values_list("language", flat=True).first()
+        with translation.override(language or settings.LANGUAGE_CODE):
+            message = _("The background worker could not be reached, so nothing was imported. Try again later, "
+                        "or tell the technical team (import %(id)s).") % {"id": job_id}
+        ImportJob.objects.filter(pk=job_id, status__in=ImportJob.RUNNING).update(
+            status=ImportJob.Status.FAILED, finished_at=timezone.now(), result={"file_errors": [message]},
+        )
 
-    transaction.on_commit(send)
+    send_on_commit(task_name, job_id, on_error=unreachable)
 
 
 def import_job_run(job_id: int, *, commit: bool) -> str:

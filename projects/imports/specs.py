@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster
-from projects.import_files import cell_text, is_blank
+from projects.imports.files import cell_text, is_blank
 from projects.models import CapitalReport, Project
 from tracker.numbers import billions_to_vnd, format_billions, format_decimal, parse_decimal
 

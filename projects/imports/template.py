@@ -8,7 +8,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from projects.import_specs import KINDS, ORDER, Spec
+from projects.imports.specs import KINDS, ORDER, Spec
 
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 KEY_FONT = Font(italic=True, color="666666", size=9)

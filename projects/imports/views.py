@@ -7,9 +7,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from clusters.models import Cluster
-from projects.forms import ImportConfirmForm, ImportUploadForm
-from projects.import_jobs import import_job_check, import_job_confirm, import_job_create, import_progress, is_stalled
-from projects.import_template import build_template
+from projects.imports.forms import ImportConfirmForm, ImportUploadForm
+from projects.imports.selectors import import_progress, is_stalled
+from projects.imports.services import import_job_check, import_job_confirm, import_job_create
+from projects.imports.template import build_template
 from projects.models import CapitalReport, ImportJob, Project
 from tracker import access
 
@@ -44,7 +45,7 @@ def import_start(request):
     else:
         form = ImportUploadForm(user=request.user)
     jobs = ImportJob.objects.filter(user=request.user)[:10]
-    return render(request, "projects/import_start.html", {"form": form, "jobs": jobs})
+    return render(request, "projects/imports/import_start.html", {"form": form, "jobs": jobs})
 
 
 def import_template(request):
@@ -70,7 +71,7 @@ def import_detail(request, pk: int):
     done, total = import_progress(job) if job.running else (0, 0)
     return render(
         request,
-        "projects/import_detail.html",
+        "projects/imports/import_detail.html",
         {
             "job": job,
             "stalled": is_stalled(job),
@@ -95,7 +96,7 @@ def import_progress_fragment(request, pk: int):
     """The progress bar, polled by htmx; once the job has finished, the whole page reloads to show the outcome."""
     job = _job_for(request, pk)
     done, total = import_progress(job) if job.running else (job.total_rows, job.total_rows)
-    response = render(request, "projects/includes/import_progress.html", {"job": job, "done": done, "total": total})
+    response = render(request, "projects/imports/includes/import_progress.html", {"job": job, "done": done, "total": total})
     if not job.running:
         response["HX-Refresh"] = "true"
     return response

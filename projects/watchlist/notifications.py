@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from projects.models import DigestSent, Flag
-from projects.rules import describe
+from projects.watchlist.rules import describe
 from tracker.roles import LEADERSHIP
 
 

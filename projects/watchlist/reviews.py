@@ -6,7 +6,6 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from projects.models import Flag, LandUseExtension, Project, ReviewStep

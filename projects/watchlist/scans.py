@@ -27,7 +27,10 @@ from projects.models import (
     UnreachableRecord,
     ViolationNotice,
 )
-from projects.rules import RULES, Facts, completed_halves
+from projects.watchlist.rules import RULES, Facts, completed_halves
+from tracker.queue import send_on_commit
+
+NOTIFY_CRITICAL_FLAGS = "projects.watchlist.tasks.notify_critical_flags"
 
 logger = logging.getLogger(__name__)
 
@@ -171,9 +174,7 @@ def run_scan(*, as_of: date | None = None, project_id: int | None = None, dry_ru
         status=Scan.Status.SUCCEEDED, finished_at=timezone.now(), opened=opened, kept=kept, closed=closed
     )
     if new_critical:
-        from projects.tasks import notify_critical_flags
-
-        transaction.on_commit(lambda: notify_critical_flags.delay(new_critical))
+        send_on_commit(NOTIFY_CRITICAL_FLAGS, new_critical)
     return Result(as_of=as_of, findings=findings, opened=opened, kept=kept, closed=closed, scan_id=scan.pk)
 
 

@@ -180,7 +180,7 @@ def test_the_rebuild_repairs_rows_written_around_the_services(make_project, clus
 def test_the_command_and_the_nightly_scan_rebuild_it(make_project, cluster, settings):
     from django.core.management import call_command
 
-    from projects.tasks import scan_watchlist
+    from projects.watchlist.tasks import scan_watchlist
 
     make_project(status="operating")
     ClusterSummary.objects.all().delete()

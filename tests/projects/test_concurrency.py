@@ -47,7 +47,7 @@ def test_two_scans_at_once_leave_one_open_flag_per_project_and_rule(make_project
     from datetime import date
 
     from projects.models import Flag
-    from projects.scans import run_scan
+    from projects.watchlist.scans import run_scan
 
     for n in range(20):
         make_project(code=f"DA-SCAN-{n:02d}", land_area_ha=Decimal("1"), land_handover_date=date(2023, 5, 3))

@@ -11,9 +11,9 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from clusters.models import Cluster
-from projects.import_files import OLE_MAGIC
-from projects.import_specs import KINDS
-from projects.imports import run_import
+from projects.imports.files import OLE_MAGIC
+from projects.imports.specs import KINDS
+from projects.imports.engine import run_import
 from projects.models import CapitalReport, ImportJob, Investor, Project
 
 PROJECT_KEYS = [spec.key for spec in KINDS["projects"].specs]
@@ -136,7 +136,7 @@ def test_cells_are_read_in_every_accepted_form(key, cell, expected):
     ],
 )
 def test_a_bad_cell_gets_a_message_in_vietnamese(key, cell, message):
-    from projects.import_specs import CellError
+    from projects.imports.specs import CellError
 
     with pytest.raises(CellError) as caught:
         KINDS["projects"].spec(key).parse(cell)
@@ -149,7 +149,7 @@ def test_periods_of_capital_reports():
     assert spec.parse("2024-h1") == (2024, "H1")
     assert spec.parse(2024) == (2024, "Y")
     assert spec.parse("2024") == (2024, "Y")
-    from projects.import_specs import CellError
+    from projects.imports.specs import CellError
 
     for bad in ("2024-Q5", "Q2/2024", "1999-Q1"):
         with pytest.raises(CellError):
@@ -573,7 +573,7 @@ def test_an_unexpected_error_fails_the_job_cleanly(staff_client, cluster, monkey
     def broken(*args, **kwargs):
         raise RuntimeError("disk gone")
 
-    monkeypatch.setattr("projects.import_jobs.run_import", broken)
+    monkeypatch.setattr("projects.imports.services.run_import", broken)
     response = _upload(staff_client, projects_file(project_row(cluster=cluster.code)))
     job = ImportJob.objects.get()
     assert job.status == "failed" and response.status_code == 302
@@ -761,7 +761,7 @@ def test_float_noise_of_a_pasted_value_is_what_excel_shows():
 
 def test_an_unreachable_worker_fails_the_job_with_a_message(staff_client, cluster, settings, monkeypatch,
                                                              django_capture_on_commit_callbacks):
-    from projects import tasks
+    from projects.imports import tasks
 
     def down(*args, **kwargs):
         raise ConnectionError("broker down")
@@ -781,7 +781,7 @@ def test_old_import_jobs_and_their_files_are_deleted(staff_client, cluster, sett
 
     from django.utils import timezone
 
-    from projects.tasks import import_cleanup
+    from projects.imports.tasks import import_cleanup
 
     _upload(staff_client, projects_file(project_row(cluster=cluster.code)))
     job = ImportJob.objects.get()

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from clusters.selectors import cluster_queryset
 from projects.models import Flag, LandUseExtension, Project, ReviewStep
-from projects.reviews import allowed_steps, assignable_users, review_step_record
-from projects.scans import run_scan
+from projects.watchlist.reviews import allowed_steps, assignable_users, review_step_record
+from projects.watchlist.scans import run_scan
 
 D = date
 
@@ -197,7 +197,7 @@ def test_a_warning_that_becomes_critical_emails_leadership(make_user, make_proje
 
 
 def test_a_failed_email_gives_the_claim_back(make_user, make_project, monkeypatch):
-    import projects.notifications as notifications
+    import projects.watchlist.notifications as notifications
 
     make_user("lanhdao3", "leadership", email="ld3@soct.example")
     make_project(code="DA-MAILFAIL", land_handover_date=D(2023, 5, 3))

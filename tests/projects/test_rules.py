@@ -3,8 +3,8 @@ from datetime import date
 
 import pytest
 
-from projects import rules
-from projects.rules import Facts, clock_end, completed_halves
+from projects.watchlist import rules
+from projects.watchlist.rules import Facts, clock_end, completed_halves
 
 D = date
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from projects.models import Flag, ForceMajeurePeriod, Project, Scan
-from projects.scans import run_scan
+from projects.watchlist.scans import run_scan
 
 D = date
 
@@ -103,7 +103,7 @@ def test_a_new_critical_flag_emails_leadership_once(make_user, unused_land, djan
 
 
 def test_weekly_digest_goes_out_once_a_week(make_user, unused_land):
-    from projects.notifications import send_weekly_digest
+    from projects.watchlist.notifications import send_weekly_digest
 
     make_user("lanhdao", "leadership", email="lanhdao@soct.example")
     run_scan(as_of=D(2024, 5, 3))

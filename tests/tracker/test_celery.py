@@ -65,7 +65,7 @@ def test_a_scan_queued_through_redis_is_run_by_a_real_worker(broker, make_projec
     from datetime import date
 
     from projects.models import Flag, Scan
-    from projects.tasks import scan_watchlist
+    from projects.watchlist.tasks import scan_watchlist
 
     make_project(code="DA-Q", land_handover_date=date(2023, 5, 3))
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING"):

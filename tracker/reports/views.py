@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster, Commune
 from projects.models import Flag, Project
-from projects.watchlist_views import flag_list
+from projects.watchlist.selectors import flag_list
 from tracker.reports.indicators import HALF_YEAR, PERIOD_LABELS, YEAR, cutoff_date, form_indicators, latest_period
 from tracker.reports.official import form_document, form_xlsx, watchlist_header, watchlist_xlsx
 from tracker.reports.pdf import render_pdf

@@ -7,8 +7,8 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from projects.models import Flag, ReviewStep
-from projects.rules import describe
-from projects.watchlist_views import flag_list
+from projects.watchlist.rules import describe
+from projects.watchlist.selectors import flag_list
 
 S = Flag.State
 # Rules whose critical flag means the land goes back (Land Law 2024 Art. 81(8)) or the project ends (Law on

@@ -15,8 +15,8 @@ from django.db import connection
 from openpyxl import Workbook
 
 from clusters.models import Cluster, Commune, FormerDistrict
-from projects.import_specs import KINDS
-from projects.imports import run_import
+from projects.imports.specs import KINDS
+from projects.imports.engine import run_import
 from projects.models import Investor
 
 

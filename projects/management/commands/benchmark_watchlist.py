@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from projects.benchmark_data import fill
 from projects.models import Flag, Project
-from projects.scans import run_scan
+from projects.watchlist.scans import run_scan
 
 
 class Command(BaseCommand):

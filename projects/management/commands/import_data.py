@@ -11,8 +11,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from projects.import_specs import ORDER
-from projects.imports import run_import
+from projects.imports.specs import ORDER
+from projects.imports.engine import run_import
 
 
 class Command(BaseCommand):

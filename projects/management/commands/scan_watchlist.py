@@ -5,7 +5,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from projects.scans import run_scan
+from projects.watchlist.scans import run_scan
 
 
 def _date(value: str) -> date:

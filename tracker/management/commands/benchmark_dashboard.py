@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from clusters.services import cluster_summary_refresh
 from projects.benchmark_data import fill
 from projects.models import Project
-from projects.scans import run_scan
+from projects.watchlist.scans import run_scan
 
 
 class Command(BaseCommand):

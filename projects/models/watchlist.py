@@ -1,0 +1,184 @@
+"""The watchlist: its rules (thresholds and legal basis as data), the flags a scan opens, the review steps
+leadership records on them, the scans themselves and the weekly digest."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from projects.models.records import LandUseExtension
+from projects.models.registry import Project
+
+
+class Severity(models.TextChoices):
+    INFO = "info", _("Information")
+    WARNING = "warning", _("Warning")
+    CRITICAL = "critical", _("Critical")
+
+
+SEVERITY_RANK = {Severity.CRITICAL: 3, Severity.WARNING: 2, Severity.INFO: 1}
+
+
+class Rule(models.Model):
+    """A watchlist rule: its thresholds and the text of its legal basis are data, so a change of law needs no deploy."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("what it detects"))
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, default=Severity.WARNING)
+    thresholds = models.JSONField(_("thresholds"), default=dict, blank=True)
+    legal_basis = models.TextField(_("legal basis"))
+    enabled = models.BooleanField(_("enabled"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("watchlist rule")
+        verbose_name_plural = _("watchlist rules")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Flag(models.Model):
+    """One project × one rule: opened by a scan when the rule's condition holds, closed when it stops holding."""
+
+    commune_path = "project__cluster__commune"
+
+    class State(models.TextChoices):
+        NEW = "new", _("New")
+        ASSIGNED = "assigned", _("Assigned for verification")
+        EXPLANATION_REQUESTED = "explanation_requested", _("Explanation requested")
+        INSPECTED = "inspected", _("Inspected")
+        EXTENDED = "extended", _("Land-use extension granted")
+        REVOCATION_PROPOSED = "revocation_proposed", _("Revocation proposed")
+        DECIDED = "decided", _("Termination / recovery decided")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="flags")
+    rule = models.ForeignKey(Rule, verbose_name=_("rule"), on_delete=models.PROTECT, related_name="flags")
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
+    since = models.DateField(_("condition holds since"))
+    evidence = models.JSONField(_("evidence"), default=dict)
+    first_seen = models.DateTimeField(_("first seen"))
+    last_confirmed = models.DateTimeField(_("last confirmed"))
+    cleared_at = models.DateTimeField(_("cleared at"), null=True, blank=True)
+    state = models.CharField(_("review state"), max_length=30, choices=State.choices, default=State.NEW)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assigned to"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="assigned_flags",
+    )
+    notified_at = models.DateTimeField(_("leadership notified at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-since"]
+        verbose_name = _("flag")
+        verbose_name_plural = _("flags")
+        constraints = [
+            # Two scans at once can never open the same flag twice.
+            models.UniqueConstraint(
+                fields=["project", "rule"], condition=Q(cleared_at__isnull=True), name="flag_one_open_per_project_rule"
+            ),
+        ]
+        indexes = [models.Index(fields=["cleared_at", "severity"])]
+
+    def __str__(self) -> str:
+        return f"{self.rule.code} · {self.project.code}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("watchlist:flag", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.cleared_at is None
+
+
+class ReviewStep(models.Model):
+    """One step of leadership's review of a flag: who decided what, when and why."""
+
+    commune_path = "flag__project__cluster__commune"
+
+    class Action(models.TextChoices):
+        ASSIGN = "assign", _("Assign for verification")
+        REQUEST_EXPLANATION = "request_explanation", _("Request an explanation")
+        RECORD_INSPECTION = "record_inspection", _("Record an inspection")
+        GRANT_EXTENSION = "grant_extension", _("Grant a land-use extension")
+        PROPOSE_REVOCATION = "propose_revocation", _("Propose revocation to the provincial People's Committee")
+        RECORD_DECISION = "record_decision", _("Record the termination or land-recovery decision")
+        DISMISS = "dismiss", _("Dismiss")
+
+    flag = models.ForeignKey(Flag, verbose_name=_("flag"), on_delete=models.CASCADE, related_name="steps")
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
+    from_state = models.CharField(_("from"), max_length=30, choices=Flag.State.choices)
+    to_state = models.CharField(_("to"), max_length=30, choices=Flag.State.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+    note = models.TextField(_("note"), blank=True)
+    letter_number = models.CharField(_("letter / decision no."), max_length=50, blank=True)
+    letter_date = models.DateField(_("letter / decision date"), null=True, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assigned to"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    extension = models.ForeignKey(
+        LandUseExtension, verbose_name=_("land-use extension"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    document = models.FileField(_("document"), upload_to="reviews/%Y/", blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("review step")
+        verbose_name_plural = _("review steps")
+        permissions = [
+            ("work_flag", _("Can request explanations and record inspections on flags")),
+            ("decide_flag", _("Can take leadership decisions on flags")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} ({self.flag})"
+
+
+class Scan(models.Model):
+    """One run of the watchlist rules: when, as of which date, what it opened, kept and closed, or its error."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    as_of = models.DateField(_("as of"))
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.SET_NULL, null=True, blank=True,
+        help_text=_("Empty for a scan of every project."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RUNNING)
+    opened = models.PositiveIntegerField(_("opened"), default=0)
+    kept = models.PositiveIntegerField(_("kept"), default=0)
+    closed = models.PositiveIntegerField(_("closed"), default=0)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("scan")
+        verbose_name_plural = _("scans")
+
+    def __str__(self) -> str:
+        return f"{self.as_of} {self.status}"
+
+
+class DigestSent(models.Model):
+    """The weekly digest for one ISO week, claimed by one worker so it goes out once."""
+
+    week = models.CharField(_("ISO week"), max_length=10, unique=True)
+    sent_at = models.DateTimeField(_("sent at"))
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        verbose_name = _("weekly digest")
+        verbose_name_plural = _("weekly digests")

@@ -1,0 +1,28 @@
+"""The review step form: the steps this user may take on this flag, and what each needs."""
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import ReviewStep
+from projects.watchlist.reviews import allowed_steps, assignable_users
+from tracker.fields import BillionVNDField, VNDateField
+from tracker.forms import TrackerForm
+
+
+class ReviewStepForm(TrackerForm):
+    action = forms.ChoiceField(label=_("Step"), choices=())
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    letter_number = forms.CharField(label=_("Letter / decision no."), required=False, max_length=50)
+    letter_date = VNDateField(label=_("Letter / decision / inspection date"), required=False)
+    due_date = VNDateField(label=_("Due date (explanation or payment)"), required=False)
+    assignee = forms.ModelChoiceField(label=_("Assign to"), queryset=get_user_model().objects.none(), required=False)
+    months = forms.IntegerField(label=_("Extension (months, at most 24)"), required=False, min_value=1, max_value=24)
+    payment_amount_vnd = BillionVNDField(label=_("Payment for the extension (billion VND)"), required=False)
+    document = forms.FileField(label=_("Document (PDF or image)"), required=False)
+
+    def __init__(self, *args, flag=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [(a, ReviewStep.Action(a).label) for a in allowed_steps(flag, self.user)]
+        self.fields["assignee"].queryset = assignable_users(flag)
+
+

@@ -1,0 +1,12 @@
+"""The watchlist's pages, mounted at /watchlist/ under the namespace "watchlist"."""
+from django.urls import path
+
+from projects.watchlist import views
+
+app_name = "watchlist"
+urlpatterns = [
+    path("", views.WatchlistView.as_view(), name="list"),
+    path("export/", views.FlagExportView.as_view(), name="export"),
+    path("<int:pk>/", views.flag_detail, name="flag"),
+    path("<int:pk>/step/", views.review_step, name="step"),
+]
