@@ -73,3 +73,16 @@ def test_a_scan_queued_through_redis_is_run_by_a_real_worker(broker, make_projec
     assert result["opened"] >= 1
     assert Scan.objects.get(pk=result["scan"]).status == "succeeded"
     assert Flag.objects.filter(project__code="DA-Q", rule__code="LAND_UNUSED_12M").exists()
+
+
+def test_every_task_queued_by_name_or_scheduled_is_registered():
+    # Work is queued by task name (tracker.queue), so a renamed task must not leave a name that nothing answers.
+    from projects import queue
+    from projects.imports import services as import_services
+    from projects.watchlist import scans
+
+    names = {entry["task"] for entry in app.conf.beat_schedule.values()}
+    names |= {queue.SCAN_PROJECT, queue.SCAN_WATCHLIST, scans.NOTIFY_CRITICAL_FLAGS,
+              import_services.IMPORT_CHECK, import_services.IMPORT_APPLY}
+    missing = sorted(name for name in names if name not in app.tasks)
+    assert not missing, missing
