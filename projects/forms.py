@@ -18,7 +18,7 @@ from projects.models import (
     ViolationNotice,
 )
 from tracker.access import restrict
-from tracker.fields import VNDecimalField
+from tracker.fields import VNDateField, VNDecimalField
 from tracker.forms import TrackerForm, TrackerModelForm
 
 
@@ -54,6 +54,8 @@ class ProjectForm(TrackerModelForm):
             "actual_completion",
             "actual_operation_start",
             "status",
+            "land_recovered_on",
+            "land_transferred_on",
             "workers",
             "notes",
         ]
@@ -65,8 +67,18 @@ class ProjectForm(TrackerModelForm):
         }
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
+    status_effective_on = VNDateField(
+        label=_("Status effective on"), required=False,
+        help_text=_("For a new project or a change of status: the day it took effect (for example the day operations "
+                    "stopped); empty means today. The watchlist counts from it."),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        order = list(self.fields)
+        order.remove("status_effective_on")
+        order.insert(order.index("status") + 1, "status_effective_on")
+        self.order_fields(order)
         choices = cluster_choices()
         if self.instance.pk:
             # A project in a dissolved cluster can still be edited (and terminated) where it is.
@@ -120,8 +132,13 @@ class ScheduleAdjustmentForm(TrackerModelForm):
 class LandUseExtensionForm(TrackerModelForm):
     class Meta(TrackerModelForm.Meta):
         model = LandUseExtension
-        fields = ["decision_number", "start_date", "end_date", "payment_due_date", "payment_amount_vnd"]
-        help_texts = {"end_date": _("At most 24 months after the start (Land Law 2024, Art. 81(8)).")}
+        fields = ["clock", "decision_number", "decision_date", "requested_on", "from_inspection", "start_date",
+                  "end_date", "payment_due_date", "payment_amount_vnd"]
+        help_texts = {
+            "start_date": _("The first day of month 13 after handover (land unused) or of month 25 after the completion "
+                            "deadline (land use late); after an inspection, the day of the decision."),
+            "end_date": _("At most 24 months after the start (Land Law 2024, Art. 81(8)); the last day of the extension."),
+        }
 
 
 class ForceMajeurePeriodForm(TrackerModelForm):

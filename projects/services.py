@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from clusters.models import Cluster
 from clusters.services import cluster_summary_refresh
-from projects.models import CapitalReport, Document, Investor, Project, ScheduleAdjustment
+from projects.models import CapitalReport, Document, Investor, Project, ProjectStatusChange, ScheduleAdjustment
 from projects.queue import queue_project_scan
 from tracker.services import model_save
 
@@ -45,12 +45,45 @@ def _lock_project_and_clusters(project_id: int, *cluster_ids: int) -> set[int]:
     return touched
 
 
+def _check_status_date(effective_on, project_id: int | None) -> None:
+    """A status takes effect on a day that has come, and not before the status change last in force (the history
+    must say which status is in force on every day)."""
+    if effective_on is None:
+        return
+    if effective_on > timezone.localdate():
+        raise ValidationError({"status_effective_on": _("A status cannot take effect in the future.")})
+    if project_id is not None:
+        last = (ProjectStatusChange.objects.filter(project_id=project_id).order_by("-effective_on")
+                .values_list("effective_on", flat=True).first())
+        if last is not None and effective_on < last:
+            raise ValidationError({"status_effective_on": _(
+                "The last status change took effect on %(date)s; a new one cannot take effect before it."
+            ) % {"date": last.strftime("%d/%m/%Y")}})
+
+
+def project_status_record(*, project: Project, status: str, effective_on=None, user=None, decision_number: str = "",
+                          note: str = "") -> ProjectStatusChange:
+    """Add a dated entry to the status history and keep `status_since` (the day the status in force took effect).
+    Call inside the transaction that changed the status."""
+    effective_on = effective_on or timezone.localdate()
+    change = ProjectStatusChange(project=project, status=status, effective_on=effective_on,
+                                 decision_number=decision_number[:50], note=note)
+    if user is not None and getattr(user, "is_authenticated", False):
+        change._history_user = user
+    change.save()
+    Project.objects.filter(pk=project.pk).update(status_since=effective_on)
+    project.status_since = effective_on
+    return change
+
+
 @transaction.atomic
-def project_create(*, user=None, change_reason: str = "", **fields) -> Project:
+def project_create(*, user=None, change_reason: str = "", status_effective_on=None, **fields) -> Project:
+    _check_status_date(status_effective_on, None)
     cluster = fields.get("cluster")
     if cluster is not None:
         _lock_cluster(cluster.pk)
     project = model_save(Project(), fields=fields, user=user, change_reason=change_reason)
+    project_status_record(project=project, status=project.status, effective_on=status_effective_on, user=user)
     cluster_summary_refresh([project.cluster_id])
     queue_project_scan(project.pk)
     return project
@@ -58,13 +91,23 @@ def project_create(*, user=None, change_reason: str = "", **fields) -> Project:
 
 @transaction.atomic
 def project_update(
-    *, project: Project, user=None, change_reason: str = "", expected_version: int | None = None, **fields
+    *, project: Project, user=None, change_reason: str = "", expected_version: int | None = None,
+    status_effective_on=None, status_decision_number: str = "", **fields
 ) -> Project:
+    """Save a project; a change of status is added to its dated status history, effective on
+    `status_effective_on` (default today)."""
     cluster = fields.get("cluster", project.cluster)
     touched = _lock_project_and_clusters(project.pk, cluster.pk)
+    stored_status = Project.objects.filter(pk=project.pk).values_list("status", flat=True).first()
+    new_status = fields.get("status", project.status)
+    if new_status != stored_status:
+        _check_status_date(status_effective_on, project.pk)
     project = model_save(
         project, fields=fields, user=user, change_reason=change_reason, expected_version=expected_version
     )
+    if project.status != stored_status:
+        project_status_record(project=project, status=project.status, effective_on=status_effective_on, user=user,
+                              decision_number=status_decision_number)
     cluster_summary_refresh(touched)
     queue_project_scan(project.pk)
     return project
@@ -114,6 +157,17 @@ def project_bulk_save(
         project.investor = project.investor
     if creates:
         bulk_create_with_history(creates, Project, batch_size=500, default_user=user, default_change_reason=reason)
+    # The dated status history: every new project, and every project whose status the file changes.
+    today = timezone.localdate()
+    changed_status = [*creates, *(project for project, changed in updates if "status" in changed)]
+    for project in changed_status:
+        project.status_since = getattr(project, "_status_effective_on", None) or today
+    if changed_status:
+        bulk_create_with_history(
+            [ProjectStatusChange(project=p, status=p.status, effective_on=p.status_since) for p in changed_status],
+            ProjectStatusChange, batch_size=500, default_user=user, default_change_reason=reason,
+        )
+        Project.objects.bulk_update(changed_status, ["status_since"], batch_size=500)
     cluster_summary_refresh(touched)
     for project in [*creates, *(project for project, _changed in updates)]:
         queue_project_scan(project.pk)
@@ -169,7 +223,12 @@ def project_record_delete(*, record, user=None, change_reason: str = "") -> None
 
 @transaction.atomic
 def schedule_adjustment_create(*, project: Project, user=None, change_reason: str = "", **fields) -> ScheduleAdjustment:
-    """Record the adjustment decision and move the project's deadlines to the new ones it sets."""
+    """Record the adjustment decision and move the project's deadlines to the new ones it sets; the adjustment
+    keeps the deadlines it replaced, so the deadlines in force on any date can be told (watchlist scans)."""
+    stored = Project.objects.filter(pk=project.pk).values(
+        "construction_start_deadline", "construction_completion_deadline", "operation_deadline"
+    ).get()
+    fields = {**fields, **{f"previous_{name}": value for name, value in stored.items()}}
     adjustment = model_save(ScheduleAdjustment(project=project), fields=fields, user=user, change_reason=change_reason)
     new_deadlines = {
         "construction_start_deadline": adjustment.new_construction_start_deadline,

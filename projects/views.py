@@ -121,7 +121,7 @@ class ProjectCreateView(ServiceFormView):
         return reverse("projects:list")
 
     def save(self, form, fields, options):
-        return services.project_create(**options, **fields)
+        return services.project_create(**options, **fields, status_effective_on=form.cleaned_data.get("status_effective_on"))
 
 
 class ProjectUpdateView(ServiceFormView):
@@ -135,7 +135,8 @@ class ProjectUpdateView(ServiceFormView):
         return access.get_for_user(queryset, self.request.user, "change", pk=self.kwargs["pk"])
 
     def save(self, form, fields, options):
-        return services.project_update(project=self.object, **options, **fields)
+        return services.project_update(project=self.object, **options, **fields,
+                                       status_effective_on=form.cleaned_data.get("status_effective_on"))
 
 
 class InvestorListView(FilteredListView):

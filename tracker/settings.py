@@ -206,9 +206,16 @@ WATCHLIST_SCAN_HOUR = env.int("WATCHLIST_SCAN_HOUR", default=2)
 WATCHLIST_SCAN_MINUTE = env.int("WATCHLIST_SCAN_MINUTE", default=0)
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "tracker.tasks.heartbeat", "schedule": 60.0},
+    # Nightly: only the projects due (a rule's answer may change today) or changed since their last scan.
     "watchlist-nightly-scan": {
         "task": "projects.watchlist.tasks.scan_watchlist",
         "schedule": crontab(hour=WATCHLIST_SCAN_HOUR, minute=WATCHLIST_SCAN_MINUTE),
+        "kwargs": {"incremental": True},
+    },
+    # Weekly: every project, the safety net.
+    "watchlist-weekly-full-scan": {
+        "task": "projects.watchlist.tasks.scan_watchlist",
+        "schedule": crontab(day_of_week="sun", hour=WATCHLIST_SCAN_HOUR, minute=(WATCHLIST_SCAN_MINUTE + 30) % 60),
     },
     "watchlist-weekly-digest": {
         "task": "projects.watchlist.tasks.weekly_digest",

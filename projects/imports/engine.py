@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import Sum
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
@@ -28,7 +28,7 @@ from projects.imports.specs import (
     CAPITAL_REPORTS, CLUSTERS, KINDS, KNOWN_KEYS, ORDER, PROJECTS, CellError, Kind, Spec, display, kind_names,
     label_index, norm,
 )
-from projects.models import CapitalReport, Investor, Project
+from projects.models import CapitalReport, Investor, Project, ProjectStatusChange
 from projects.services import lock_clusters, project_bulk_save, project_record_create, project_record_update
 from projects.queue import batched_scans
 from tracker import access
@@ -605,6 +605,8 @@ class Importer:
             del self.irc_owner[old_irc]
         if project.irc_number:
             self.irc_owner[project.irc_number] = code
+        if creating or "status" in changed:
+            project._status_effective_on = self._status_date(plan, number, parsed, cells, project, creating)
         if creating:
             self.creates.append(project)
             self.projects[code] = project
@@ -613,6 +615,22 @@ class Importer:
             self.updates[code] = (project, set(changed))
             result.action = "update"
         self._note_changes(result, changed)
+
+    def _status_date(self, plan, number, parsed, cells, project: Project, creating: bool):
+        """The day a new status took effect: the column's date, else the day of the import; never in the future
+        nor before the status change last in force."""
+        effective_on = parsed.get("status_effective_on") or timezone.localdate()
+        column = cells.get("status_effective_on", (None, None))[0]
+        if effective_on > timezone.localdate():
+            self._refuse(plan, number, column, effective_on, _("A status cannot take effect in the future."))
+        if not creating:
+            last = (ProjectStatusChange.objects.filter(project_id=project.pk).order_by("-effective_on")
+                    .values_list("effective_on", flat=True).first())
+            if last is not None and effective_on < last:
+                self._refuse(plan, number, column, effective_on, _(
+                    "The last status change took effect on %(date)s; a new one cannot take effect before it."
+                ) % {"date": last.strftime("%d/%m/%Y")})
+        return effective_on
 
     def _check_project(self, project: Project, before: dict | None, code: str) -> None:
         """What model_save's full_clean checks, with the land and the uniqueness taken from what was loaded."""

@@ -268,6 +268,11 @@ PROJECTS = Kind(
         Spec("actual_completion", _("Actual construction completion"), "actual_completion", "date"),
         Spec("actual_operation_start", _("Actual operation start"), "actual_operation_start", "date"),
         Spec("status", _("Status"), "status", "choice", choices=Project.Status),
+        Spec("status_effective_on", _("Status effective on"), "status_effective_on", "date",
+             help=_("For a new project or a change of status: the day the status took effect (for example the day "
+                    "operations stopped); empty: the day of the import.")),
+        Spec("land_recovered_on", _("Land recovered on"), "land_recovered_on", "date"),
+        Spec("land_transferred_on", _("Land transferred or assets sold on"), "land_transferred_on", "date"),
         Spec("workers", _("Workers"), "workers", "int"),
     ),
     derived=("cluster_name", "commune", "former_district", "implemented_capital_billion_vnd"),
@@ -287,6 +292,9 @@ CAPITAL_REPORTS = Kind(
         Spec("budget_contribution_billion_vnd", _("Budget contributions (billion VND)"), "budget_contribution_vnd",
              "billion"),
         Spec("workers", _("Workers"), "workers", "int"),
+        Spec("report_date", _("Report date"), "report_date", "date",
+             help=_("The day the department received the report; empty: the day of the import. The watchlist "
+                    "counts a report from this day.")),
     ),
 )
 

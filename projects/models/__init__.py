@@ -13,6 +13,7 @@ from projects.models.records import (
     Document,
     ForceMajeurePeriod,
     LandUseExtension,
+    ProjectStatusChange,
     ScheduleAdjustment,
     TransferRequest,
     UnreachableRecord,
@@ -24,7 +25,7 @@ from projects.models.watchlist import SEVERITY_RANK, DigestSent, Flag, ReviewSte
 
 __all__ = [
     "TAX_CODE_RE", "AnnualTarget", "CapitalReport", "DigestSent", "Document", "Flag", "ForceMajeurePeriod",
-    "ImportJob", "Investor", "LandUseExtension", "Project", "ReviewStep", "Rule", "SEVERITY_RANK", "Scan",
+    "ImportJob", "Investor", "LandUseExtension", "Project", "ProjectStatusChange", "ReviewStep", "Rule", "SEVERITY_RANK", "Scan",
     "ScheduleAdjustment", "Severity", "TransferRequest", "UnreachableRecord", "ViolationNotice",
     "document_upload_to", "import_upload_to", "tax_code_validator",
 ]

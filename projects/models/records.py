@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -37,7 +38,12 @@ class CapitalReport(models.Model):
     period = models.CharField(_("period"), max_length=2, choices=Period.choices)
     # Derived from year and period so that "the latest report" is one ORDER BY.
     period_end = models.DateField(_("period end"), editable=False)
-    report_date = models.DateField(_("report date"), null=True, blank=True)
+    # The day the department received the report: the watchlist counts a report from this day, not from the end of
+    # the period it covers (a report received late is late, even if imported years after).
+    report_date = models.DateField(
+        _("report date"), null=True, blank=True,
+        help_text=_("The day the department received the report; empty means the day it is recorded."),
+    )
     implemented_capital_vnd = models.BigIntegerField(_("capital implemented to date (VND)"))
     revenue_vnd = models.BigIntegerField(_("revenue (VND)"), null=True, blank=True)
     budget_contribution_vnd = models.BigIntegerField(_("budget contributions (VND)"), null=True, blank=True)
@@ -83,6 +89,8 @@ class CapitalReport(models.Model):
 
     def save(self, *args, **kwargs):
         self.period_end = self.compute_period_end()
+        if self.report_date is None:
+            self.report_date = timezone.localdate()  # received at the latest the day it is recorded
         super().save(*args, **kwargs)
 
 
@@ -100,6 +108,15 @@ class ScheduleAdjustment(models.Model):
         _("new construction completion deadline"), null=True, blank=True
     )
     new_operation_deadline = models.DateField(_("new operation deadline"), null=True, blank=True)
+    # The deadlines this decision replaced, kept by schedule_adjustment_create: undoing the decisions taken after a
+    # date gives the deadlines in force on that date, and undoing them all the first approved schedule.
+    previous_construction_start_deadline = models.DateField(
+        _("previous construction start deadline"), null=True, blank=True, editable=False
+    )
+    previous_construction_completion_deadline = models.DateField(
+        _("previous construction completion deadline"), null=True, blank=True, editable=False
+    )
+    previous_operation_deadline = models.DateField(_("previous operation deadline"), null=True, blank=True, editable=False)
     reason = models.TextField(_("reason"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
@@ -131,14 +148,34 @@ class ScheduleAdjustment(models.Model):
 
 
 class LandUseExtension(models.Model):
-    """A land-use extension (Land Law 2024 Art. 81(8)): at most 24 months, with a payment due."""
+    """The one land-use extension of a clock (Land Law 2024 Art. 81(8)): at most 24 months, with a payment due.
+
+    It starts on the first day of month 13 after handover (land unused) or of month 25 after the completion
+    deadline (land use late); when the breach was found at an inspection, on the extension decision."""
 
     commune_path = "project__cluster__commune"
 
     MAX_MONTHS = 24
 
+    class Clock(models.TextChoices):
+        UNUSED = "unused", _("Land unused 12 months")
+        DELAY = "delay", _("Land use 24 months late")
+
     project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="extensions")
+    clock = models.CharField(
+        _("for"), max_length=10, choices=Clock.choices, default=Clock.UNUSED,
+        help_text=_("Which clock of the Land Law it extends; the law allows one extension for each."),
+    )
     decision_number = models.CharField(_("decision no."), max_length=50, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    requested_on = models.DateField(
+        _("requested on"), null=True, blank=True,
+        help_text=_("The day the investor asked for the extension (within 15 days of a violation notice)."),
+    )
+    from_inspection = models.BooleanField(
+        _("breach found at an inspection"), default=False,
+        help_text=_("Then the extension starts on its decision, issued within 30 days of the inspection report."),
+    )
     start_date = models.DateField(_("start"))
     end_date = models.DateField(_("end"))
     payment_due_date = models.DateField(_("payment due"), null=True, blank=True)
@@ -160,15 +197,29 @@ class LandUseExtension(models.Model):
                 condition=Q(payment_amount_vnd__isnull=True) | Q(payment_amount_vnd__gte=0),
                 name="extension_payment_gte_0",
             ),
+            models.UniqueConstraint(
+                fields=["project", "clock"],
+                name="extension_one_per_clock",
+                violation_error_message=_(
+                    "This project already has its land-use extension for this clock: the Land Law allows one."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.project.code}: {self.start_date:%d/%m/%Y} – {self.end_date:%d/%m/%Y}"
 
     def clean(self):
+        errors = {}
         # The end date is the extension's last day: 24 months from 01/03/2025 end on 28/02/2027.
         if self.start_date and self.end_date and self.end_date >= self.start_date + relativedelta(months=self.MAX_MONTHS):
-            raise ValidationError({"end_date": _("A land-use extension lasts at most 24 months.")})
+            errors["end_date"] = _("A land-use extension lasts at most 24 months.")
+        if self.requested_on and self.decision_date and self.requested_on > self.decision_date:
+            errors["requested_on"] = _("The request cannot come after the decision.")
+        if self.from_inspection and self.decision_date and self.start_date and self.start_date != self.decision_date:
+            errors["start_date"] = _("After an inspection the extension starts on the day of its decision.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class ForceMajeurePeriod(models.Model):
@@ -317,3 +368,27 @@ class UnreachableRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.since:%d/%m/%Y}"
+
+
+class ProjectStatusChange(models.Model):
+    """The dated status history (suspended on, resumed on, terminated on): the watchlist reads the status in force
+    on a date from it, and counts Art. 48(2)(c)'s 12 months from the day operations stopped."""
+
+    commune_path = "project__cluster__commune"
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="status_changes")
+    status = models.CharField(_("status"), max_length=20, choices=Project.Status.choices)
+    effective_on = models.DateField(_("effective on"))
+    decision_number = models.CharField(_("decision no."), max_length=50, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-effective_on", "-recorded_at", "-pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status history")
+        indexes = [models.Index(fields=["project", "-effective_on"], name="status_change_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} ({self.effective_on:%d/%m/%Y})"

@@ -62,7 +62,7 @@ class Project(models.Model):
     """A secondary investment project inside a cluster, with its committed deadlines and actual dates."""
 
     commune_path = "cluster__commune"
-    derived_fields = ("latest_implemented_vnd",)  # kept by project_refresh_implemented, never by a form
+    derived_fields = ("latest_implemented_vnd", "next_check_on", "status_since")  # kept by the services, never by a form
 
     class Status(models.TextChoices):
         REGISTERED = "registered", _("Registered")
@@ -112,16 +112,29 @@ class Project(models.Model):
     actual_completion = models.DateField(_("actual construction completion"), null=True, blank=True)
     actual_operation_start = models.DateField(_("actual operation start"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED)
+    # Kept by the status service from the dated status history (ProjectStatusChange): the day the status in force
+    # took effect.
+    status_since = models.DateField(_("status since"), null=True, blank=True)
+    # After a termination (Decree 102/2024 Art. 35(2)): the land recovered by the State, or transferred (assets
+    # sold) by the investor.
+    land_recovered_on = models.DateField(_("land recovered on"), null=True, blank=True)
+    land_transferred_on = models.DateField(
+        _("land transferred or assets sold on"), null=True, blank=True,
+        help_text=_("After a termination the investor has 24 months to transfer the land or sell the assets."),
+    )
     workers = models.PositiveIntegerField(_("workers"), default=0)
     notes = models.TextField(_("notes"), blank=True)
     # Derived: the capital implemented to date in the project's latest capital report, kept by the capital-report
     # services (projects.services.project_refresh_implemented) so the dashboard can sum it over 100,000 projects.
     latest_implemented_vnd = models.BigIntegerField(_("capital implemented to date (VND)"), null=True, blank=True, editable=False)
     is_sample = models.BooleanField(_("sample data"), default=False)
+    # The next day on which a watchlist rule's answer for this project could change by time alone; empty when its
+    # facts changed since the last scan. The nightly scan evaluates the projects due by today (scans.run_scan).
+    next_check_on = models.DateField(_("next watchlist check"), null=True, blank=True, editable=False, db_index=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["next_check_on"])
 
     class Meta:
         ordering = ["code"]

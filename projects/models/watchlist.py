@@ -54,6 +54,9 @@ class Flag(models.Model):
         INSPECTED = "inspected", _("Inspected")
         EXTENDED = "extended", _("Land-use extension granted")
         REVOCATION_PROPOSED = "revocation_proposed", _("Revocation proposed")
+        RECOVERY_FILED = "recovery_filed", _("Recovery file prepared")
+        RECOVERY_NOTIFIED = "recovery_notified", _("Recovery notice sent")
+        ASSETS_HANDLED = "assets_handled", _("Assets on the land handled")
         DECIDED = "decided", _("Termination / recovery decided")
         DISMISSED = "dismissed", _("Dismissed")
 
@@ -66,6 +69,11 @@ class Flag(models.Model):
     last_confirmed = models.DateTimeField(_("last confirmed"))
     cleared_at = models.DateTimeField(_("cleared at"), null=True, blank=True)
     state = models.CharField(_("review state"), max_length=30, choices=State.choices, default=State.NEW)
+    # Set by the scan from the rule's finding: a legal ground for revocation (watchlist.rules.GROUNDS) or none.
+    ground = models.CharField(
+        _("ground for revocation"), max_length=12, blank=True,
+        choices=[("recovery", _("Land recovery")), ("termination", _("Termination of the project"))],
+    )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("assigned to"), on_delete=models.SET_NULL, null=True, blank=True,
         related_name="assigned_flags",
@@ -107,6 +115,9 @@ class ReviewStep(models.Model):
         RECORD_INSPECTION = "record_inspection", _("Record an inspection")
         GRANT_EXTENSION = "grant_extension", _("Grant a land-use extension")
         PROPOSE_REVOCATION = "propose_revocation", _("Propose revocation to the provincial People's Committee")
+        RECOVERY_FILE = "recovery_file", _("Record the land agency's recovery file")
+        RECOVERY_NOTICE = "recovery_notice", _("Record the notice of land recovery")
+        RECOVERY_ASSETS = "recovery_assets", _("Record the handling of the assets on the land")
         RECORD_DECISION = "record_decision", _("Record the termination or land-recovery decision")
         DISMISS = "dismiss", _("Dismiss")
 

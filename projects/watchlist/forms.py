@@ -18,6 +18,14 @@ class ReviewStepForm(TrackerForm):
     assignee = forms.ModelChoiceField(label=_("Assign to"), queryset=get_user_model().objects.none(), required=False)
     months = forms.IntegerField(label=_("Extension (months, at most 24)"), required=False, min_value=1, max_value=24)
     payment_amount_vnd = BillionVNDField(label=_("Payment for the extension (billion VND)"), required=False)
+    requested_on = VNDateField(
+        label=_("Extension requested on"), required=False,
+        help_text=_("The day the investor asked for the extension; after a violation notice it counts only within 15 days."),
+    )
+    from_inspection = forms.BooleanField(
+        label=_("The breach was found at an inspection"), required=False,
+        help_text=_("Then the extension starts on its decision, issued within 30 days of the inspection report."),
+    )
     document = forms.FileField(label=_("Document (PDF or image)"), required=False)
 
     def __init__(self, *args, flag=None, **kwargs):

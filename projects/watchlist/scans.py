@@ -2,16 +2,22 @@
 ones that no longer hold; every scan is recorded.
 
 `load_facts` reads what the rules need for every project in scope in a fixed number of queries (one per kind of
-record), whatever the number of projects; the rules themselves are pure functions in `rules.py`.
+record), whatever the number of projects; the rules themselves are pure functions in `rules.py`. The facts are
+those in force on the as-of date: the deadlines after the adjustments decided by then (later decisions are undone
+from the deadlines they replaced), the status of the dated status history, the records dated by then. A scan of a
+past date reads, by default, only what had been recorded by the end of that day (the history tables): what the
+watchlist could have said that day. `known_now=True` reads everything recorded until now instead.
+
+Each rule also says when its answer next changes; a scan as of today stores the earliest date per project
+(`Project.next_check_on`), and the nightly scan (`incremental=True`) evaluates only the projects due by then.
 """
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.utils import timezone
 
 from projects.models import (
@@ -20,6 +26,7 @@ from projects.models import (
     ForceMajeurePeriod,
     LandUseExtension,
     Project,
+    ProjectStatusChange,
     Rule,
     ScheduleAdjustment,
     Scan,
@@ -27,14 +34,15 @@ from projects.models import (
     UnreachableRecord,
     ViolationNotice,
 )
-from projects.watchlist.rules import RULES, Facts, completed_halves
+from projects.watchlist.rules import GROUNDS, RULES, Extension, Facts, due_halves, evaluate_project
 from tracker.queue import send_on_commit
-
-NOTIFY_CRITICAL_FLAGS = "projects.watchlist.tasks.notify_critical_flags"
 
 logger = logging.getLogger(__name__)
 
+NOTIFY_CRITICAL_FLAGS = "projects.watchlist.tasks.notify_critical_flags"
 HALF_OF_PERIOD = {"Q1": (1,), "Q2": (1,), "H1": (1,), "Q3": (2,), "Q4": (2,), "H2": (2,), "Y": (1, 2)}
+# A project whose rules cannot change by time alone is still looked at once a year (and by the weekly full scan).
+RECHECK_AT_LEAST = timedelta(days=366)
 
 
 @dataclass(frozen=True)
@@ -47,70 +55,120 @@ class Result:
     kept: int = 0
     closed: int = 0
     scan_id: int | None = None
+    evaluated: int = 0  # projects evaluated
+    next_checks: dict = field(default_factory=dict, repr=False)  # {project_id: next date}
+
+
+def end_of_day(day: date) -> datetime:
+    """The last moment of a day in the site's time zone: what had been recorded by then."""
+    return timezone.make_aware(datetime.combine(day, time.max))
+
+
+def _source(model, known_at: datetime | None):
+    """The model's rows as they are now, or as they had been recorded by `known_at` (its history)."""
+    return model.objects.all() if known_at is None else model.history.as_of(known_at)
 
 
 def _as_of(value, as_of):
     return value if value is not None and value <= as_of else None
 
 
-def load_facts(as_of: date, project_ids=None, report_halves: int = 4) -> dict[int, tuple[str, Facts]]:
-    """Facts for every project that is not terminated (or the given ones), as of `as_of`; capital reports are
-    read back over `report_halves` half-years."""
-    projects = Project.objects.exclude(status=Project.Status.TERMINATED)
-    if project_ids is not None:
-        projects = projects.filter(pk__in=project_ids)
-    report_date = Coalesce("report_date", "period_end")
-    latest_capital = Subquery(
-        CapitalReport.objects.annotate(effective=report_date)
-        .filter(project=OuterRef("pk"), effective__lte=as_of)
-        .order_by("-period_end", "-pk")
-        .values("implemented_capital_vnd")[:1]
-    )
-    rows = list(
-        projects.annotate(implemented=latest_capital).values_list(
-            "pk", "code", "status", "registered_capital_vnd", "irc_date", "policy_approval_date",
-            "land_handover_date", "construction_start_deadline", "construction_completion_deadline",
-            "operation_deadline", "actual_construction_start", "actual_completion", "actual_operation_start",
-            "implemented",
-        )
-    )
+def _deadlines_on(deadlines: list, adjustments, as_of: date) -> list:
+    """The deadlines in force on a date: undo, latest first, the adjustments decided after it (each restores the
+    deadlines it replaced)."""
+    deadlines = list(deadlines)
+    for decision_date, _pk, new, previous in sorted(adjustments, key=lambda a: (a[0], a[1]), reverse=True):
+        if decision_date <= as_of:
+            break
+        for index in range(3):
+            if new[index] is not None:
+                deadlines[index] = previous[index]
+    return deadlines
 
-    def per_project(queryset, *fields):
+
+def load_facts(as_of: date, project_ids=None, report_halves: int = 4, known_at: datetime | None = None,
+               report_params: dict | None = None) -> dict[int, tuple[str, Facts, date | None]]:
+    """Facts for every project (or the given ones) on `as_of`: {id: (code, Facts, stored next_check_on)}.
+    With `known_at`, only what had been recorded by then."""
+    current = known_at is None and as_of >= timezone.localdate()  # today's row tells the status in force
+    projects = _source(Project, known_at)
+    if project_ids is not None:
+        projects = projects.filter(id__in=project_ids)
+    fields = ["id", "code", "status", "status_since", "registered_capital_vnd", "irc_date", "policy_approval_date",
+              "policy_approval_number", "land_handover_date", "construction_start_deadline",
+              "construction_completion_deadline", "operation_deadline", "actual_construction_start",
+              "actual_completion", "actual_operation_start", "land_recovered_on", "land_transferred_on",
+              "latest_implemented_vnd", "next_check_on"]
+    rows = list(projects.values_list(*fields))
+
+    def per_project(queryset, *names):
         grouped = defaultdict(list)
         if project_ids is not None:
             queryset = queryset.filter(project_id__in=project_ids)
-        for project_id, *values in queryset.values_list("project_id", *fields):
+        for project_id, *values in queryset.values_list("project_id", *names):
             grouped[project_id].append(tuple(values) if len(values) > 1 else values[0])
         return grouped
 
-    force_majeure = per_project(ForceMajeurePeriod.objects.filter(start_date__lte=as_of), "start_date", "end_date")
-    extensions = per_project(LandUseExtension.objects.filter(start_date__lte=as_of), "start_date", "end_date")
-    adjustments = per_project(ScheduleAdjustment.objects.filter(decision_date__lte=as_of), "decision_date", "months_added")
-    notices = per_project(ViolationNotice.objects.filter(notice_date__lte=as_of), "notice_date", "extension_requested_on")
-    transfers = per_project(TransferRequest.objects.filter(request_date__lte=as_of), "request_date")
+    force_majeure = per_project(_source(ForceMajeurePeriod, known_at).filter(start_date__lte=as_of), "start_date", "end_date")
+    extensions = per_project(
+        _source(LandUseExtension, known_at).filter(
+            Q(decision_date__lte=as_of) | Q(decision_date__isnull=True, start_date__lte=as_of)
+        ),
+        "clock", "start_date", "end_date", "decision_date", "requested_on",
+    )
+    adjustments = per_project(
+        _source(ScheduleAdjustment, known_at), "decision_date", "id", "months_added",
+        "new_construction_start_deadline", "new_construction_completion_deadline", "new_operation_deadline",
+        "previous_construction_start_deadline", "previous_construction_completion_deadline",
+        "previous_operation_deadline",
+    )
+    notices = per_project(_source(ViolationNotice, known_at).filter(notice_date__lte=as_of), "notice_date", "extension_requested_on")
+    transfers = per_project(_source(TransferRequest, known_at).filter(request_date__lte=as_of), "request_date")
     unreachable = per_project(
-        UnreachableRecord.objects.filter(Q(since__lte=as_of) & (Q(resolved_on__isnull=True) | Q(resolved_on__gt=as_of))),
+        _source(UnreachableRecord, known_at).filter(Q(since__lte=as_of) & (Q(resolved_on__isnull=True) | Q(resolved_on__gt=as_of))),
         "since",
     )
-    window = completed_halves(as_of, report_halves, 0)[-1]
-    reports = per_project(
-        CapitalReport.objects.annotate(effective=report_date).filter(effective__lte=as_of, year__gte=window[0]),
-        "year", "period",
-    )
+    statuses = {}
+    if not current:
+        for project_id, changes in per_project(
+            _source(ProjectStatusChange, known_at).filter(effective_on__lte=as_of), "effective_on", "recorded_at", "id", "status"
+        ).items():
+            statuses[project_id] = max(changes)  # the latest effective; of two on one day, the later recorded
+    # Capital reports count from the day they were received.
+    reports_query = _source(CapitalReport, known_at).filter(report_date__lte=as_of)
+    if current:
+        window = due_halves(as_of, report_halves, report_params)[-1]
+        reports_query = reports_query.filter(year__gte=window[0])
+    reports = per_project(reports_query, "year", "period", "period_end", "id", "implemented_capital_vnd")
 
     facts = {}
-    for (pk, code, status, capital, irc_date, policy_date, handover, start_dl, completion_dl, operation_dl,
-         actual_start, actual_completion, actual_operation, implemented) in rows:
+    for (pk, code, status, status_since, capital, irc_date, policy_date, policy_number, handover, start_dl,
+         completion_dl, operation_dl, actual_start, actual_completion, actual_operation, recovered, transferred,
+         latest_implemented, next_check_on) in rows:
+        project_reports = reports.get(pk, ())
         halves = frozenset(
-            (year, half) for year, period in reports.get(pk, ()) for half in HALF_OF_PERIOD[period]
+            (year, half) for year, period, *_rest in project_reports for half in HALF_OF_PERIOD[period]
         )
+        if current:
+            implemented = latest_implemented
+        else:
+            latest = max(project_reports, key=lambda r: (r[2], r[3]), default=None)
+            implemented = latest[4] if latest else None
+            if pk in statuses:
+                status_since, _recorded, _id, status = statuses[pk]
+            else:
+                status, status_since = Project.Status.REGISTERED, None  # no status in force yet on that day
+        project_adjustments = [(a[0], a[1], a[3:6], a[6:9]) for a in adjustments.get(pk, ())]
+        start_dl, completion_dl, operation_dl = _deadlines_on([start_dl, completion_dl, operation_dl], project_adjustments, as_of)
         facts[pk] = (
             code,
             Facts(
                 project_id=pk,
                 status=status,
+                status_since=status_since,
                 registered_capital_vnd=capital,
                 clock_start=irc_date or policy_date,
+                has_policy_approval=bool(policy_date and policy_date <= as_of) or bool(policy_number and not policy_date),
                 land_handover_date=_as_of(handover, as_of),
                 construction_start_deadline=start_dl,
                 construction_completion_deadline=completion_dl,
@@ -120,50 +178,73 @@ def load_facts(as_of: date, project_ids=None, report_halves: int = 4) -> dict[in
                 actual_operation_start=_as_of(actual_operation, as_of),
                 implemented_capital_vnd=implemented,
                 force_majeure=tuple(force_majeure.get(pk, ())),
-                extensions=tuple(extensions.get(pk, ())),
-                adjustments=tuple(adjustments.get(pk, ())),
+                extensions=tuple(
+                    Extension(clock, start, end, decision, _as_of(requested, as_of))
+                    for clock, start, end, decision, requested in extensions.get(pk, ())
+                ),
+                adjustments=tuple((day, months) for day, _id, months, *_rest in adjustments.get(pk, ()) if day <= as_of),
                 notices=tuple((day, _as_of(requested, as_of)) for day, requested in notices.get(pk, ())),
                 transfer_requests=tuple(transfers.get(pk, ())),
                 unreachable_since=min(unreachable[pk]) if pk in unreachable else None,
                 reported_halves=halves,
+                land_recovered_on=_as_of(recovered, as_of),
+                land_transferred_on=_as_of(transferred, as_of),
             ),
+            next_check_on,
         )
     return facts
 
 
-def evaluate(as_of: date, project_ids=None, rules=None) -> list:
-    """Every finding as of a date: [(project_id, project_code, rule_code, Finding)], by project code then rule."""
+def evaluate(as_of: date, project_ids=None, rules=None, known_at: datetime | None = None):
+    """Every finding as of a date, [(project_id, project_code, rule_code, Finding)] by project code then rule, and
+    {project_id: (the next date a rule's answer could change, the stored next_check_on)}."""
     rules = rules if rules is not None else list(Rule.objects.filter(enabled=True, code__in=RULES))
-    report_rule = next((rule for rule in rules if rule.code == "REPORT_MISSING"), None)
-    halves = 4
-    if report_rule is not None:
-        thresholds = report_rule.thresholds or {}
-        # Enough half-years back for the rule's periods, plus the grace days' worth.
-        halves = int(thresholds.get("periods", 2)) + 2 + int(thresholds.get("grace_days", 30)) // 180
-    findings = []
-    for project_id, (code, facts) in load_facts(as_of, project_ids, halves).items():
-        for rule in rules:
-            finding = RULES[rule.code](facts, rule.thresholds or {}, as_of)
-            if finding is not None:
-                findings.append((project_id, code, rule.code, finding))
+    params = [(rule.code, rule.thresholds or {}) for rule in rules]
+    report_params = next((p for code, p in params if code == "REPORT_MISSING"), {})
+    halves = int(report_params.get("periods", 2)) + 2
+    findings, next_checks = [], {}
+    for project_id, (code, facts, stored_next) in load_facts(as_of, project_ids, halves, known_at, report_params).items():
+        project_findings, next_on = evaluate_project(facts, params, as_of)
+        findings.extend((project_id, code, rule_code, finding) for rule_code, finding in project_findings)
+        next_checks[project_id] = (next_on or as_of + RECHECK_AT_LEAST, stored_next)
     findings.sort(key=lambda row: (row[1], row[2]))
-    return findings
+    return findings, next_checks
 
 
-def run_scan(*, as_of: date | None = None, project_id: int | None = None, dry_run: bool = False) -> Result:
+def due_projects(as_of: date) -> list[int]:
+    """The projects the nightly scan looks at: due by the date, or changed since their last scan."""
+    return list(Project.objects.filter(Q(next_check_on__isnull=True) | Q(next_check_on__lte=as_of)).values_list("pk", flat=True))
+
+
+def run_scan(*, as_of: date | None = None, project_id: int | None = None, dry_run: bool = False,
+             incremental: bool = False, known_now: bool = False) -> Result:
     """Evaluate the rules and bring the open flags in line: open, keep, close. Idempotent: a rerun with nothing
     changed opens and closes nothing. Two scans at once are serialised on the rule rows, and the database allows
-    one open flag per project and rule whatever happens."""
-    as_of = as_of or timezone.localdate()
-    scope = [project_id] if project_id is not None else None
+    one open flag per project and rule whatever happens.
+
+    `incremental`: only the projects due (`next_check_on`); a scan of a past date reads what had been recorded by
+    the end of that day unless `known_now`."""
+    today = timezone.localdate()
+    as_of = as_of or today
+    known_at = None if known_now or as_of >= today else end_of_day(as_of)
+    if project_id is not None:
+        scope = [project_id]
+    elif incremental:
+        scope = due_projects(as_of)
+    else:
+        scope = None
     if dry_run:
-        return Result(as_of=as_of, findings=evaluate(as_of, scope))
+        findings, next_checks = evaluate(as_of, scope, known_at=known_at)
+        return Result(as_of=as_of, findings=findings, evaluated=len(next_checks),
+                      next_checks={pk: value[0] for pk, value in next_checks.items()})
     scan = Scan.objects.create(started_at=timezone.now(), as_of=as_of, project_id=project_id)
     try:
         with transaction.atomic():
             rules = list(Rule.objects.select_for_update().filter(enabled=True, code__in=RULES).order_by("pk"))
-            findings = evaluate(as_of, scope, rules)
+            findings, next_checks = evaluate(as_of, scope, rules, known_at)
             opened, kept, closed, new_critical = _sync_flags(findings, rules, scope)
+            if as_of == today:
+                _store_next_checks(next_checks)
     except Exception as error:
         Scan.objects.filter(pk=scan.pk).update(
             status=Scan.Status.FAILED, finished_at=timezone.now(), error=f"{type(error).__name__}: {error}"[:2000]
@@ -175,7 +256,14 @@ def run_scan(*, as_of: date | None = None, project_id: int | None = None, dry_ru
     )
     if new_critical:
         send_on_commit(NOTIFY_CRITICAL_FLAGS, new_critical)
-    return Result(as_of=as_of, findings=findings, opened=opened, kept=kept, closed=closed, scan_id=scan.pk)
+    return Result(as_of=as_of, findings=findings, opened=opened, kept=kept, closed=closed, scan_id=scan.pk,
+                  evaluated=len(next_checks), next_checks={pk: value[0] for pk, value in next_checks.items()})
+
+
+def _store_next_checks(next_checks: dict) -> None:
+    """Write the next check dates that changed (untouched rows are not rewritten)."""
+    changed = [Project(pk=pk, next_check_on=next_on) for pk, (next_on, stored) in next_checks.items() if next_on != stored]
+    Project.objects.bulk_update(changed, ["next_check_on"], batch_size=2000)
 
 
 def _sync_flags(findings, rules, scope):
@@ -185,32 +273,34 @@ def _sync_flags(findings, rules, scope):
     if scope is not None:
         open_flags = open_flags.filter(project_id__in=scope)
     existing = {
-        (project_id, rule_id): (pk, severity, since, evidence)
-        for pk, project_id, rule_id, severity, since, evidence in open_flags.values_list(
-            "pk", "project_id", "rule_id", "severity", "since", "evidence"
+        (project_id, rule_id): (pk, severity, since, evidence, ground)
+        for pk, project_id, rule_id, severity, since, evidence, ground in open_flags.values_list(
+            "pk", "project_id", "rule_id", "severity", "since", "evidence", "ground"
         )
     }
     to_create, kept_ids, changed, escalated = [], [], [], []
     for project_id, _code, rule_code, finding in findings:
         key = (project_id, rule_ids[rule_code])
         current = existing.pop(key, None)
+        ground = GROUNDS[rule_code].kind if finding.ground else ""
         if current is None:
             to_create.append(
                 Flag(project_id=project_id, rule_id=key[1], severity=finding.severity, since=finding.since,
-                     evidence=finding.evidence, first_seen=now, last_confirmed=now)
+                     evidence=finding.evidence, ground=ground, first_seen=now, last_confirmed=now)
             )
         else:
-            pk, severity, since, evidence = current
+            pk, severity, since, evidence, stored_ground = current
             kept_ids.append(pk)
-            if (severity, since, evidence) != (finding.severity, finding.since, finding.evidence):
-                changed.append(Flag(pk=pk, severity=finding.severity, since=finding.since, evidence=finding.evidence))
+            if (severity, since, evidence, stored_ground) != (finding.severity, finding.since, finding.evidence, ground):
+                changed.append(Flag(pk=pk, severity=finding.severity, since=finding.since, evidence=finding.evidence,
+                                    ground=ground))
                 if finding.severity == "critical" and severity != "critical":
                     escalated.append(pk)  # a warning that became critical is news for leadership too
     Flag.objects.bulk_create(to_create)
     if kept_ids:
         Flag.objects.filter(pk__in=kept_ids).update(last_confirmed=now)
     if changed:
-        Flag.objects.bulk_update(changed, ["severity", "since", "evidence"])
+        Flag.objects.bulk_update(changed, ["severity", "since", "evidence", "ground"])
     closed_ids = [value[0] for value in existing.values()]
     if closed_ids:
         Flag.objects.filter(pk__in=closed_ids).update(cleared_at=now)

@@ -13,12 +13,15 @@ from projects.watchlist.scans import run_scan
 
 
 @shared_task(name="projects.watchlist.tasks.scan_watchlist")
-def scan_watchlist(as_of: str | None = None) -> dict:
-    """The nightly scan of every project (Celery beat); `as_of` is an ISO date, default today. It also rebuilds the
-    clusters' summary, which the services keep, in case something wrote projects around them (a shell, a script)."""
-    result = run_scan(as_of=date.fromisoformat(as_of) if as_of else None)
-    cluster_summary_refresh()
-    return {"scan": result.scan_id, "opened": result.opened, "kept": result.kept, "closed": result.closed}
+def scan_watchlist(as_of: str | None = None, incremental: bool = False) -> dict:
+    """A scan (Celery beat): `incremental`, nightly, only the projects due; else, weekly and after an import, every
+    project. `as_of` is an ISO date, default today. A full scan also rebuilds the clusters' summary, which the
+    services keep, in case something wrote projects around them (a shell, a script)."""
+    result = run_scan(as_of=date.fromisoformat(as_of) if as_of else None, incremental=incremental)
+    if not incremental:
+        cluster_summary_refresh()
+    return {"scan": result.scan_id, "opened": result.opened, "kept": result.kept, "closed": result.closed,
+            "evaluated": result.evaluated}
 
 
 @shared_task(name="projects.watchlist.tasks.scan_project", autoretry_for=(Exception,), retry_backoff=True, max_retries=3)

@@ -11,9 +11,9 @@ from projects.watchlist.rules import describe
 from projects.watchlist.selectors import flag_list
 
 S = Flag.State
-# Rules whose critical flag means the land goes back (Land Law 2024 Art. 81(8)) or the project ends (Law on
-# Investment Art. 48(2)): once verified, the department proposes revocation rather than another letter.
-REVOCATION_RULES = {"EXTENSION_EXPIRED", "EXTENSION_NOT_REQUESTED", "SUSPENDED_12M", "LAND_DELAY_24M"}
+RECOVERY_STATES = {S.RECOVERY_FILED, S.RECOVERY_NOTIFIED, S.ASSETS_HANDLED}
+# The land clocks of Land Law 2024 Art. 81(8): reaching one opens the extension window, it is not a ground.
+CLOCK_RULES = {"LAND_UNUSED_12M", "LAND_DELAY_24M"}
 
 
 @dataclass
@@ -26,22 +26,38 @@ class WatchlistRow:
     proposal: str
 
 
+def _revocation(flag: Flag) -> str:
+    if flag.ground == "recovery":
+        return _("recover the land without compensation")
+    return _("terminate the project")
+
+
 def proposed_action(flag: Flag) -> str:
-    """What the department proposes next for a flag, from its review state (and, once verified, its rule)."""
+    """What the department proposes next for a flag, from its review state and whether its finding is a legal
+    ground for revocation (`Flag.ground`, declared by the rule): never a revocation on anything else."""
     state = flag.state
+    evidence = flag.evidence or {}
+    if evidence.get("clock_state") == "extended" or state == S.EXTENDED:
+        end = evidence.get("extension_end")
+        if end:
+            return _("Land-use extension until %(date)s: the project is lawful while it runs; check that the land is "
+                     "in use when it ends.") % {"date": date.fromisoformat(end).strftime("%d/%m/%Y")}
+        return _("Land-use extension granted; check that the land is in use when it ends.")
     if state == S.REVOCATION_PROPOSED:
-        return _("The department proposes that the provincial People's Committee terminate the project and recover "
-                 "the land.")
+        return _("The department proposes that the provincial People's Committee %(action)s.") % {"action": _revocation(flag)}
+    if state in RECOVERY_STATES:
+        return _("Land recovery under way (Decree 102/2024, Art. 32): %(state)s.") % {"state": flag.get_state_display()}
     if state == S.DECIDED:
         return _("Decision recorded; follow up its enforcement.")
-    if state == S.EXTENDED:
-        return _("Land-use extension granted; check that the land is in use when it ends.")
     if state == S.DISMISSED:
         return _("Dismissed after review; no action.")
     if state == S.INSPECTED:
-        if flag.rule.code in REVOCATION_RULES and flag.severity == "critical":
-            return _("Verified by inspection; the department will propose terminating the project and recovering "
-                     "the land.")
+        if flag.ground:
+            return _("Verified by inspection; the department will propose that the provincial People's Committee "
+                     "%(action)s.") % {"action": _revocation(flag)}
+        if flag.rule.code in CLOCK_RULES and flag.severity == "critical":
+            return _("Verified by inspection; send a violation notice: the investor may ask within 15 days for one "
+                     "land-use extension of up to 24 months (Land Law 2024, Art. 81(8)).")
         return _("Verified by inspection; handle according to the inspection's conclusions.")
     if state == S.EXPLANATION_REQUESTED:
         return _("Waiting for the investor's explanation; inspect on site if none comes by the due date.")
