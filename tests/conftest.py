@@ -109,7 +109,11 @@ def make_cluster(db, commune, district):
 
     counter = {"n": 0}
 
-    def make(**fields):
+    def make(status_on=None, **fields):
+        """A project, with its status in the dated status history as the services record it: effective on
+        `status_on`, else on the matching actual date (handover, construction start, operation, certificate)."""
+        from projects.models import ProjectStatusChange
+
         counter["n"] += 1
         values = {
             "code": f"CCN-T-{counter['n']:02d}",
@@ -153,6 +157,7 @@ def watchlist_rules(db):
 
     if not Rule.objects.exists():
         importlib.import_module("projects.migrations.0004_seed_rules").seed(apps, None)
+        importlib.import_module("projects.migrations.0010_watchlist_lifecycle_data").rules(apps, None)
     return Rule.objects.all()
 
 
@@ -163,7 +168,11 @@ def make_project(db, cluster, investor, watchlist_rules):
 
     counter = {"n": 0}
 
-    def make(**fields):
+    def make(status_on=None, **fields):
+        """A project, with its status in the dated status history as the services record it: effective on
+        `status_on`, else on the matching actual date (handover, construction start, operation, certificate)."""
+        from projects.models import ProjectStatusChange
+
         counter["n"] += 1
         values = {
             "code": f"DA-T-{counter['n']:03d}",
@@ -176,8 +185,15 @@ def make_project(db, cluster, investor, watchlist_rules):
         }
         values.update(fields)
         project = Project(**values)
+        natural = {
+            "operating": project.actual_operation_start,
+            "under_construction": project.actual_construction_start,
+            "land_handed_over": project.land_handover_date,
+        }.get(project.status)
+        project.status_since = status_on or natural or project.irc_date or project.policy_approval_date or date(2024, 1, 1)
         project.full_clean()
         project.save()
+        ProjectStatusChange.objects.create(project=project, status=project.status, effective_on=project.status_since)
         cluster_summary_refresh([project.cluster_id])  # as the project services do
         return project
 

@@ -29,7 +29,11 @@ class Entry:
 
 
 def _fields(model) -> list[models.Field]:
-    return [f for f in model._meta.concrete_fields if f.name not in SKIPPED and not f.name.startswith("history_")]
+    # Fields the history does not keep (`excluded_fields`: a scan's bookkeeping) are no change anyone made.
+    tracked = getattr(model, "history", None)
+    kept = {f.name for f in tracked.model._meta.fields} if tracked is not None else None
+    return [f for f in model._meta.concrete_fields if f.name not in SKIPPED and not f.name.startswith("history_")
+            and (kept is None or f.name in kept)]
 
 
 def format_value(model_field: models.Field, value, related: dict) -> str:

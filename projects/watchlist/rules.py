@@ -283,8 +283,9 @@ def extension_not_requested(f: Facts, params: dict, as_of: date) -> Verdict:
         requests = [requested_on] + [e.requested_on for e in f.extensions]
         if any(day is not None and notice_date <= day <= last_day for day in requests):
             continue  # asked in time
-        if any(e.start <= notice_date <= e.end for e in f.extensions):
-            continue  # an extension already running answers the notice
+        if any(min(e.start, e.decision_date or e.start) <= notice_date <= e.end and (e.decision_date or e.start) <= notice_date
+               for e in f.extensions):
+            continue  # an extension decided before the notice and running on it answers the notice
         if as_of <= last_day:
             next_on = _earliest(next_on, last_day + DAY)
             continue

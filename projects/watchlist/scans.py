@@ -6,7 +6,8 @@ record), whatever the number of projects; the rules themselves are pure function
 those in force on the as-of date: the deadlines after the adjustments decided by then (later decisions are undone
 from the deadlines they replaced), the status of the dated status history, the records dated by then. A scan of a
 past date reads, by default, only what had been recorded by the end of that day (the history tables): what the
-watchlist could have said that day. `known_now=True` reads everything recorded until now instead.
+watchlist could have said that day (`as_recorded=True`, the command's default); otherwise it reads everything
+recorded until now (what we know today about that day).
 
 Each rule also says when its answer next changes; a scan as of today stores the earliest date per project
 (`Project.next_check_on`), and the nightly scan (`incremental=True`) evaluates only the projects due by then.
@@ -98,8 +99,11 @@ def load_facts(as_of: date, project_ids=None, report_halves: int = 4, known_at: 
               "policy_approval_number", "land_handover_date", "construction_start_deadline",
               "construction_completion_deadline", "operation_deadline", "actual_construction_start",
               "actual_completion", "actual_operation_start", "land_recovered_on", "land_transferred_on",
-              "latest_implemented_vnd", "next_check_on"]
-    rows = list(projects.values_list(*fields))
+              "latest_implemented_vnd"]
+    if known_at is None:
+        rows = list(projects.values_list(*fields, "next_check_on"))
+    else:  # the history does not keep the scan's own bookkeeping
+        rows = [(*row, None) for row in projects.values_list(*fields)]
 
     def per_project(queryset, *names):
         grouped = defaultdict(list)
@@ -217,16 +221,16 @@ def due_projects(as_of: date) -> list[int]:
 
 
 def run_scan(*, as_of: date | None = None, project_id: int | None = None, dry_run: bool = False,
-             incremental: bool = False, known_now: bool = False) -> Result:
+             incremental: bool = False, as_recorded: bool = False) -> Result:
     """Evaluate the rules and bring the open flags in line: open, keep, close. Idempotent: a rerun with nothing
     changed opens and closes nothing. Two scans at once are serialised on the rule rows, and the database allows
     one open flag per project and rule whatever happens.
 
-    `incremental`: only the projects due (`next_check_on`); a scan of a past date reads what had been recorded by
-    the end of that day unless `known_now`."""
+    `incremental`: only the projects due (`next_check_on`). `as_recorded`: a scan of a past date reads only what
+    had been recorded by the end of that day (what the watchlist could say then); otherwise everything known now."""
     today = timezone.localdate()
     as_of = as_of or today
-    known_at = None if known_now or as_of >= today else end_of_day(as_of)
+    known_at = end_of_day(as_of) if as_recorded and as_of < today else None
     if project_id is not None:
         scope = [project_id]
     elif incremental:

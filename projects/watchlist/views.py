@@ -1,4 +1,6 @@
 """The watchlist pages: open flags for leadership, a flag with its evidence and review, the review step form."""
+from datetime import date
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Flag, ReviewStep, Rule, Severity
-from projects.watchlist.reviews import STEPS, allowed_steps, review_step_record
+from projects.watchlist.reviews import STEPS, allowed_steps, recovery_next, review_step_record
 from projects.watchlist.exports import FLAG_COLUMNS
 from projects.watchlist.forms import ReviewStepForm
-from projects.watchlist.rules import describe
+from projects.watchlist.rules import GROUNDS, describe
 from projects.watchlist.selectors import flag_list, flag_queryset, last_successful_scan
 from projects.selectors import project_deadlines
 from tracker import access
@@ -51,6 +53,11 @@ class WatchlistView(FilteredListView):
         return context
 
 
+def _extension_end(flag):
+    end = (flag.evidence or {}).get("extension_end") if (flag.evidence or {}).get("clock_state") == "extended" else None
+    return date.fromisoformat(end) if end else None
+
+
 def flag_detail(request, pk: int):
     flag = access.get_for_user(flag_queryset(), request.user, "view", pk=pk)
     today = timezone.localdate()
@@ -63,6 +70,9 @@ def flag_detail(request, pk: int):
             "flag": flag,
             "description": describe(flag.rule.code, flag.evidence, today),
             "deadlines": project_deadlines(flag.project),
+            "ground_article": GROUNDS[flag.rule.code].article if flag.ground and flag.rule.code in GROUNDS else "",
+            "extension_end": _extension_end(flag),
+            "recovery": recovery_next(flag, steps, today),
             "project_flags": project_flags,
             "steps": steps,
             "allowed_steps": [(action, ReviewStep.Action(action).label) for action in allowed_steps(flag, request.user)],

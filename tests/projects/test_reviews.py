@@ -1,5 +1,5 @@
 """The review of a flag: allowed transitions, leadership-only steps refused server-side, what each step does."""
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -20,6 +20,29 @@ def flag(make_project):
     make_project(code="DA-UNUSED", land_handover_date=D(2023, 5, 3), land_area_ha=Decimal("20"))
     run_scan(as_of=D(2024, 5, 3))
     return Flag.objects.get(rule__code="LAND_UNUSED_12M")
+
+
+TODAY = date.today()
+
+
+def months_ago(months: int) -> date:
+    from dateutil.relativedelta import relativedelta
+
+    return TODAY - relativedelta(months=months)
+
+
+@pytest.fixture
+def ground_flag(make_project):
+    """Land handed over 40 months ago, never used; its one extension ran out four months ago: EXTENSION_EXPIRED,
+    a ground for recovery (Land Law 2024 Art. 81(8))."""
+    project = make_project(code="DA-EXPIRED", land_handover_date=months_ago(40), land_area_ha=Decimal("20"),
+                           irc_date=months_ago(48))
+    LandUseExtension.objects.create(project=project, clock="unused", start_date=months_ago(28),
+                                    end_date=months_ago(4) - timedelta(days=1), decision_date=months_ago(28))
+    run_scan()
+    flag = Flag.objects.get(rule__code="EXTENSION_EXPIRED")
+    assert flag.ground == "recovery" and flag.severity == "critical"
+    return flag
 
 
 @pytest.fixture
@@ -86,21 +109,30 @@ def test_an_expired_extension_opens_its_own_flag(flag, leader):
     assert expired and expired[0].since == D(2025, 5, 3)
 
 
-def test_revocation_then_decision_terminates_the_project_and_frees_its_land(flag, leader):
+def test_revocation_is_refused_on_a_flag_that_is_not_a_ground(flag, leader):
+    # Land unused 12 months opens the extension window (Land Law 2024 Art. 81(8)); it is no ground for recovery.
+    assert "propose_revocation" not in allowed_steps(flag, leader)
+    with pytest.raises(ValidationError, match="không phải là căn cứ"):
+        review_step_record(flag=flag, user=leader, action="propose_revocation", note="Đề nghị UBND tỉnh thu hồi")
+
+
+def test_revocation_then_decision_terminates_the_project_recovers_and_frees_its_land(ground_flag, leader):
+    flag = ground_flag
     cluster_id = flag.project.cluster_id
     before = cluster_queryset().get(pk=cluster_id).unleased_ha
     review_step_record(flag=flag, user=leader, action="propose_revocation", note="Đề nghị UBND tỉnh thu hồi")
     review_step_record(flag=flag, user=leader, action="record_decision", letter_number="99/QĐ-UBND",
-                       letter_date=D(2024, 10, 1), note="Thu hồi đất")
+                       letter_date=TODAY, note="Thu hồi đất")
     project = Project.objects.get(pk=flag.project_id)
-    assert project.status == "terminated"
+    assert project.status == "terminated" and project.land_recovered_on == TODAY and project.status_since == TODAY
+    assert project.status_changes.order_by("-recorded_at").first().decision_number == "99/QĐ-UBND"
     assert cluster_queryset().get(pk=cluster_id).unleased_ha == before + Decimal("20")
     flag.refresh_from_db()
     assert flag.state == "decided" and allowed_steps(flag, leader) == []
-    # Terminated: the next scan closes its flags.
-    run_scan(as_of=D(2024, 10, 2))
+    # Terminated with its land recovered: the next scan closes its flags and no Art. 35(2) clock runs.
+    result = run_scan()
     flag.refresh_from_db()
-    assert flag.cleared_at is not None
+    assert flag.cleared_at is not None and not [f for f in result.findings if f[0] == project.pk]
 
 
 def test_dismissed_flag_stays_dismissed_across_scans(flag, leader):
@@ -118,7 +150,8 @@ def test_staff_cannot_post_a_leadership_step_through_the_page(flag, staff):
     assert not ReviewStep.objects.exists()
 
 
-def test_leader_proposes_revocation_through_the_page_and_it_is_in_the_project_history(flag, leader):
+def test_leader_proposes_revocation_through_the_page_and_it_is_in_the_project_history(ground_flag, leader):
+    flag = ground_flag
     client = Client()
     client.force_login(leader)
     response = client.post(reverse("watchlist:step", args=[flag.pk]), {"action": "propose_revocation", "note": "Đề nghị thu hồi"})

@@ -73,9 +73,14 @@ def test_as_of_a_past_date_ignores_what_happened_after_it(unused_land):
     assert ("DA-UNUSED", "LAND_UNUSED_12M") in past and ("DA-UNUSED", "LAND_UNUSED_12M") not in now
 
 
-def test_terminated_projects_are_not_flagged(unused_land):
-    Project.objects.filter(pk=unused_land.pk).update(status=Project.Status.TERMINATED)
+def test_terminated_projects_are_flagged_only_by_their_own_clock(unused_land):
+    from projects.services import project_update
+
+    project_update(project=unused_land, status=Project.Status.TERMINATED, status_effective_on=D(2024, 12, 1))
     assert run_scan(as_of=D(2025, 1, 1), dry_run=True).findings == []
+    # Decree 102/2024 Art. 35(2): 24 months after the termination the land not transferred is recovered.
+    later = run_scan(as_of=D(2026, 12, 1), dry_run=True).findings
+    assert [(code, rule) for _pk, code, rule, _finding in later] == [("DA-UNUSED", "TERMINATED_LAND_24M")]
 
 
 def test_dry_run_writes_nothing(unused_land):
@@ -117,24 +122,32 @@ def test_scan_command_prints_json_sorted_by_project_then_rule(make_project):
     make_project(code="DA-B", land_handover_date=D(2023, 5, 3), construction_start_deadline=D(2023, 11, 1))
     make_project(code="DA-A", land_handover_date=D(2023, 5, 3))
     out = StringIO()
-    call_command("scan_watchlist", "--as-of", "2024-05-03", "--format", "json", "--dry-run", stdout=out)
+    call_command("scan_watchlist", "--as-of", "2024-05-03", "--known-now", "--format", "json", "--dry-run", stdout=out)
     rows = json.loads(out.getvalue())
     keys = [(row["project_code"], row["rule"]) for row in rows]
     assert keys == sorted(keys) and ("DA-A", "LAND_UNUSED_12M") in keys and ("DA-B", "MILESTONE_OVERDUE") in keys
-    assert set(rows[0]) == {"project_code", "rule", "severity", "since", "evidence"}
+    assert set(rows[0]) == {"project_code", "rule", "severity", "since", "evidence", "ground"}
     unused = next(row for row in rows if row["project_code"] == "DA-A" and row["rule"] == "LAND_UNUSED_12M")
     assert unused == {
         "project_code": "DA-A", "rule": "LAND_UNUSED_12M", "severity": "critical", "since": "2024-05-03",
         "evidence": {"land_handover_date": "2023-05-03", "threshold_date": "2024-05-03", "force_majeure_days": 0,
-                     "construction_start_deadline": None},
+                     "construction_start_deadline": None, "clock_state": "reached"},
+        "ground": False,
     }
     assert not Flag.objects.exists()
 
 
 def test_scan_command_writes_and_summarises(unused_land):
     out = StringIO()
-    call_command("scan_watchlist", "--as-of", "2024-05-03", stdout=out)
+    call_command("scan_watchlist", "--as-of", "2024-05-03", "--known-now", stdout=out)
     assert "flags opened" in out.getvalue() and Flag.objects.exists()
+
+
+def test_scan_command_of_a_past_date_reads_what_was_recorded_by_then(unused_land):
+    # The project was recorded today: on 03/05/2024 the tracker knew nothing of it.
+    out = StringIO()
+    call_command("scan_watchlist", "--as-of", "2024-05-03", "--dry-run", stdout=out)
+    assert out.getvalue().startswith("0 finding(s) as of 2024-05-03")
 
 
 def test_scan_command_refuses_a_bad_date(db):
@@ -158,7 +171,7 @@ def test_thresholds_are_data(unused_land):
     assert finding[3].severity == "critical"
 
 
-def test_a_request_recorded_after_the_as_of_date_does_not_hide_the_flag_of_that_day(make_project):
+def test_a_request_after_the_15_days_never_hides_the_flag(make_project):
     from projects.models import ViolationNotice
 
     project = make_project(code="DA-NOTICE", land_handover_date=D(2024, 9, 1))
@@ -166,7 +179,18 @@ def test_a_request_recorded_after_the_as_of_date_does_not_hide_the_flag_of_that_
                                    extension_requested_on=D(2025, 12, 1))
     past = {(r[1], r[2]) for r in run_scan(as_of=D(2025, 11, 1), dry_run=True).findings}
     later = {(r[1], r[2]) for r in run_scan(as_of=D(2025, 12, 2), dry_run=True).findings}
-    assert ("DA-NOTICE", "EXTENSION_NOT_REQUESTED") in past and ("DA-NOTICE", "EXTENSION_NOT_REQUESTED") not in later
+    assert ("DA-NOTICE", "EXTENSION_NOT_REQUESTED") in past and ("DA-NOTICE", "EXTENSION_NOT_REQUESTED") in later
+
+
+def test_a_request_within_15_days_dated_after_the_as_of_date_does_not_hide_that_day(make_project):
+    from projects.models import ViolationNotice
+
+    project = make_project(code="DA-NOTICE", land_handover_date=D(2024, 9, 1))
+    ViolationNotice.objects.create(project=project, number="TB-1", notice_date=D(2025, 10, 1),
+                                   extension_requested_on=D(2025, 10, 16))
+    # The window ends on 16/10: the request of that day answers it; as of 15/10 the window is still open.
+    assert not any(r[2] == "EXTENSION_NOT_REQUESTED" for r in run_scan(as_of=D(2025, 10, 15), dry_run=True).findings)
+    assert not any(r[2] == "EXTENSION_NOT_REQUESTED" for r in run_scan(as_of=D(2025, 10, 17), dry_run=True).findings)
 
 
 def test_editing_a_project_never_writes_back_a_stale_implemented_capital(make_project):

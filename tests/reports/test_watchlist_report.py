@@ -125,3 +125,27 @@ def test_the_watchlist_report_costs_a_fixed_number_of_queries(staff_client, flag
                                    since=date(2025, 5, 1), evidence={"missed": []}, first_seen=now, last_confirmed=now)
         ReviewStep.objects.create(flag=flag, action="assign", from_state="new", to_state="assigned", user=leader)
     assert queries() == before
+
+
+@pytest.mark.parametrize("rule, ground, expected, refused", [
+    # Being 24 months late opens the extension window (Land Law 2024 Art. 81(8)): no recovery is proposed.
+    ("LAND_DELAY_24M", "", "gia hạn sử dụng đất một lần", "thu hồi"),
+    ("LAND_UNUSED_12M", "", "gia hạn sử dụng đất một lần", "thu hồi"),
+    ("EXTENSION_EXPIRED", "recovery", "thu hồi đất không bồi thường", "chấm dứt hoạt động"),
+    ("SUSPENDED_12M", "termination", "chấm dứt hoạt động dự án", "thu hồi"),
+])
+def test_the_proposal_for_an_inspected_flag_follows_the_rules_ground(make_project, watchlist_rules, rule, ground,
+                                                                       expected, refused):
+    from django.utils import translation
+
+    from tracker.reports.watchlist import proposed_action
+
+    now = timezone.now()
+    flag = Flag.objects.create(
+        project=make_project(code="DA-G"), rule=Rule.objects.get(code=rule), severity="critical",
+        since=date(2025, 1, 1), evidence={}, first_seen=now, last_confirmed=now, state=Flag.State.INSPECTED,
+        ground=ground,
+    )
+    with translation.override("vi"):
+        text = proposed_action(flag)
+    assert expected in text and refused not in text

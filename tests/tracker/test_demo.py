@@ -62,20 +62,28 @@ def test_the_demo_watchlist_shows_every_rule_on_the_dates_checked_by_hand(db):
 
     call_command("load_demo", stdout=StringIO())
     out = StringIO()
-    call_command("scan_watchlist", "--as-of", "2026-11-27", "--format", "json", "--dry-run", stdout=out)
-    found = {(row["project_code"], row["rule"]): (row["severity"], row["since"]) for row in json.loads(out.getvalue())}
+    call_command("scan_watchlist", "--as-of", "2026-11-27", "--known-now", "--format", "json", "--dry-run", stdout=out)
+    rows = json.loads(out.getvalue())
+    found = {(row["project_code"], row["rule"]): (row["severity"], row["since"]) for row in rows}
+    found_grounds = {(row["project_code"], row["rule"]): row["ground"] for row in rows}
     assert {rule for _code, rule in found} == {
         "LAND_UNUSED_12M", "LAND_DELAY_24M", "EXTENSION_EXPIRED", "EXTENSION_NOT_REQUESTED", "MILESTONE_OVERDUE",
-        "ADJUSTMENT_CAP", "SUSPENDED_12M", "LAND_HOLDING_SIGNS", "REPORT_MISSING",
+        "ADJUSTMENT_CAP", "SUSPENDED_12M", "LAND_HOLDING_SIGNS", "REPORT_MISSING", "TERMINATED_LAND_24M",
     }
     assert found[("DA-MAU-03", "LAND_UNUSED_12M")] == ("critical", "2025-05-10")
     assert found[("DA-MAU-02", "LAND_DELAY_24M")] == ("critical", "2026-10-01")
     assert found[("DA-MAU-12", "EXTENSION_EXPIRED")] == ("critical", "2025-12-01")
-    assert found[("DA-MAU-09", "EXTENSION_NOT_REQUESTED")] == ("warning", "2025-10-17")
-    assert found[("DA-MAU-06", "MILESTONE_OVERDUE")] == ("critical", "2022-04-02")
+    assert found[("DA-MAU-09", "EXTENSION_NOT_REQUESTED")] == ("critical", "2025-10-17")
+    # Handled under the Land Law (its delay clock was reached on 01/04/2024): a warning, not a ground.
+    assert found[("DA-MAU-06", "MILESTONE_OVERDUE")] == ("warning", "2022-04-02")
+    assert found[("DA-MAU-06", "LAND_DELAY_24M")] == ("critical", "2024-04-01")
     assert found[("DA-MAU-08", "ADJUSTMENT_CAP")] == ("warning", "2026-02-01")
-    assert found[("DA-MAU-06", "SUSPENDED_12M")] == ("critical", "2025-06-01")
+    assert found[("DA-MAU-06", "SUSPENDED_12M")] == ("critical", "2025-03-01")  # stopped 01/03/2024
+    assert found[("DA-MAU-07", "TERMINATED_LAND_24M")] == ("critical", "2026-01-15")
     assert found[("DA-MAU-03", "LAND_HOLDING_SIGNS")] == ("warning", "2024-11-11")
-    assert found[("DA-MAU-05", "REPORT_MISSING")] == ("info", "2026-07-31")
+    assert found[("DA-MAU-05", "REPORT_MISSING")] == ("info", "2026-06-21")  # 2025-H2 and 2026-H1, due 20/06
     assert ("DA-MAU-11", "REPORT_MISSING") not in found  # registered after the first of the two half-years began
-    assert not any(code in ("DA-MAU-01", "DA-MAU-04", "DA-MAU-07", "DA-MAU-10") for code, _rule in found)
+    assert not any(code in ("DA-MAU-01", "DA-MAU-04", "DA-MAU-10") for code, _rule in found)
+    grounds = {(code, rule) for code, rule in found if found_grounds.get((code, rule))}
+    assert grounds == {("DA-MAU-12", "EXTENSION_EXPIRED"), ("DA-MAU-09", "EXTENSION_NOT_REQUESTED"),
+                       ("DA-MAU-06", "SUSPENDED_12M"), ("DA-MAU-07", "TERMINATED_LAND_24M")}

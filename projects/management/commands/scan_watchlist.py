@@ -29,7 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["text", "json"], default="text")
 
     def handle(self, *args, as_of=None, dry_run=False, format="text", known_now=False, incremental=False, **options):
-        result = run_scan(as_of=_date(as_of) if as_of else None, dry_run=dry_run, known_now=known_now,
+        result = run_scan(as_of=_date(as_of) if as_of else None, dry_run=dry_run, as_recorded=not known_now,
                           incremental=incremental)
         rows = [
             {"project_code": code, "rule": rule, "severity": finding.severity, "since": finding.since.isoformat(),

@@ -21,6 +21,7 @@ from projects.models import (
     CapitalReport,
     Investor,
     LandUseExtension,
+    ProjectStatusChange,
     Project,
     ScheduleAdjustment,
     TransferRequest,
@@ -100,8 +101,10 @@ PROJECTS = [
 # Records that make the demo watchlist show every rule (see docs/watchlist.md for the expected flags).
 DEMO_RECORDS = {
     "DA-MAU-06": [("unreachable", {"since": D(2024, 6, 1), "note": "Không liên lạc được qua điện thoại và thư bảo đảm."})],
-    "DA-MAU-12": [("extension", {"decision_number": "45/QĐ-UBND (mẫu)", "start_date": D(2024, 12, 1),
-                                 "end_date": D(2025, 11, 30), "payment_due_date": D(2025, 1, 31)})],
+    "DA-MAU-12": [("extension", {"clock": "unused", "decision_number": "45/QĐ-UBND (mẫu)",
+                                 "decision_date": D(2024, 11, 20), "requested_on": D(2024, 11, 5),
+                                 "start_date": D(2024, 12, 1), "end_date": D(2025, 11, 30),
+                                 "payment_due_date": D(2025, 1, 31)})],
     "DA-MAU-09": [("notice", {"number": "112/TB-SCT (mẫu)", "notice_date": D(2025, 10, 1),
                               "content": "Đất được bàn giao nhưng chưa đưa vào sử dụng."})],
     "DA-MAU-08": [
@@ -111,6 +114,11 @@ DEMO_RECORDS = {
                         "reason": "Chậm nhập khẩu thiết bị."}),
     ],
     "DA-MAU-03": [("transfer", {"request_date": D(2025, 3, 15), "transferee": "[MẪU] Công ty TNHH Đầu tư Bất động sản X"})],
+}
+# The day the status in force took effect, where it is not the matching actual date (the status history).
+STATUS_SINCE = {
+    "DA-MAU-06": D(2024, 3, 1),  # operations stopped
+    "DA-MAU-07": D(2024, 1, 15),  # terminated; its land neither recovered nor transferred since
 }
 RECORD_MODELS = {
     "unreachable": UnreachableRecord,
@@ -309,8 +317,12 @@ class Command(BaseCommand):
             workers=int(_sample(code + "w", 40, 300, 0)) if status == "operating" else 0,
             is_sample=True,
         )
+        natural = {"operating": actual_operation, "under_construction": actual_start, "land_handed_over": handover}
+        project.status_since = STATUS_SINCE.get(code) or natural.get(status) or approval
         project.full_clean()
         project.save()
+        ProjectStatusChange.objects.create(project=project, status=status, effective_on=project.status_since,
+                                           note="Dữ liệu mẫu")
         count = 1
         for kind, values in DEMO_RECORDS.get(code, ()):
             record = RECORD_MODELS[kind](project=project, **values)
@@ -326,6 +338,7 @@ class Command(BaseCommand):
                     project=project,
                     year=year,
                     period=CapitalReport.Period.YEAR,
+                    report_date=D(year, 12, 15),  # received before it was due on 20 December
                     implemented_capital_vnd=int(registered * share),
                     revenue_vnd=int(registered * Decimal("0.4")) if status == "operating" and year > actual_start.year else None,
                     workers=project.workers or None,
