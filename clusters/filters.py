@@ -29,7 +29,7 @@ class ClusterFilter(BaseFilterSet):
             ("industrial_land_ha", "industrial_land_ha"),
             ("leased_ha", "leased_ha"),
             ("unleased_ha", "unleased_ha"),
-            ("occupancy_pct", "occupancy_pct"),
+            ("occupancy_order", "occupancy_pct"),  # the sort key of the figure occupancy_pct (clusters.selectors)
             ("project_count", "project_count"),
             ("establishment_date", "establishment_date"),
         ),

@@ -9,8 +9,10 @@ from django.db.models import Count, Q, Sum
 from django.urls import reverse
 
 from clusters.models import Cluster, ClusterSummary, EstablishmentCriteria
+from clusters.selectors import occupancy_pct
 from projects.models import AnnualTarget, Flag, Project, Rule, Scan, Severity
 from tracker.access import restrict
+from tracker.numbers import vnd_to_billions
 
 ESTABLISHED = {
     Cluster.Stage.ESTABLISHED, Cluster.Stage.DETAILED_PLAN, Cluster.Stage.INFRASTRUCTURE, Cluster.Stage.OPERATING,
@@ -55,9 +57,9 @@ class ClusterRow:
 @dataclass
 class TargetLine:
     key: str
-    actual: int
-    minimum: int | None
-    maximum: int | None
+    actual: int | Decimal  # capital in billions of VND keeps its fraction (37,5)
+    minimum: int | Decimal | None
+    maximum: int | Decimal | None
     fraction: Decimal  # share of the year elapsed
     url: str
 
@@ -116,20 +118,19 @@ def dashboard(*, user, year: int, today: date) -> dict:
     totals = {"n": Count("pk"), "capital": Sum("registered_capital_vnd"), "implemented": Sum("latest_implemented_vnd")}
     attracted = attracted_projects.aggregate(**totals)
     established = clusters_visible.filter(establishment_date__year=year).count()
-    billion = 10**9
-    capital_billions = (attracted["capital"] or 0) // billion
     lines = [
         TargetLine("projects", attracted["n"], target and target.projects_min, target and target.projects_max, fraction,
                    f"/projects/?attracted_year={year}"),
-        TargetLine("capital", capital_billions, target and target.capital_min_vnd // billion,
-                   target and target.capital_max_vnd // billion, fraction, f"/projects/?attracted_year={year}&o=-capital"),
+        TargetLine("capital", vnd_to_billions(attracted["capital"] or 0),
+                   target and vnd_to_billions(target.capital_min_vnd), target and vnd_to_billions(target.capital_max_vnd),
+                   fraction, f"/projects/?attracted_year={year}&o=-capital"),
         TargetLine("clusters", established, target and target.clusters_min, target and target.clusters_max, fraction,
                    f"/clusters/?established_from=01/01/{year}&established_to=31/12/{year}"),
     ]
 
     # One plain query for the clusters and one for their summary (the projects by cluster and status, kept by the
-    # project services); occupancy is derived here in Python (the correlated subqueries of the cluster list cost too
-    # much over thousands of clusters).
+    # project services); occupancy is derived here by clusters.selectors.occupancy_pct, as on the cluster list (whose
+    # correlated subqueries cost too much over thousands of clusters).
     cluster_rows = [
         ClusterRow(*row)
         for row in clusters_visible.order_by("name").values_list(
@@ -163,7 +164,7 @@ def dashboard(*, user, year: int, today: date) -> dict:
         )
         land = cluster.industrial_land_ha
         cluster.unleased_ha = None if land is None else land - cluster.leased_ha
-        cluster.occupancy_pct = cluster.leased_ha * 100 / land if land else None
+        cluster.occupancy_pct = occupancy_pct(cluster.leased_ha, land)
 
     criteria = EstablishmentCriteria.current()
     by_commune = _totals(cluster_rows, lambda c: (c.commune_id, c.commune_name), criteria)
@@ -215,7 +216,7 @@ def _totals(cluster_rows, key, criteria) -> list[dict]:
             "projects": sum(c.active_projects for c in clusters), "capital_vnd": sum(c.capital_vnd for c in clusters),
             "average_occupancy": sum(occupancies) / len(occupancies) if occupancies else None,
         }
-        group["occupancy_pct"] = group["leased_ha"] * 100 / group["industrial_ha"] if group["industrial_ha"] else None
+        group["occupancy_pct"] = occupancy_pct(group["leased_ha"], group["industrial_ha"])
         group.update(establishment_check(group["average_occupancy"], group["unleased_ha"], group["established"], criteria))
         groups.append(group)
     return sorted(groups, key=lambda g: g["name"])

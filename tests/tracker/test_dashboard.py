@@ -1,5 +1,6 @@
 """The leadership dashboard: counting at the year boundary, below/within/above, pace and projection, the
 establishment check at its thresholds, a commune officer's scope, a fixed number of queries."""
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -148,3 +149,15 @@ def test_capital_implemented_is_each_projects_latest_report(staff_client, make_p
     assert context["operating"] == {"n": 2, "capital": 150 * BILLION, "implemented": 85 * BILLION}
     project_record_delete(record=latest)  # the latest report withdrawn: the one before it counts again
     assert staff_client.get(reverse("home"), {"year": 2024}).context["operating"]["implemented"] == 70 * BILLION
+
+
+def test_the_capital_card_keeps_the_fraction_of_a_billion(staff_client, make_project):
+    # 37,5 billion against a target of 37,6–40: below it, which whole billions (37 against 37–40) read as within.
+    AnnualTarget.objects.create(year=2024, projects_min=1, projects_max=2, capital_min_vnd=37_600_000_000,
+                                capital_max_vnd=40 * BILLION, clusters_min=0, clusters_max=1)
+    make_project(irc_date=D(2024, 5, 1), registered_capital_vnd=37_500_000_000)
+    response = staff_client.get(reverse("home"), {"year": 2024})
+    line = _line(response, "capital")
+    assert line.actual == Decimal("37.5") and line.minimum == Decimal("37.6") and line.position == "below"
+    card = re.search(r'id="target-capital".*?</div></div></div>', response.content.decode(), flags=re.S).group(0)
+    assert ">37,5</a>" in card and "37,6–40" in card

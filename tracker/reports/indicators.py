@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster
+from clusters.selectors import occupancy_pct
 from projects.models import CapitalReport, Project
 
 BILLION = Decimal(10**9)
@@ -204,8 +205,8 @@ def form_figures(*, cutoff: date, commune=None) -> dict:
     for c in established:
         land = c["industrial_land_ha"]
         if land:
-            # tỷ lệ lấp đầy: leased ÷ industrial land of the approved plan, per cluster, then averaged
-            occupancies.append(leased_by_cluster[c["pk"]] * 100 / land)
+            # tỷ lệ lấp đầy as of the cut-off, per cluster (the one formula), then averaged
+            occupancies.append(occupancy_pct(leased_by_cluster[c["pk"]], land))
             unleased += max(land - leased_by_cluster[c["pk"]], Decimal(0))
 
     implemented = revenue = budget = workers = 0
