@@ -39,6 +39,9 @@ PROJECT_COLUMNS = [
     Column(_("Actual construction completion"), "actual_completion", lambda p: p.actual_completion),
     Column(_("Actual operation start"), "actual_operation_start", lambda p: p.actual_operation_start),
     Column(_("Status"), "status", lambda p: p.status),
+    Column(_("Status effective on"), "status_effective_on", lambda p: p.status_since),
+    Column(_("Land recovered on"), "land_recovered_on", lambda p: p.land_recovered_on),
+    Column(_("Land transferred or assets sold on"), "land_transferred_on", lambda p: p.land_transferred_on),
     Column(_("Workers"), "workers", lambda p: p.workers),
     Column(_("Capital implemented to date (billion VND)"), "implemented_capital_billion_vnd", lambda p: billions(p.implemented_capital_vnd)),
 ]

@@ -57,6 +57,7 @@ def project_detail(request, pk: int):
         "created": created,
         "changed": changed,
         "flags": flags.order_by("cleared_at", "-since"),
+        "status_changes": project.status_changes.order_by("-effective_on", "-recorded_at", "-pk"),
     }
     context.update(_record_permissions(request.user))
     context["tab"] = "detail"

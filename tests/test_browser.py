@@ -91,12 +91,16 @@ def test_staff_user_fixes_a_form_error_saves_and_finds_the_project(live_server, 
 def test_leader_proposes_revocation_of_a_critical_flag_and_sees_it_in_the_history(live_server, page, make_user, make_project):
     from datetime import date
 
+    from projects.models import LandUseExtension
     from projects.watchlist.scans import run_scan
 
     leader = make_user("lanhdao", "leadership")
     leader.set_password("LanhDao@2026")
     leader.save()
-    make_project(code="DA-2023-015", name="Nhà máy bao bì", land_handover_date=date(2023, 5, 3))
+    # Handed over 03/05/2023, never used; its one extension ran out on 02/05/2025: a ground for recovery.
+    project = make_project(code="DA-2023-015", name="Nhà máy bao bì", land_handover_date=date(2023, 5, 3))
+    LandUseExtension.objects.create(project=project, clock="unused", start_date=date(2024, 5, 3),
+                                    end_date=date(2025, 5, 2), decision_date=date(2024, 5, 20))
     run_scan()
 
     page.goto(live_server.url + "/login/")
@@ -108,12 +112,13 @@ def test_leader_proposes_revocation_of_a_critical_flag_and_sees_it_in_the_histor
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "watchlist.png"), full_page=False)
 
-    critical = page.locator("#flag-table tbody tr", has=page.locator(".text-bg-danger")).filter(has_text="LAND_UNUSED_12M")
-    critical.get_by_role("link", name="LAND_UNUSED_12M").click()
-    assert "Đất bàn giao ngày 03/05/2023; chưa khởi công sau" in page.locator("#flag-description").inner_text()
+    critical = page.locator("#flag-table tbody tr", has=page.locator(".text-bg-danger")).filter(has_text="EXTENSION_EXPIRED")
+    critical.get_by_role("link", name="EXTENSION_EXPIRED").click()
+    assert "02/05/2025" in page.locator("#flag-description").inner_text()
+    assert "Thu hồi đất" in page.locator("#flag-ground").inner_text()
     page.get_by_role("link", name="Ghi nhận bước xem xét").click()
     page.get_by_label("Bước").select_option(label="Đề xuất UBND tỉnh thu hồi")
-    page.get_by_label("Ghi chú", exact=True).fill("Quá 12 tháng chưa khởi công; đề nghị UBND tỉnh thu hồi đất.")
+    page.get_by_label("Ghi chú", exact=True).fill("Hết thời hạn gia hạn vẫn chưa khởi công; đề nghị UBND tỉnh thu hồi đất.")
     page.get_by_role("button", name="Lưu").click()
     page.get_by_text("Đã ghi nhận: Đề xuất UBND tỉnh thu hồi.").wait_for()
     assert "Đã đề xuất thu hồi" in page.locator("#review").inner_text()
