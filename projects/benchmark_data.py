@@ -4,7 +4,15 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from clusters.models import Cluster, Commune, FormerDistrict
-from projects.models import CapitalReport, ForceMajeurePeriod, Investor, Project, ScheduleAdjustment, TransferRequest
+from projects.models import (
+    CapitalReport,
+    ForceMajeurePeriod,
+    Investor,
+    Project,
+    ProjectStatusChange,
+    ScheduleAdjustment,
+    TransferRequest,
+)
 
 BILLION = 10**9
 
@@ -51,14 +59,21 @@ def fill(count: int, rng: random.Random, clusters_count: int | None = None) -> N
                 status="operating", latest_implemented_vnd=values["registered_capital_vnd"], actual_construction_start=start_dl - timedelta(days=10),
                 actual_completion=completion_dl - timedelta(days=10), actual_operation_start=operation_dl - timedelta(days=10),
             )
+        status = values.get("status", "registered")
+        values["status_since"] = {"operating": values.get("actual_operation_start"),
+                                  "land_handed_over": values["land_handover_date"]}.get(status) or date(2024, 6, 1)
         batch.append(Project(**values))
     created = Project.objects.bulk_create(batch, batch_size=5000)
+    ProjectStatusChange.objects.bulk_create(
+        (ProjectStatusChange(project=p, status=p.status, effective_on=p.status_since) for p in created), batch_size=5000
+    )
     for project in created:
         if project.status == "operating":
             for year, period in ((2025, "H1"), (2025, "H2"), (2026, "H1")):
                 reports.append(CapitalReport(project=project, year=year, period=period,
                                              implemented_capital_vnd=project.registered_capital_vnd,
-                                             period_end=date(year, 6 if period == "H1" else 12, 30 if period == "H1" else 31)))
+                                             period_end=date(year, 6 if period == "H1" else 12, 30 if period == "H1" else 31),
+                                             report_date=date(year, 6 if period == "H1" else 12, 15)))
         if rng.random() < 0.02:
             extras.append(ForceMajeurePeriod(project=project, start_date=date(2024, 9, 1), end_date=date(2024, 9, 30), reason="Lũ"))
     CapitalReport.objects.bulk_create(reports, batch_size=5000)

@@ -97,8 +97,11 @@ def found(severity: str, since: date, evidence: dict, *, next_on: date | None = 
     return Verdict(Finding(severity, since, evidence, ground), next_on)
 
 
+_NOTHING = Verdict(None, None)
+
+
 def nothing(next_on: date | None = None) -> Verdict:
-    return Verdict(None, next_on)
+    return _NOTHING if next_on is None else Verdict(None, next_on)
 
 
 def _earliest(*dates) -> date | None:
@@ -454,18 +457,25 @@ def _due_halves(as_of: date, count: int, frozen: tuple) -> tuple[tuple[int, int]
     return tuple(halves)
 
 
+@lru_cache(maxsize=64)
+def _report_window(as_of: date, frozen: tuple):
+    """For a date: the half-years due (newest first), the first day of the oldest, the latest due date, and the
+    day after the next due date (computed once per scan, not once per project)."""
+    params = dict(frozen)
+    halves = _due_halves(as_of, params.get("periods", 2), frozen)
+    next_due = report_due_on(*_next_half(*halves[0]), params) + DAY
+    oldest_start = date(halves[-1][0], 1 if halves[-1][1] == 1 else 7, 1)
+    return halves, oldest_start, report_due_on(*halves[0], params), next_due
+
+
 def report_missing(f: Facts, params: dict, as_of: date) -> Verdict:
     """The investor stopped reporting: the last two half-year reports due (20 June, 20 December) were not
     received, for a project registered before the first of those half-years began. Not a ground."""
-    count = params.get("periods", 2)
-    halves = due_halves(as_of, count, params)
-    next_due = report_due_on(*_next_half(*halves[0]), params) + DAY
-    oldest_start = date(halves[-1][0], 1 if halves[-1][1] == 1 else 7, 1)
+    halves, oldest_start, latest_due, next_due = _report_window(as_of, tuple(sorted(params.items())))
     if f.clock_start is None or f.clock_start > oldest_start:
         return nothing(next_due)
     if any(half in f.reported_halves for half in halves):
         return nothing(next_due)
-    latest_due = report_due_on(*halves[0], params)
     return found(
         INFO, latest_due + DAY,
         {"missing_periods": [f"{year}-H{half}" for year, half in reversed(halves)], "report_due": _iso(latest_due)},

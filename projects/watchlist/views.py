@@ -58,6 +58,17 @@ def _extension_end(flag):
     return date.fromisoformat(end) if end else None
 
 
+def _last_confirmed(flag):
+    """A full scan does not rewrite the flags it keeps: an open flag was confirmed by the last successful full scan
+    that finished after it was first seen."""
+    if flag.cleared_at is not None:
+        return flag.last_confirmed
+    scan = last_successful_scan()
+    if scan is not None and scan.finished_at and scan.finished_at > flag.last_confirmed:
+        return scan.finished_at
+    return flag.last_confirmed
+
+
 def flag_detail(request, pk: int):
     flag = access.get_for_user(flag_queryset(), request.user, "view", pk=pk)
     today = timezone.localdate()
@@ -73,6 +84,7 @@ def flag_detail(request, pk: int):
             "ground_article": GROUNDS[flag.rule.code].article if flag.ground and flag.rule.code in GROUNDS else "",
             "extension_end": _extension_end(flag),
             "recovery": recovery_next(flag, steps, today),
+            "last_confirmed": _last_confirmed(flag),
             "project_flags": project_flags,
             "steps": steps,
             "allowed_steps": [(action, ReviewStep.Action(action).label) for action in allowed_steps(flag, request.user)],

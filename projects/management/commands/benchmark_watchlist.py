@@ -1,12 +1,13 @@
 """Benchmark of the watchlist scan: fill the (scratch) database with N synthetic projects, about 10 % of them
-breaking a rule, and time full scans, printing projects, flags, seconds and SQL queries.
+breaking a rule, and time a first full scan, a full rerun, and the nightly incremental scan with 1 % of the
+projects changed (marked due, as a write does), printing projects, flags, seconds, peak memory and SQL queries.
 
 Run it through `scripts/benchmark_watchlist N`, which creates a separate PostgreSQL database for it. The command
 refuses a database whose name does not contain "bench", so it can never fill the real one.
 """
 import random
 import time
-from datetime import date
+import resource
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -34,16 +35,22 @@ class Command(BaseCommand):
         fill(projects, random.Random(seed))
         _analyze()
         self.stdout.write(f"filled {projects} projects in {time.perf_counter() - started:.1f} s")
-        for label in ("first scan", "rerun"):
+        changed = list(Project.objects.order_by("?").values_list("pk", flat=True)[: max(1, projects // 100)])
+        for label in ("first full scan", "full rerun", "incremental, 1 % changed", "incremental, nothing due"):
+            incremental = label.startswith("incremental")
+            if label == "incremental, 1 % changed":
+                for start in range(0, len(changed), 5000):  # what a write does: the project is due
+                    Project.objects.filter(pk__in=changed[start:start + 5000]).update(next_check_on=None)
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
-                result = run_scan(as_of=date(2026, 11, 27))
+                result = run_scan(incremental=incremental)
                 seconds = time.perf_counter() - started
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # the process's peak so far
             open_flags = Flag.objects.filter(cleared_at__isnull=True).count()
             self.stdout.write(
-                f"{label}: projects={projects} findings={len(result.findings)} open_flags={open_flags} "
-                f"opened={result.opened} kept={result.kept} closed={result.closed} "
-                f"seconds={seconds:.2f} queries={len(queries.captured_queries)}"
+                f"{label}: projects={projects} evaluated={result.evaluated} findings={len(result.findings)} "
+                f"open_flags={open_flags} opened={result.opened} kept={result.kept} closed={result.closed} "
+                f"seconds={seconds:.2f} peak_rss_mb={peak / 2**20:.0f} queries={len(queries.captured_queries)}"
             )
 
 
