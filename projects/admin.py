@@ -11,6 +11,7 @@ from projects.models import (
     Investor,
     LandUseExtension,
     Project,
+    Rule,
     ScheduleAdjustment,
 )
 from projects.services import project_record_changed
@@ -86,3 +87,24 @@ class DocumentAdmin(admin.ModelAdmin):
 @admin.register(AnnualTarget)
 class AnnualTargetAdmin(SimpleHistoryAdmin):
     list_display = ["year", "projects_min", "projects_max", "capital_min_vnd", "capital_max_vnd", "clusters_min", "clusters_max"]
+
+
+@admin.register(Rule)
+class RuleAdmin(SimpleHistoryAdmin):
+    """The watchlist rules' thresholds and legal-basis text are data; which rules are grounds for revocation is law
+    and stays in the code (projects.watchlist.rules.GROUNDS)."""
+
+    list_display = ["code", "name", "severity", "enabled"]
+    readonly_fields = ["code"]
+    fields = ["code", "name", "description", "severity", "thresholds", "legal_basis", "enabled"]
+
+    def has_add_permission(self, request):
+        return False  # a rule without its function in the code would do nothing
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # flags refer to it
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Other thresholds move every project's next check: the next nightly scan looks at all of them.
+        Project.objects.update(next_check_on=None)

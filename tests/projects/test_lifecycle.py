@@ -338,3 +338,22 @@ def test_a_status_change_records_its_effective_date_and_refuses_the_future(make_
     post.update({"status": "operating", "status_effective_on": "01/05/2025", "version": project.version})
     response = staff_client.post(url, post)
     assert response.status_code == 200 and "01/06/2025" in response.content.decode()
+
+
+def test_changing_a_rules_thresholds_in_the_admin_makes_every_project_due(make_project, admin_client):
+    import json
+
+    from projects.models import Rule
+
+    project = make_project(code="DA-RULE")
+    run_scan()
+    assert Project.objects.get(pk=project.pk).next_check_on is not None
+    rule = Rule.objects.get(code="LAND_UNUSED_12M")
+    response = admin_client.post(reverse("admin:projects_rule_change", args=[rule.pk]), {
+        "name": rule.name, "description": rule.description, "severity": rule.severity,
+        "thresholds": json.dumps({"months": 6, "warning_from_month": 4}), "legal_basis": rule.legal_basis,
+        "enabled": "on",
+    })
+    assert response.status_code == 302
+    assert Rule.objects.get(pk=rule.pk).thresholds == {"months": 6, "warning_from_month": 4}
+    assert Project.objects.get(pk=project.pk).next_check_on is None
