@@ -45,20 +45,26 @@ def _lock_project_and_clusters(project_id: int, *cluster_ids: int) -> set[int]:
     return touched
 
 
-def _check_status_date(effective_on, project_id: int | None) -> None:
-    """A status takes effect on a day that has come, and not before the status change last in force (the history
-    must say which status is in force on every day)."""
+def status_date_error(effective_on, project_id: int | None) -> str | None:
+    """Why a status cannot take effect on that day, or None: it must have come, and must not precede the status
+    change last in force (the history must say which status is in force on every day)."""
     if effective_on is None:
-        return
+        return None
     if effective_on > timezone.localdate():
-        raise ValidationError({"status_effective_on": _("A status cannot take effect in the future.")})
+        return _("A status cannot take effect in the future.")
     if project_id is not None:
         last = (ProjectStatusChange.objects.filter(project_id=project_id).order_by("-effective_on")
                 .values_list("effective_on", flat=True).first())
         if last is not None and effective_on < last:
-            raise ValidationError({"status_effective_on": _(
-                "The last status change took effect on %(date)s; a new one cannot take effect before it."
-            ) % {"date": last.strftime("%d/%m/%Y")}})
+            return _("The last status change took effect on %(date)s; a new one cannot take effect before it.") % {
+                "date": last.strftime("%d/%m/%Y")}
+    return None
+
+
+def _check_status_date(effective_on, project_id: int | None) -> None:
+    error = status_date_error(effective_on, project_id)
+    if error:
+        raise ValidationError({"status_effective_on": error})
 
 
 def project_status_record(*, project: Project, status: str, effective_on=None, user=None, decision_number: str = "",

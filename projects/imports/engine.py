@@ -28,8 +28,14 @@ from projects.imports.specs import (
     CAPITAL_REPORTS, CLUSTERS, KINDS, KNOWN_KEYS, ORDER, PROJECTS, CellError, Kind, Spec, display, kind_names,
     label_index, norm,
 )
-from projects.models import CapitalReport, Investor, Project, ProjectStatusChange
-from projects.services import lock_clusters, project_bulk_save, project_record_create, project_record_update
+from projects.models import CapitalReport, Investor, Project
+from projects.services import (
+    lock_clusters,
+    project_bulk_save,
+    project_record_create,
+    project_record_update,
+    status_date_error,
+)
 from projects.queue import batched_scans
 from tracker import access
 from tracker.services import full_clean
@@ -618,18 +624,11 @@ class Importer:
 
     def _status_date(self, plan, number, parsed, cells, project: Project, creating: bool):
         """The day a new status took effect: the column's date, else the day of the import; never in the future
-        nor before the status change last in force."""
+        nor before the status change last in force (the project service's check)."""
         effective_on = parsed.get("status_effective_on") or timezone.localdate()
-        column = cells.get("status_effective_on", (None, None))[0]
-        if effective_on > timezone.localdate():
-            self._refuse(plan, number, column, effective_on, _("A status cannot take effect in the future."))
-        if not creating:
-            last = (ProjectStatusChange.objects.filter(project_id=project.pk).order_by("-effective_on")
-                    .values_list("effective_on", flat=True).first())
-            if last is not None and effective_on < last:
-                self._refuse(plan, number, column, effective_on, _(
-                    "The last status change took effect on %(date)s; a new one cannot take effect before it."
-                ) % {"date": last.strftime("%d/%m/%Y")})
+        error = status_date_error(effective_on, None if creating else project.pk)
+        if error:
+            self._refuse(plan, number, cells.get("status_effective_on", (None, None))[0], effective_on, error)
         return effective_on
 
     def _check_project(self, project: Project, before: dict | None, code: str) -> None:

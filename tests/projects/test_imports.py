@@ -824,3 +824,40 @@ def test_checking_project_rows_costs_no_query_per_row(cluster):
         return len(captured)
 
     assert queries(3) == queries(15)  # (SQLite splits a bulk insert every ~25 rows: stay within one)
+
+
+# --- the dates the watchlist needs: a status's effective date, a report's received date ---------------------------
+
+
+def test_an_imported_status_change_is_dated_by_its_column(cluster):
+    from projects.models import ProjectStatusChange
+
+    assert check(projects_file(project_row(status_effective_on="14/06/2024")), commit=True).committed
+    project = Project.objects.get(code="NK-01")
+    assert project.status_since == date(2024, 6, 14)
+    outcome = check(projects_file(project_row(status="suspended", status_effective_on="01/03/2025")), commit=True)
+    assert outcome.committed, messages(outcome)
+    project.refresh_from_db()
+    assert project.status == "suspended" and project.status_since == date(2025, 3, 1)
+    assert list(ProjectStatusChange.objects.filter(project=project).order_by("effective_on")
+                .values_list("status", "effective_on")) == [("registered", date(2024, 6, 14)), ("suspended", date(2025, 3, 1))]
+    # Before the change last in force, or in the future: the row is refused, nothing is written.
+    earlier = check(projects_file(project_row(status="operating", status_effective_on="01/01/2025")), commit=True)
+    assert not earlier.committed and "01/03/2025" in messages(earlier)[0]
+    assert "dòng 3, cột K (Trạng thái có hiệu lực từ ngày)" in messages(earlier)[0]
+    future = check(projects_file(project_row(status="operating", status_effective_on="01/01/2099")), commit=True)
+    assert not future.committed
+    assert Project.objects.get(code="NK-01").status == "suspended"
+
+
+def test_an_imported_capital_report_counts_from_its_report_date(make_project):
+    make_project(code="NK-R")
+    handle = workbook({"Báo cáo vốn": [
+        ["project_code", "period", "implemented_capital_billion_vnd", "report_date"],
+        ["NK-R", "2024-H1", "2", "01/03/2025"],
+        ["NK-R", "2024-H2", "3", None],
+    ]})
+    outcome = check(handle, commit=True)
+    assert outcome.committed, messages(outcome)
+    reports = dict(CapitalReport.objects.filter(project__code="NK-R").values_list("period", "report_date"))
+    assert reports == {"H1": date(2025, 3, 1), "H2": date.today()}  # a blank date: received the day it is recorded
