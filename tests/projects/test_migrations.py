@@ -1,5 +1,6 @@
 """The migrations of the land-clock lifecycle keep every record and give the old ones the dates the watchlist
 needs (projects/migrations/0010_watchlist_lifecycle_data.py): run from the state before them, on data made there."""
+import importlib
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -36,6 +37,8 @@ def test_the_lifecycle_migrations_keep_every_record_and_date_it():
     executor.migrate(BEFORE)
     old = executor.loader.project_state(BEFORE + others).apps
     try:
+        if not old.get_model("projects", "Rule").objects.exists():  # a transactional test before flushed the seed
+            importlib.import_module("projects.migrations.0004_seed_rules").seed(old, None)
         district = old.get_model("clusters", "FormerDistrict").objects.create(name="Lương Sơn")
         commune = old.get_model("clusters", "Commune").objects.create(name="Lương Sơn", former_district=district)
         cluster = old.get_model("clusters", "Cluster").objects.create(
