@@ -14,7 +14,8 @@ from projects.models import (
     Rule,
     ScheduleAdjustment,
 )
-from projects.services import project_record_changed
+from projects.queue import queue_project_scan
+from projects.services import project_record_changed, project_status_record
 from tracker.admin_mixins import VersionedAdminMixin
 
 
@@ -31,13 +32,19 @@ class ProjectAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_filter = ["status", "industry", "cluster__former_district", "is_sample"]
     search_fields = ["code", "name", "investor__name", "irc_number"]
     autocomplete_fields = ["cluster", "investor"]
-    readonly_fields = ["latest_implemented_vnd"]
+    # The status changes through the project form, which dates it in the status history (the watchlist counts
+    # from that date); the admin shows it only.
+    readonly_fields = ["latest_implemented_vnd", "status", "status_since"]
 
-    # The admin writes around the services: keep the clusters' summary as they do, for every cluster touched.
+    # The admin writes around the services: keep the clusters' summary as they do, for every cluster touched, and
+    # owe the watchlist a rescan.
     def save_model(self, request, obj, form, change):
         stored = Project.objects.filter(pk=obj.pk).values_list("cluster_id", flat=True).first() if change else None
         super().save_model(request, obj, form, change)
+        if not change:
+            project_status_record(project=obj, status=obj.status, user=request.user)
         cluster_summary_refresh([stored, obj.cluster_id])
+        queue_project_scan(obj.pk)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)

@@ -231,6 +231,16 @@ def project_record_delete(*, record, user=None, change_reason: str = "") -> None
 def schedule_adjustment_create(*, project: Project, user=None, change_reason: str = "", **fields) -> ScheduleAdjustment:
     """Record the adjustment decision and move the project's deadlines to the new ones it sets; the adjustment
     keeps the deadlines it replaced, so the deadlines in force on any date can be told (watchlist scans)."""
+    latest = (ScheduleAdjustment.objects.filter(project=project).order_by("-decision_date")
+              .values_list("decision_date", flat=True).first())
+    decided = fields.get("decision_date")
+    if latest is not None and decided is not None and decided < latest:
+        # Each adjustment keeps the deadlines it replaced; recorded out of order, the deadlines in force on a past
+        # date could no longer be told.
+        raise ValidationError({"decision_date": _(
+            "The latest schedule adjustment was decided on %(date)s; record the adjustments in the order they were "
+            "decided."
+        ) % {"date": latest.strftime("%d/%m/%Y")}})
     stored = Project.objects.filter(pk=project.pk).values(
         "construction_start_deadline", "construction_completion_deadline", "operation_deadline"
     ).get()

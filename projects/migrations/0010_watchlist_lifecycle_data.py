@@ -42,7 +42,7 @@ def extension_clocks(apps, schema_editor):
         if (extension.project_id, clock) in taken:
             clock = "unused" if clock == "delay" else "delay"
         if (extension.project_id, clock) in taken:
-            clock = ""  # a third extension of one project: kept, counted on no clock
+            clock = ""  # a third extension of one project: kept, counted on no clock (outside the constraint)
         taken.add((extension.project_id, clock))
         decision_date = extension.decision_date or decided.get(extension.pk) or extension.start_date
         Extension.objects.filter(pk=extension.pk).update(clock=clock, decision_date=decision_date)
@@ -86,13 +86,24 @@ def status_history(apps, schema_editor):
     HistoricalChange = apps.get_model("projects", "HistoricalProjectStatusChange")
     fields = ("id", "status", "history_date", "history_user_id", "actual_operation_start", "actual_construction_start",
               "land_handover_date", "irc_date", "policy_approval_date")
-    changes, last_status = [], {}
+    changes, last_status, seen_statuses, last_effective = [], {}, {}, {}
     for row in HistoricalProject.objects.order_by("id", "history_date", "history_id").values(*fields).iterator():
         if last_status.get(row["id"]) == row["status"]:
             continue
         last_status[row["id"]] = row["status"]
-        changes.append((row["id"], row["status"], _effective_on(row["status"], row, row["history_date"]),
-                        row["history_date"], row["history_user_id"]))
+        # A status's own date (handover, start, operation, certificate) only the first time it is reached; a return
+        # to it (resumed after a suspension) takes effect when recorded; and never before the change it follows.
+        statuses = seen_statuses.setdefault(row["id"], set())
+        if row["status"] in statuses:
+            effective_on = _local_date(row["history_date"])
+        else:
+            effective_on = _effective_on(row["status"], row, row["history_date"])
+        statuses.add(row["status"])
+        previous = last_effective.get(row["id"])
+        if previous is not None and effective_on < previous:
+            effective_on = previous
+        last_effective[row["id"]] = effective_on
+        changes.append((row["id"], row["status"], effective_on, row["history_date"], row["history_user_id"]))
     seen = set(last_status)
     for project in Project.objects.exclude(pk__in=seen).values(*[f for f in fields if f not in ("history_date", "history_user_id")], "created_at").iterator():
         changes.append((project["id"], project["status"], _effective_on(project["status"], project, project["created_at"]),
@@ -169,6 +180,7 @@ class Migration(migrations.Migration):
             model_name="landuseextension",
             constraint=models.UniqueConstraint(
                 fields=("project", "clock"),
+                condition=~models.Q(clock=""),
                 name="extension_one_per_clock",
                 violation_error_message="This project already has its land-use extension for this clock: the Land Law allows one.",
             ),

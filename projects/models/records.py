@@ -199,6 +199,7 @@ class LandUseExtension(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["project", "clock"],
+                condition=~Q(clock=""),  # extensions recorded before clocks existed, beyond one per clock
                 name="extension_one_per_clock",
                 violation_error_message=_(
                     "This project already has its land-use extension for this clock: the Land Law allows one."

@@ -2,6 +2,7 @@
 leadership records on them, the scans themselves and the weekly digest."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -40,6 +41,32 @@ class Rule(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    # What each threshold must be: a whole number of months or days, a share, or a day of the year (mm-dd).
+    NUMBER_THRESHOLDS = {"months", "warning_from_month", "days", "escalate_months", "amend_months", "max_months",
+                         "periods", "capital_share_pct"}
+    DAY_THRESHOLDS = {"h1_due", "h2_due"}
+
+    def clean(self):
+        from datetime import date
+
+        thresholds = self.thresholds
+        if not isinstance(thresholds, dict):
+            raise ValidationError({"thresholds": _("The thresholds are a list of names and values, like {\"months\": 12}.")})
+        for name, value in thresholds.items():
+            if name in self.NUMBER_THRESHOLDS:
+                if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= 1200:
+                    raise ValidationError({"thresholds": _("“%(name)s” must be a whole number above 0.") % {"name": name}})
+            elif name in self.DAY_THRESHOLDS:
+                try:
+                    month, day = (int(part) for part in str(value).split("-"))
+                    date(2023, month, day)  # a day every year has (no 29 February)
+                except (TypeError, ValueError):
+                    raise ValidationError({"thresholds": _(
+                        "“%(name)s” must be a day of the year written mm-dd, like 06-20."
+                    ) % {"name": name}}) from None
+            else:
+                raise ValidationError({"thresholds": _("“%(name)s” is not a threshold of any rule.") % {"name": name}})
 
 
 class Flag(models.Model):

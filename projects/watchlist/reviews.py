@@ -29,6 +29,8 @@ DECIDE = "projects.decide_flag"
 # The clock of Land Law 2024 Art. 81(8) each rule watches: its one extension is granted from its flag.
 EXTENDABLE_RULES = {"LAND_UNUSED_12M": LandUseExtension.Clock.UNUSED, "LAND_DELAY_24M": LandUseExtension.Clock.DELAY}
 RECOVERY_ACTIONS = {A.RECOVERY_FILE, A.RECOVERY_NOTICE, A.RECOVERY_ASSETS}
+# Every step towards a revocation checks again that the flag is a ground and that no extension runs.
+REVOCATION_ACTIONS = {A.PROPOSE_REVOCATION, A.RECORD_DECISION} | RECOVERY_ACTIONS
 # Decree 102/2024 Art. 32: the land agency's file within 30 days (counted here from the proposal), the notice
 # within 10 days of the file, up to 45 days for the assets on the land, the decision within 15 days after that.
 RECOVERY_SCHEDULE = (
@@ -140,8 +142,8 @@ def allowed_steps(flag: Flag, user) -> list[str]:
             continue
         if action == A.GRANT_EXTENSION and not _may_extend(flag):
             continue
-        if action == A.PROPOSE_REVOCATION and may_propose_revocation(flag) is not None:
-            continue
+        if action in REVOCATION_ACTIONS and may_propose_revocation(flag) is not None:
+            continue  # a ground lost since the proposal, or an extension granted since: no revocation step
         if action in RECOVERY_ACTIONS and flag.ground != "recovery":
             continue
         steps.append(action)
@@ -202,7 +204,7 @@ def review_step_record(*, flag: Flag, user, action: str, note: str = "", letter_
         raise PermissionDenied
     if not user.has_perm(step.permission):
         raise PermissionDenied
-    if action == A.PROPOSE_REVOCATION and flag.state in step.allowed_from:
+    if action in REVOCATION_ACTIONS and flag.state in step.allowed_from:
         reason = may_propose_revocation(flag)
         if reason:
             raise ValidationError(reason)

@@ -124,12 +124,25 @@ def add_months(start: date, months: int) -> date:
     return date(year, month, min(start.day, monthrange(year, month)[1]))
 
 
+def merge_periods(periods) -> tuple[tuple[date, date], ...]:
+    """Overlapping or touching periods as one: a day of force majeure pauses a clock once, however often recorded."""
+    merged: list[list[date]] = []
+    for first, last in sorted(periods):
+        if merged and first <= merged[-1][1] + DAY:
+            merged[-1][1] = max(merged[-1][1], last)
+        else:
+            merged.append([first, last])
+    return tuple((first, last) for first, last in merged)
+
+
 def clock_end(start: date, *, months: int = 0, days: int = 0, force_majeure=()) -> date:
     """The day a clock started on `start` reaches `months` calendar months and `days` days, not counting the days
     of force-majeure periods that fall inside it."""
     nominal = add_months(start, months) + timedelta(days=days)
     if not force_majeure:
         return nominal
+    if len(force_majeure) > 1:
+        force_majeure = merge_periods(force_majeure)
     end = nominal
     while True:
         paused = sum(_overlap_days(period, start, end) for period in force_majeure)
@@ -140,7 +153,7 @@ def clock_end(start: date, *, months: int = 0, days: int = 0, force_majeure=()) 
 
 
 def paused_days(start: date, end: date, force_majeure) -> int:
-    return sum(_overlap_days(period, start, end) for period in force_majeure)
+    return sum(_overlap_days(period, start, end) for period in merge_periods(force_majeure))
 
 
 def _iso(value):
@@ -152,9 +165,10 @@ def _evidence(**values) -> dict:
 
 
 def _effective_deadline(f: Facts, deadline: date) -> date:
-    """A committed deadline moved by the force-majeure days between the project's start (its certificate) and it."""
+    """A committed deadline moved by the force-majeure days between the project's start (its certificate) and it,
+    the deadline's own day included (it is the last day allowed)."""
     start = min(f.clock_start or deadline, deadline)
-    return clock_end(start, days=(deadline - start).days, force_majeure=f.force_majeure)
+    return clock_end(start, days=(deadline - start).days + 1, force_majeure=f.force_majeure) - DAY
 
 
 def _operating(f: Facts) -> bool:
@@ -260,8 +274,12 @@ def extension_expired(f: Facts, params: dict, as_of: date) -> Verdict:
     compensation. A ground for recovery."""
     next_on = None
     for extension in sorted(f.extensions, key=lambda e: e.end):
-        if not clock_running(f, extension.clock):
+        if extension.clock not in (UNUSED, DELAY) or not clock_running(f, extension.clock):
             continue
+        reached = clock_reached_on(f, extension.clock)
+        if reached is None or reached > as_of:
+            next_on = _earliest(next_on, reached)
+            continue  # an extension of a clock not (yet) reached extends nothing
         expires = extension_expires_on(f, extension)
         if as_of < expires:
             next_on = _earliest(next_on, expires)
@@ -278,16 +296,20 @@ def extension_expired(f: Facts, params: dict, as_of: date) -> Verdict:
 def extension_not_requested(f: Facts, params: dict, as_of: date) -> Verdict:
     """Decree 102/2024 Art. 31: a violation notice was sent and the investor did not ask for an extension within
     15 days of it (a request after that does not count): recovery. A ground for recovery."""
-    if not f.notices or f.actual_construction_start or _operating(f):
+    if not f.notices or _operating(f):
         return nothing()
+    # The land is still unused, or its use is late past the delay clock: a notice of either breach.
+    delay_reached = clock_reached_on(f, DELAY)
+    if not (clock_running(f, UNUSED) or (delay_reached is not None and delay_reached <= as_of)):
+        return nothing(delay_reached)
     days, next_on = params.get("days", 15), None
-    for notice_date, requested_on in sorted(f.notices):
-        last_day = clock_end(notice_date, days=days, force_majeure=f.force_majeure)
+    for notice_date, requested_on in sorted(f.notices, key=lambda notice: notice[0]):
+        # The 15 days run from the day after the notice; a force-majeure day among them, the last included, pauses.
+        last_day = clock_end(notice_date + DAY, days=days, force_majeure=f.force_majeure) - DAY
         requests = [requested_on] + [e.requested_on for e in f.extensions]
         if any(day is not None and notice_date <= day <= last_day for day in requests):
             continue  # asked in time
-        if any(min(e.start, e.decision_date or e.start) <= notice_date <= e.end and (e.decision_date or e.start) <= notice_date
-               for e in f.extensions):
+        if any((e.decision_date or e.start) <= notice_date < extension_expires_on(f, e) for e in f.extensions):
             continue  # an extension decided before the notice and running on it answers the notice
         if as_of <= last_day:
             next_on = _earliest(next_on, last_day + DAY)

@@ -242,9 +242,23 @@ def evaluate(as_of: date, project_ids=None, rules=None, known_at: datetime | Non
         return _evaluate(as_of, project_ids, rules, known_at)
 
 
+def _rule_params(rules, known_at) -> list[tuple[str, dict]]:
+    """(code, thresholds) of the enabled rules; as recorded on a past date, as the rules stood then (their history;
+    a rule never edited since it was seeded has none, and is taken as it is)."""
+    if known_at is None:
+        return [(rule.code, rule.thresholds or {}) for rule in rules]
+    then = {rule.code: rule for rule in Rule.history.as_of(known_at)}
+    params = []
+    for rule in Rule.objects.filter(code__in=RULES).order_by("pk"):
+        rule = then.get(rule.code, rule)
+        if rule.enabled:
+            params.append((rule.code, rule.thresholds or {}))
+    return params
+
+
 def _evaluate(as_of, project_ids, rules, known_at):
     rules = rules if rules is not None else list(Rule.objects.filter(enabled=True, code__in=RULES))
-    params = [(rule.code, rule.thresholds or {}) for rule in rules]
+    params = _rule_params(rules, known_at)
     report_params = next((p for code, p in params if code == "REPORT_MISSING"), {})
     halves = int(report_params.get("periods", 2)) + 2
     findings, next_checks = [], {}
@@ -308,20 +322,23 @@ def run_scan(*, as_of: date | None = None, project_id: int | None = None, dry_ru
 
 def _store_next_checks(next_checks: dict) -> None:
     """Write the next check dates that changed (untouched rows are not rewritten), a few thousand rows a statement
-    (the ORM's bulk_update builds a CASE per row and costs seconds at 10,000)."""
-    changed = [(pk, next_on) for pk, (next_on, stored) in next_checks.items() if next_on != stored]
+    (the ORM's bulk_update builds a CASE per row and costs seconds at 10,000). A row is written only if it still
+    holds what the scan read: a write that emptied it meanwhile (the project changed) keeps it due."""
+    changed = [(pk, next_on, stored) for pk, (next_on, stored) in next_checks.items() if next_on != stored]
     table, column, key = (connection.ops.quote_name(name) for name in (Project._meta.db_table, "next_check_on", "id"))
     with connection.cursor() as cursor:
         for start in range(0, len(changed), 20_000):
             chunk = changed[start:start + 20_000]
             if connection.vendor == "postgresql":
                 cursor.execute(
-                    f"UPDATE {table} SET {column} = v.day FROM unnest(%s::bigint[], %s::date[]) AS v(id, day) "
-                    f"WHERE {table}.{key} = v.id",
-                    [[pk for pk, _day in chunk], [day for _pk, day in chunk]],
+                    f"UPDATE {table} SET {column} = v.day FROM unnest(%s::bigint[], %s::date[], %s::date[]) "
+                    f"AS v(id, day, stored) WHERE {table}.{key} = v.id AND {table}.{column} IS NOT DISTINCT FROM v.stored",
+                    [[pk for pk, _day, _stored in chunk], [day for _pk, day, _stored in chunk],
+                     [stored for _pk, _day, stored in chunk]],
                 )
             else:
-                cursor.executemany(f"UPDATE {table} SET {column} = %s WHERE {key} = %s", [(day, pk) for pk, day in chunk])
+                cursor.executemany(f"UPDATE {table} SET {column} = %s WHERE {key} = %s AND {column} IS %s",
+                                   [(day, pk, stored) for pk, day, stored in chunk])
 
 
 def _sync_flags(findings, rules, scope):

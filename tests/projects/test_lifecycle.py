@@ -294,8 +294,7 @@ def test_the_nightly_scan_evaluates_only_the_projects_due(make_project):
     assert run_scan(incremental=True).evaluated == 0
     # A write marks the project due in its own transaction (even if the broker is down), and only it is scanned.
     project_record_create(model=ViolationNotice, project=quiet, number="TB-3", notice_date=TODAY)
-    assert Project.objects.get(pk=quiet.pk).next_check_on is None or run_scan(incremental=True).evaluated == 0
-    Project.objects.filter(pk=quiet.pk).update(next_check_on=None)
+    assert Project.objects.get(pk=quiet.pk).next_check_on is None
     assert run_scan(incremental=True).evaluated == 1
     # The next day, the project whose clock turns is due.
     tomorrow = run_scan(as_of=TODAY + timedelta(days=1), incremental=True, dry_run=True)
@@ -357,3 +356,83 @@ def test_changing_a_rules_thresholds_in_the_admin_makes_every_project_due(make_p
     assert response.status_code == 302
     assert Rule.objects.get(pk=rule.pk).thresholds == {"months": 6, "warning_from_month": 4}
     assert Project.objects.get(pk=project.pk).next_check_on is None
+
+
+def test_a_decision_is_refused_once_the_flag_is_no_longer_a_ground(make_project, make_user):
+    leader = make_user("lanhdao", "leadership")
+    project = make_project(code="DA-LOST", land_handover_date=months_ago(30), irc_date=months_ago(32))
+    ViolationNotice.objects.create(project=project, number="TB-1", notice_date=months_ago(5))
+    run_scan()
+    flag = Flag.objects.get(project=project, rule__code="EXTENSION_NOT_REQUESTED")
+    review_step_record(flag=flag, user=leader, action="propose_revocation", note="Đề nghị thu hồi")
+    # An extension is granted afterwards on the land clock: no decision, no recovery step while it runs.
+    LandUseExtension.objects.create(project=project, clock="unused", start_date=months_ago(18),
+                                    end_date=months_ago(-6), decision_date=months_ago(1))
+    flag.refresh_from_db()
+    assert not {"record_decision", "recovery_file"} & set(allowed_steps(flag, leader))
+    with pytest.raises(ValidationError):
+        review_step_record(flag=flag, user=leader, action="record_decision", letter_number="9", letter_date=TODAY)
+    assert Project.objects.get(pk=project.pk).status != "terminated"
+
+
+def test_adjustments_are_recorded_in_the_order_they_were_decided(make_project):
+    project = make_project(code="DA-ORDER", operation_deadline=D(2026, 1, 1))
+    schedule_adjustment_create(project=project, decision_number="QĐ-2", decision_date=D(2025, 6, 1), months_added=3,
+                               new_operation_deadline=D(2026, 4, 1), reason="Lý do")
+    with pytest.raises(ValidationError) as refused:
+        schedule_adjustment_create(project=project, decision_number="QĐ-1", decision_date=D(2025, 3, 1),
+                                   months_added=2, new_operation_deadline=D(2026, 6, 1), reason="Lý do")
+    assert "01/06/2025" in str(refused.value)
+
+
+def test_a_scan_does_not_overwrite_a_next_check_emptied_meanwhile(make_project):
+    from projects.watchlist import scans
+
+    project = make_project(code="DA-RACE")
+    Project.objects.filter(pk=project.pk).update(next_check_on=TODAY + timedelta(days=30))
+    # The scan read 30 days ahead; a write emptied it since; the scan's new date must not hide the change.
+    Project.objects.filter(pk=project.pk).update(next_check_on=None)
+    scans._store_next_checks({project.pk: (TODAY + timedelta(days=60), TODAY + timedelta(days=30))})
+    assert Project.objects.get(pk=project.pk).next_check_on is None
+    scans._store_next_checks({project.pk: (TODAY + timedelta(days=60), None)})
+    assert Project.objects.get(pk=project.pk).next_check_on == TODAY + timedelta(days=60)
+
+
+def test_a_past_scan_as_recorded_uses_the_thresholds_of_that_day(make_project):
+    from projects.models import Rule
+
+    make_project(code="DA-THEN", land_handover_date=D(2024, 1, 1))
+    rule = Rule.objects.get(code="LAND_UNUSED_12M")
+    rule.thresholds = {"months": 12, "warning_from_month": 9}
+    rule._history_date = at(D(2024, 1, 1))
+    rule.save()
+    rule.thresholds = {"months": 6, "warning_from_month": 4}
+    rule._history_date = at(D(2025, 6, 1))
+    rule.save()
+    # On 01/10/2024 the rule said 12 months (a warning from month 9), not the 6 months decided in 2025.
+    Project.history.filter(code="DA-THEN").update(history_date=at(D(2024, 1, 1)))
+    from projects.models import ProjectStatusChange
+
+    ProjectStatusChange.history.filter(project_id__in=Project.objects.filter(code="DA-THEN").values("pk")).update(
+        history_date=at(D(2024, 1, 1)))
+    recorded = run_scan(as_of=D(2024, 10, 1), dry_run=True, as_recorded=True)
+    assert ("LAND_UNUSED_12M", "warning") in found(recorded, "DA-THEN")
+    known_now = run_scan(as_of=D(2024, 10, 1), dry_run=True)
+    assert ("LAND_UNUSED_12M", "critical") in found(known_now, "DA-THEN")
+
+
+@pytest.mark.parametrize("thresholds", [{"months": "12"}, {"months": 0}, {"h2_due": "02-29"}, {"grace": 30}, [12]])
+def test_thresholds_that_would_stop_every_scan_are_refused(watchlist_rules, thresholds):
+    from projects.models import Rule
+
+    rule = Rule.objects.get(code="REPORT_MISSING")
+    rule.thresholds = thresholds
+    with pytest.raises(ValidationError):
+        rule.full_clean()
+
+
+def test_the_admin_shows_the_status_and_owes_the_watchlist_a_rescan(make_project, admin_client):
+    project = make_project(code="DA-ADMIN")
+    Project.objects.filter(pk=project.pk).update(next_check_on=TODAY + timedelta(days=5))
+    page = admin_client.get(reverse("admin:projects_project_change", args=[project.pk])).content.decode()
+    assert 'name="status"' not in page  # changed through the project form, which dates it

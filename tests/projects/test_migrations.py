@@ -55,6 +55,14 @@ def test_the_lifecycle_migrations_keep_every_record_and_date_it():
         _history(old, tracked, at(date(2024, 3, 1)), "~", status="land_handed_over", operation_deadline=date(2025, 6, 1))
         _history(old, tracked, at(date(2024, 5, 1), 15), "~", status="land_handed_over")  # the adjustment applied
         _history(old, tracked, at(date(2025, 6, 1)), "~", status="suspended")
+        resumed = Project.objects.create(
+            code="DA-M3", name="Dự án hoạt động lại", cluster=cluster, investor=investor, registered_capital_vnd=10**10,
+            actual_construction_start=date(2018, 6, 1), actual_completion=date(2018, 12, 1),
+            actual_operation_start=date(2019, 1, 1), status="operating",
+        )
+        _history(old, resumed, at(date(2019, 1, 5)), "+")
+        _history(old, resumed, at(date(2023, 3, 1)), "~", status="suspended")
+        _history(old, resumed, at(date(2024, 6, 1)), "~", status="operating")
         untracked = Project.objects.create(
             code="DA-M2", name="Dự án không có lịch sử", cluster=cluster, investor=investor,
             registered_capital_vnd=10**10, actual_construction_start=date(2022, 6, 1),
@@ -66,7 +74,7 @@ def test_the_lifecycle_migrations_keep_every_record_and_date_it():
         Adjustment.objects.filter(pk=adjustment.pk).update(created_at=at(date(2024, 5, 1), 14))
         Extension = old.get_model("projects", "LandUseExtension")
         for start, end in ((date(2025, 2, 20), date(2026, 2, 19)), (date(2025, 3, 1), date(2025, 9, 1)),
-                           (date(2025, 4, 1), date(2025, 10, 1))):
+                           (date(2025, 4, 1), date(2025, 10, 1)), (date(2025, 5, 1), date(2025, 11, 1))):
             Extension.objects.create(project=tracked, start_date=start, end_date=end)
         Report = old.get_model("projects", "CapitalReport")
         report = Report.objects.create(project=untracked, year=2024, period="Y", period_end=date(2024, 12, 31),
@@ -88,7 +96,11 @@ def test_the_lifecycle_migrations_keep_every_record_and_date_it():
         ]
         assert list(Change.objects.filter(project_id=untracked.pk).values_list("status", "effective_on")) == [
             ("operating", date(2023, 5, 1))]
-        assert new.get_model("projects", "HistoricalProjectStatusChange").objects.count() == 4
+        # Operating again after a suspension: from the day it was recorded, not from the first operation in 2019.
+        assert list(Change.objects.filter(project_id=resumed.pk).order_by("recorded_at")
+                    .values_list("status", "effective_on")) == [
+            ("operating", date(2019, 1, 1)), ("suspended", date(2023, 3, 1)), ("operating", date(2024, 6, 1))]
+        assert new.get_model("projects", "HistoricalProjectStatusChange").objects.count() == 7
         NewProject = new.get_model("projects", "Project")
         assert NewProject.objects.get(pk=tracked.pk).status_since == date(2025, 6, 1)
         assert NewProject.objects.get(pk=untracked.pk).status_since == date(2023, 5, 1)
@@ -96,7 +108,9 @@ def test_the_lifecycle_migrations_keep_every_record_and_date_it():
         assert adjusted.previous_operation_deadline == date(2025, 6, 1)  # read from the history before it
         clocks = list(new.get_model("projects", "LandUseExtension").objects.filter(project_id=tracked.pk)
                       .order_by("start_date").values_list("clock", "decision_date"))
-        assert clocks == [("unused", date(2025, 2, 20)), ("delay", date(2025, 3, 1)), ("", date(2025, 4, 1))]
+        # Two old extensions beyond one per clock are kept, on no clock (outside the constraint, counted by no rule).
+        assert clocks == [("unused", date(2025, 2, 20)), ("delay", date(2025, 3, 1)), ("", date(2025, 4, 1)),
+                          ("", date(2025, 5, 1))]
         assert new.get_model("projects", "CapitalReport").objects.get(pk=report.pk).report_date == date(2025, 2, 3)
         Rule = new.get_model("projects", "Rule")
         assert Rule.objects.get(code="REPORT_MISSING").thresholds == {"periods": 2, "h1_due": "06-20", "h2_due": "12-20"}

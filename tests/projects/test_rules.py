@@ -409,3 +409,60 @@ def test_each_rule_says_when_its_answer_next_changes():
     assert earliest == D(2023, 6, 21)  # the first-half report falls due on 20/06 before month 9 comes
     _findings, earliest = rules.evaluate_project(f, [("LAND_UNUSED_12M", {}), ("MILESTONE_OVERDUE", {})], D(2023, 6, 1))
     assert earliest == D(2024, 1, 3)
+
+
+# ---- Found by a review against the reading ------------------------------------------------------------------------
+
+
+def test_a_force_majeure_day_inside_the_15_days_pauses_them_the_notice_day_does_not():
+    # Notice 01/10/2025: the 15 days are 02/10–16/10. Force majeure on 16/10 moves the last day to 17/10.
+    paused = facts(land_handover_date=D(2023, 1, 1), notices=((D(2025, 10, 1), D(2025, 10, 17)),),
+                   force_majeure=((D(2025, 10, 16), D(2025, 10, 16)),))
+    assert check(rules.extension_not_requested, paused, {"days": 15}, D(2025, 11, 1)) is None
+    # Force majeure ending on the notice day itself changes nothing: a request on 17/10 is late.
+    before = facts(land_handover_date=D(2023, 1, 1), notices=((D(2025, 10, 1), D(2025, 10, 17)),),
+                   force_majeure=((D(2025, 9, 20), D(2025, 10, 1)),))
+    assert check(rules.extension_not_requested, before, {"days": 15}, D(2025, 11, 1)).since == D(2025, 10, 17)
+
+
+def test_two_notices_on_one_day_do_not_stop_the_rule():
+    f = facts(land_handover_date=D(2023, 1, 1), notices=((D(2025, 10, 1), D(2025, 10, 5)), (D(2025, 10, 1), None)))
+    assert rules.extension_not_requested(f, {"days": 15}, D(2025, 11, 1)).finding.ground  # the second, unanswered
+
+
+def test_overlapping_force_majeure_periods_pause_a_day_once():
+    once = facts(land_handover_date=D(2024, 1, 1), force_majeure=((D(2024, 3, 1), D(2024, 3, 31)),))
+    twice = facts(land_handover_date=D(2024, 1, 1),
+                  force_majeure=((D(2024, 3, 1), D(2024, 3, 31)), (D(2024, 3, 1), D(2024, 3, 31)), (D(2024, 3, 15), D(2024, 4, 1))))
+    assert check(rules.land_unused_12m, once, UNUSED, D(2025, 2, 1)).since == D(2025, 2, 1)
+    assert check(rules.land_unused_12m, twice, UNUSED, D(2025, 2, 2)).since == D(2025, 2, 2)  # one more day: 01/04
+
+
+def test_force_majeure_on_the_deadline_day_moves_it():
+    f = facts(construction_start_deadline=D(2024, 6, 30), force_majeure=((D(2024, 6, 30), D(2024, 6, 30)),))
+    assert check(rules.milestone_overdue, f, {}, D(2024, 7, 1)) is None
+    assert check(rules.milestone_overdue, f, {}, D(2024, 7, 2)).since == D(2024, 7, 2)
+
+
+def test_a_notice_during_an_extensions_force_majeure_tail_is_answered_by_it():
+    # The extension's last day is 31/12/2025, but 30 paused days inside it run it to 30/01/2026.
+    f = facts(land_handover_date=D(2023, 1, 1), notices=((D(2026, 1, 10), None),),
+              extensions=(ext(D(2024, 1, 1), D(2025, 12, 31), decision=D(2024, 1, 1)),),
+              force_majeure=((D(2025, 6, 1), D(2025, 6, 30)),))
+    assert check(rules.extension_not_requested, f, {"days": 15}, D(2026, 1, 28)) is None
+
+
+def test_a_notice_about_late_land_use_counts_after_construction_started():
+    # Construction started in 2022 but completion (due 01/03/2023) is 24 months late from 01/03/2025.
+    f = facts(land_handover_date=D(2021, 6, 1), clock_start=D(2021, 1, 1), actual_construction_start=D(2022, 1, 1),
+              construction_completion_deadline=D(2023, 3, 1), notices=((D(2025, 7, 10), None),))
+    finding = check(rules.extension_not_requested, f, {"days": 15}, D(2025, 9, 1))
+    assert finding.ground and finding.since == D(2025, 7, 26)
+
+
+def test_an_extension_of_a_clock_not_reached_expires_into_nothing():
+    # Construction started 01/06/2024, completion due 30/06/2027: the delay clock is reached only on 30/06/2029.
+    f = facts(land_handover_date=D(2020, 1, 1), clock_start=D(2019, 1, 1), actual_construction_start=D(2024, 6, 1),
+              construction_completion_deadline=D(2027, 6, 30),
+              extensions=(ext(D(2022, 1, 1), D(2023, 12, 31), clock="delay"), ext(D(2022, 1, 1), D(2023, 1, 1), clock="")))
+    assert check(rules.extension_expired, f, {}, D(2025, 1, 15)) is None

@@ -23,9 +23,9 @@ def flags(make_project, make_cluster, make_user, district, watchlist_rules):
     project_b = make_project(code="DA-B", name="Xưởng may Cao Phong", cluster=make_cluster(code="CCN-B", commune=commune_b))
     project_c = make_project(code="DA-C", name="Kho hàng Lương Sơn")
     unused = Flag.objects.create(
-        project=project_a, rule=Rule.objects.get(code="LAND_UNUSED_12M"), severity="critical", since=date(2025, 1, 1),
-        evidence={"land_handover_date": "2024-01-01", "threshold_date": "2025-01-01"}, first_seen=now, last_confirmed=now,
-        state=Flag.State.REVOCATION_PROPOSED,
+        project=project_a, rule=Rule.objects.get(code="EXTENSION_EXPIRED"), severity="critical", since=date(2025, 1, 1),
+        evidence={"clock": "unused", "extension_start": "2023-01-01", "extension_end": "2024-12-31"},
+        first_seen=now, last_confirmed=now, state=Flag.State.REVOCATION_PROPOSED, ground="recovery",
     )
     ReviewStep.objects.create(flag=unused, action="propose_revocation", from_state="new", to_state="revocation_proposed",
                               user=leader, note="Đề nghị thu hồi")
@@ -52,11 +52,11 @@ def test_the_pdf_carries_vietnamese_text(staff_client, flags):
     assert response.content.startswith(b"%PDF")
     text = _pdf_text(response)
     for expected in ("Ủy ban nhân dân tỉnh Phú Thọ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Dự án",
-                     "Cụm công nghiệp", "Nhà máy chế biến gỗ Hòa Bình", "Đất được bàn giao", "Luật Đất đai 2024",
+                     "Cụm công nghiệp", "Nhà máy chế biến gỗ Hòa Bình", "Hết thời hạn gia hạn", "Luật Đất đai 2024",
                      "Căn cứ pháp lý", "Đề xuất", "Trang 1/"):
         assert expected in text, expected
     # The evidence in a sentence, the review state and the proposal to the People's Committee.
-    assert "Đất bàn giao ngày 01/01/2024; chưa khởi công sau" in text
+    assert "Thời hạn gia hạn sử dụng đất đã hết ngày 31/12/2024" in text
     assert "Đã đề xuất thu hồi" in text or "thu hồi" in text
     assert "Xưởng may Cao Phong" in text
     assert "Kho hàng Lương Sơn" not in text  # dismissed
@@ -76,10 +76,10 @@ def test_the_xlsx_lists_the_open_flags_with_rule_and_proposal(staff_client, flag
     assert [row[1].split(" – ")[0] for row in rows] == ["DA-A", "DA-B"]  # critical first; the dismissed one left out
     first = rows[0]
     assert first[2] == "Công ty TNHH Thử nghiệm"
-    assert first[4].startswith("Đất được bàn giao nhưng không đưa vào sử dụng 12 tháng liên tục")
+    assert first[4].startswith("Hết thời hạn gia hạn sử dụng đất")
     assert "khoản 8 Điều 81" in first[5]
-    assert first[6].startswith("Đất bàn giao ngày 01/01/2024")
-    assert "Ủy ban nhân dân tỉnh" in first[8]
+    assert first[6].startswith("Thời hạn gia hạn sử dụng đất đã hết ngày 31/12/2024")
+    assert "Ủy ban nhân dân tỉnh" in first[8] and "thu hồi đất không bồi thường" in first[8]
     text = "\n".join(str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None)
     assert "Kính gửi: Ủy ban nhân dân tỉnh Phú Thọ" in text
 
@@ -149,3 +149,38 @@ def test_the_proposal_for_an_inspected_flag_follows_the_rules_ground(make_projec
     with translation.override("vi"):
         text = proposed_action(flag)
     assert expected in text and refused not in text
+
+
+def test_a_proposal_on_a_flag_that_is_no_longer_a_ground_is_not_repeated_to_the_committee(make_project, watchlist_rules):
+    from django.utils import translation
+
+    from tracker.reports.watchlist import proposed_action
+
+    now = timezone.now()
+    flag = Flag.objects.create(
+        project=make_project(code="DA-OLD"), rule=Rule.objects.get(code="LAND_DELAY_24M"), severity="critical",
+        since=date(2025, 1, 1), evidence={}, first_seen=now, last_confirmed=now, state=Flag.State.REVOCATION_PROPOSED,
+    )
+    with translation.override("vi"):
+        text = proposed_action(flag)
+    assert "không còn là căn cứ" in text and "Ủy ban nhân dân tỉnh" not in text
+
+
+def test_no_revocation_is_proposed_while_an_extension_runs(make_project, watchlist_rules):
+    from datetime import timedelta
+
+    from django.utils import translation
+
+    from projects.watchlist.rules import Extension
+    from tracker.reports.watchlist import proposed_action
+
+    now = timezone.now()
+    flag = Flag.objects.create(
+        project=make_project(code="DA-EXT"), rule=Rule.objects.get(code="EXTENSION_NOT_REQUESTED"),
+        severity="critical", since=date(2025, 1, 1), evidence={}, first_seen=now, last_confirmed=now,
+        state=Flag.State.INSPECTED, ground="recovery",
+    )
+    running = Extension("unused", date(2025, 1, 1), date.today() + timedelta(days=90))
+    with translation.override("vi"):
+        text = proposed_action(flag, running)
+    assert (date.today() + timedelta(days=90)).strftime("%d/%m/%Y") in text and "Ủy ban nhân dân tỉnh" not in text

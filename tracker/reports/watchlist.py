@@ -7,7 +7,8 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from projects.models import Flag, ReviewStep
-from projects.watchlist.rules import describe
+from projects.watchlist.rules import describe, extension_running
+from projects.watchlist.scans import load_facts
 from projects.watchlist.selectors import flag_list
 
 S = Flag.State
@@ -32,11 +33,17 @@ def _revocation(flag: Flag) -> str:
     return _("terminate the project")
 
 
-def proposed_action(flag: Flag) -> str:
+def proposed_action(flag: Flag, running_extension=None) -> str:
     """What the department proposes next for a flag, from its review state and whether its finding is a legal
-    ground for revocation (`Flag.ground`, declared by the rule): never a revocation on anything else."""
+    ground for revocation (`Flag.ground`, declared by the rule): never a revocation on anything else, nor while an
+    extension of the project runs (`running_extension`, from the facts)."""
     state = flag.state
     evidence = flag.evidence or {}
+    if running_extension is not None and state not in (S.DECIDED, S.DISMISSED):
+        return _("Land-use extension until %(date)s: the project is lawful while it runs; check that the land is "
+                 "in use when it ends.") % {"date": running_extension.end.strftime("%d/%m/%Y")}
+    if not flag.ground and state in ({S.REVOCATION_PROPOSED} | RECOVERY_STATES):
+        return _("Revocation was proposed, but the finding is no longer a legal ground for it: review the flag again.")
     if evidence.get("clock_state") == "extended" or state == S.EXTENDED:
         end = evidence.get("extension_end")
         if end:
@@ -77,14 +84,18 @@ def watchlist_report(*, user, filters=None, today: date) -> list[WatchlistRow]:
     queryset = queryset.prefetch_related(
         Prefetch("steps", queryset=ReviewStep.objects.order_by("-created_at", "-pk"), to_attr="ordered_steps")
     )
+    flags = list(queryset)
+    # Whether an extension runs, for every project of the report at once (a fixed number of queries).
+    facts = load_facts(today, sorted({flag.project_id for flag in flags})) if flags else {}
+    running = {pk: extension_running(project_facts, today) for pk, (_code, project_facts, _next) in facts.items()}
     rows = []
-    for number, flag in enumerate(queryset, start=1):
+    for number, flag in enumerate(flags, start=1):
         rows.append(WatchlistRow(
             number=number,
             flag=flag,
             evidence=describe(flag.rule.code, flag.evidence, today),
             state=flag.get_state_display(),
             last_step=flag.ordered_steps[0] if flag.ordered_steps else None,
-            proposal=proposed_action(flag),
+            proposal=proposed_action(flag, running.get(flag.project_id)),
         ))
     return rows
