@@ -32,16 +32,16 @@ class ProjectAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_filter = ["status", "industry", "cluster__former_district", "is_sample"]
     search_fields = ["code", "name", "investor__name", "irc_number"]
     autocomplete_fields = ["cluster", "investor"]
-    # The status changes through the project form, which dates it in the status history (the watchlist counts
-    # from that date); the admin shows it only.
-    readonly_fields = ["latest_implemented_vnd", "status", "status_since"]
+    # A change of status made here enters the dated status history as of today (the project form can date it
+    # otherwise); the watchlist counts from that date.
+    readonly_fields = ["latest_implemented_vnd", "status_since"]
 
     # The admin writes around the services: keep the clusters' summary as they do, for every cluster touched, and
     # owe the watchlist a rescan.
     def save_model(self, request, obj, form, change):
         stored = Project.objects.filter(pk=obj.pk).values_list("cluster_id", flat=True).first() if change else None
         super().save_model(request, obj, form, change)
-        if not change:
+        if not change or "status" in form.changed_data:
             project_status_record(project=obj, status=obj.status, user=request.user)
         cluster_summary_refresh([stored, obj.cluster_id])
         queue_project_scan(obj.pk)

@@ -431,8 +431,17 @@ def test_thresholds_that_would_stop_every_scan_are_refused(watchlist_rules, thre
         rule.full_clean()
 
 
-def test_the_admin_shows_the_status_and_owes_the_watchlist_a_rescan(make_project, admin_client):
-    project = make_project(code="DA-ADMIN")
+def test_a_status_changed_in_the_admin_is_dated_today_and_owes_the_watchlist_a_rescan(make_project, admin_client):
+    from tests.clusters.test_summary import _admin_form_data
+
+    project = make_project(code="DA-ADMIN", status="operating", actual_construction_start=D(2018, 6, 1),
+                           actual_completion=D(2018, 12, 1), actual_operation_start=D(2019, 1, 1))
     Project.objects.filter(pk=project.pk).update(next_check_on=TODAY + timedelta(days=5))
-    page = admin_client.get(reverse("admin:projects_project_change", args=[project.pk])).content.decode()
-    assert 'name="status"' not in page  # changed through the project form, which dates it
+    url = reverse("admin:projects_project_change", args=[project.pk])
+    data = _admin_form_data(admin_client.get(url))
+    data["status"] = "suspended"
+    assert admin_client.post(url, data).status_code == 302
+    project.refresh_from_db()
+    # Suspended today, not since 2019: Art. 48(2)(c)'s 12 months start now.
+    assert project.status_since == TODAY and project.next_check_on is None
+    assert project.status_changes.order_by("-recorded_at").first().status == "suspended"
