@@ -112,8 +112,8 @@ def test_leader_proposes_revocation_of_a_critical_flag_and_sees_it_in_the_histor
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "watchlist.png"), full_page=False)
 
-    critical = page.locator("#flag-table tbody tr", has=page.locator(".text-bg-danger")).filter(has_text="EXTENSION_EXPIRED")
-    critical.get_by_role("link", name="EXTENSION_EXPIRED").click()
+    critical = page.locator("#flag-table tbody tr", has=page.locator(".text-bg-danger")).filter(has_text="Hết thời hạn gia hạn")
+    critical.get_by_role("link", name="Hết thời hạn gia hạn").click()
     assert "02/05/2025" in page.locator("#flag-description").inner_text()
     assert "Thu hồi đất" in page.locator("#flag-ground").inner_text()
     page.get_by_role("link", name="Ghi nhận bước xem xét").click()

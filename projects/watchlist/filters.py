@@ -5,11 +5,22 @@ from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster, Commune, FormerDistrict
 from projects.models import Flag, Rule, Severity
+from projects.watchlist.evidence import short_name
 from tracker.filters import BaseFilterSet
 
 
+class RuleChoiceFilter(django_filters.ModelChoiceFilter):
+    """The rules by their Vietnamese short names, not their codes."""
+
+    @property
+    def field(self):
+        field = super().field
+        field.label_from_instance = lambda rule: short_name(rule.code)
+        return field
+
+
 class FlagFilter(BaseFilterSet):
-    rule = django_filters.ModelChoiceFilter(queryset=Rule.objects.order_by("code"), label=_("Rule"))
+    rule = RuleChoiceFilter(queryset=Rule.objects.order_by("code"), label=_("Rule"))
     severity = django_filters.ChoiceFilter(choices=Severity.choices, label=_("Severity"))
     cluster = django_filters.ModelChoiceFilter(
         field_name="project__cluster", queryset=Cluster.objects.order_by("name"), label=_("Industrial cluster")

@@ -445,3 +445,24 @@ def test_a_status_changed_in_the_admin_is_dated_today_and_owes_the_watchlist_a_r
     # Suspended today, not since 2019: Art. 48(2)(c)'s 12 months start now.
     assert project.status_since == TODAY and project.next_check_on is None
     assert project.status_changes.order_by("-recorded_at").first().status == "suspended"
+
+
+def test_the_watchlist_pages_speak_vietnamese_words_not_codes(make_project, make_user):
+    import re
+
+    leader = make_user("lanhdao", "leadership")
+    project = make_project(code="DA-WORDS", name="Nhà máy giấy", land_handover_date=months_ago(40), irc_date=months_ago(44))
+    LandUseExtension.objects.create(project=project, clock="unused", start_date=months_ago(28),
+                                    end_date=months_ago(4), decision_date=months_ago(28))
+    run_scan()
+    flag = Flag.objects.get(project=project, rule__code="EXTENSION_EXPIRED")
+    client = Client()
+    client.force_login(leader)
+    listing = client.get(reverse("watchlist:list")).content.decode()
+    page = client.get(reverse("watchlist:flag", args=[flag.pk])).content.decode()
+    visible = re.sub(r'title="[^"]*"', "", listing + page)  # a code may stay in a tooltip for the technical team
+    assert "EXTENSION_EXPIRED" not in visible and "LAND_UNUSED_12M" not in visible
+    assert "Hết thời hạn gia hạn" in listing and "Nhà máy giấy" in listing
+    # The evidence as labelled fields with dd/mm/yyyy dates, not a dictionary with English keys.
+    assert "extension_end" not in page and "Gia hạn đến" in page
+    assert (months_ago(4) - timedelta(days=0)).strftime("%d/%m/%Y") in page
