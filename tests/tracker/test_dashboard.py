@@ -212,3 +212,17 @@ def test_a_year_without_targets_says_so_and_leadership_gets_a_link_to_set_them(m
     # The link opens the form with the year filled in.
     form = leader.get(create, {"year": 2023}).context["form"]
     assert form["year"].value() == 2023
+
+
+def test_the_last_scan_is_dated_in_vietnamese(staff_client, db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from projects.models import Scan
+
+    finished = timezone.now() - timedelta(minutes=7, seconds=30)
+    Scan.objects.create(started_at=finished, finished_at=finished, as_of=finished.date(), status=Scan.Status.SUCCEEDED)
+    html = staff_client.get(reverse("home")).content.decode()
+    heading = re.search(r'id="flags-heading">.*?</h2>', html, flags=re.S).group(0)
+    assert "cách đây 7\xa0phút" in heading and "minute" not in heading
