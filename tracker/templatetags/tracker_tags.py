@@ -4,9 +4,16 @@ from decimal import Decimal
 from django import template
 from django.utils.html import format_html
 
+from tracker.legal import public_legal_basis
 from tracker.numbers import format_billions, format_decimal
 
 register = template.Library()
+
+
+@register.filter
+def legal_basis(text):
+    """A rule's legal basis without the notes meant for the developers (tracker.legal)."""
+    return public_legal_basis(text)
 
 
 @register.filter
