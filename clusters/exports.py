@@ -1,4 +1,5 @@
-"""The columns of the exported cluster list; the keys are those of the import template."""
+"""The columns of the exported cluster list; the keys are those of the import template, a choice is exported as its
+label (the import reads a key or either label back)."""
 from django.utils.translation import gettext_lazy as _
 
 from tracker.exports import Column
@@ -8,10 +9,10 @@ CLUSTER_COLUMNS = [
     Column(_("Name"), "cluster_name", lambda c: c.name),
     Column(_("Commune or ward"), "commune", lambda c: c.commune.name),
     Column(_("Former district"), "former_district", lambda c: c.former_district.name),
-    Column(_("Kind"), "kind", lambda c: c.kind),
+    Column(_("Kind"), "kind", lambda c: c.get_kind_display()),
     Column(_("Total area (ha)"), "total_area_ha", lambda c: c.total_area_ha),
     Column(_("Industrial land (ha)"), "industrial_land_ha", lambda c: c.industrial_land_ha),
-    Column(_("Stage"), "stage", lambda c: c.stage),
+    Column(_("Stage"), "stage", lambda c: c.get_stage_display()),
     Column(_("Establishment decision"), "establishment_decision_number", lambda c: c.establishment_decision_number),
     Column(_("Establishment date"), "establishment_date", lambda c: c.establishment_date),
     Column(_("Infrastructure developer"), "developer_name", lambda c: c.developer_name),

@@ -1,4 +1,5 @@
-"""The columns of each exported list; the keys are those of the import template (issue 5)."""
+"""The columns of each exported list; the keys are those of the import template (issue 5). A choice is exported as
+its label in the page's language, which a reader knows (the import reads a key or either label back)."""
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +23,7 @@ PROJECT_COLUMNS = [
     Column(_("Investor"), "investor_name", lambda p: p.investor.name),
     Column(_("Tax code"), "investor_tax_code", lambda p: p.investor.tax_code),
     Column(_("Country"), "investor_country", lambda p: p.investor.country),
-    Column(_("Industry"), "industry", lambda p: p.industry),
+    Column(_("Industry"), "industry", lambda p: p.get_industry_display()),
     Column(_("Registered capital (billion VND)"), "registered_capital_billion_vnd", lambda p: billions(p.registered_capital_vnd)),
     Column(_("Registered capital (USD)"), "registered_capital_usd", lambda p: p.registered_capital_usd),
     Column(_("Leased land (ha)"), "land_area_ha", lambda p: p.land_area_ha),
@@ -38,7 +39,7 @@ PROJECT_COLUMNS = [
     Column(_("Actual construction start"), "actual_construction_start", lambda p: p.actual_construction_start),
     Column(_("Actual construction completion"), "actual_completion", lambda p: p.actual_completion),
     Column(_("Actual operation start"), "actual_operation_start", lambda p: p.actual_operation_start),
-    Column(_("Status"), "status", lambda p: p.status),
+    Column(_("Status"), "status", lambda p: p.get_status_display()),
     Column(_("Status effective on"), "status_effective_on", lambda p: p.status_since),
     Column(_("Land recovered on"), "land_recovered_on", lambda p: p.land_recovered_on),
     Column(_("Land transferred or assets sold on"), "land_transferred_on", lambda p: p.land_transferred_on),

@@ -358,6 +358,14 @@ class TargetCreateView(ServiceFormView):
     title = _("New annual target")
     success_message = _("Saved the targets for %(object)s.")
 
+    def get_initial(self):
+        """The dashboard's link to set a year's targets names the year (`?year=2026`)."""
+        initial = super().get_initial()
+        year = self.request.GET.get("year", "")
+        if self.object is None and year.isdigit() and len(year) == 4:
+            initial["year"] = int(year)
+        return initial
+
     def get_cancel_url(self):
         return reverse("targets:list")
 

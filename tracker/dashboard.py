@@ -5,13 +5,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.urls import reverse
 
 from clusters.models import Cluster, ClusterSummary, EstablishmentCriteria
 from clusters.selectors import occupancy_pct
 from projects.models import AnnualTarget, Flag, Project, Rule, Scan, Severity
-from tracker.access import restrict
+from tracker.access import can, restrict
 from tracker.numbers import vnd_to_billions
 
 ESTABLISHED = {
@@ -108,6 +108,16 @@ def year_fraction(year: int, today: date) -> Decimal:
     return Decimal((today - date(year, 1, 1)).days + 1) / Decimal(days)
 
 
+def latest_target_year(today: date) -> int | None:
+    """The latest year, up to this one, that has targets (targets set ahead for a year not begun do not count)."""
+    return AnnualTarget.objects.filter(year__lte=today.year).aggregate(latest=Max("year"))["latest"]
+
+
+def default_year(today: date) -> int:
+    """The year the dashboard opens on when none is asked for: the latest year with targets, else this year."""
+    return latest_target_year(today) or today.year
+
+
 def dashboard(*, user, year: int, today: date) -> dict:
     projects = restrict(Project.objects.all(), user, "view")
     clusters_visible = restrict(Cluster.objects.all(), user, "view")
@@ -184,6 +194,9 @@ def dashboard(*, user, year: int, today: date) -> dict:
     return {
         "year": year,
         "target": target,
+        # A year without targets points at the latest year that has them.
+        "latest_target_year": None if target else latest_target_year(today),
+        "can_set_targets": can(user, AnnualTarget, "add"),
         "fraction": fraction,
         "lines": lines,
         "attracted": attracted,

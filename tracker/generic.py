@@ -118,6 +118,10 @@ class ServiceFormView(FormView):
         self.object = self.get_object()
         if self.object is None:
             self.check_permission()
+        # The object as saved, for the breadcrumb: a bound form writes the user's input onto self.object as it
+        # validates, and an input refused (a field error, a conflict) was never saved.
+        self.saved_label = "" if self.object is None else str(self.object)
+        self.conflict = None
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
@@ -138,8 +142,13 @@ class ServiceFormView(FormView):
         try:
             saved = self.save(form, self.cleaned_fields(form), options)
         except ConflictError as conflict:
-            apply_validation_error(form, conflict)
-            form.data = self.merge_after_conflict(form, options["expected_version"], conflict.current_version)
+            # One sentence at the top of the form (what happened); the page lists the other person's changes
+            # and says what to do next (form.html, includes/form_fields.html).
+            form.add_error(None, ValidationError(conflict.summary, code="conflict"))
+            merged = self.merge_after_conflict(form, options["expected_version"], conflict.current_version)
+            self.conflict = {"who": conflict.who, "changes": conflict.changes, "merged": merged is not None}
+            if merged is not None:
+                form.data = merged
             return self.form_invalid(form)
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -151,7 +160,7 @@ class ServiceFormView(FormView):
     def merge_after_conflict(self, form, started_from: int, current_version: int):
         """The form data to show after a conflict: the user's own edits kept, the fields they did not touch
         brought up to the current version, and the current version number, so that saving again applies
-        exactly what this user changed."""
+        exactly what this user changed. None when that cannot be done safely (the user must reload)."""
         model = type(self.object)
         current = model._default_manager.get(pk=self.object.pk)
         old_record = self.object.history.filter(version=started_from).order_by("-history_date", "-history_id").first()
@@ -159,7 +168,7 @@ class ServiceFormView(FormView):
         if old_record is None:
             # Without the version the user started from, nothing can be merged safely: they must reload.
             form.add_error(None, _("Reload the page to see the current version before saving again."))
-            return data
+            return None
         before = self.form_class(instance=old_record.instance, user=self.request.user)
         now = self.form_class(instance=current, user=self.request.user)
         for name in form.fields:
@@ -179,7 +188,8 @@ class ServiceFormView(FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update({"title": self.title, "object": self.object, "cancel_url": self.get_cancel_url()})
+        context.update({"title": self.title, "object": self.object, "saved_label": self.saved_label,
+                        "conflict": self.conflict, "cancel_url": self.get_cancel_url()})
         return context
 
     def get_cancel_url(self):

@@ -1,4 +1,5 @@
 """Change history in words: who changed which field from what to what, values shown the Vietnamese way."""
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -29,11 +30,28 @@ class Entry:
 
 
 def _fields(model) -> list[models.Field]:
-    # Fields the history does not keep (`excluded_fields`: a scan's bookkeeping) are no change anyone made.
+    # Fields the history does not keep (`excluded_fields`: a scan's bookkeeping) are no change anyone made; nor are
+    # the derived ones (`derived_fields`: kept by the services, never typed): a capital report moves a project's
+    # implemented capital without a historical record of the project, so the next save of the project would seem to
+    # have changed it.
     tracked = getattr(model, "history", None)
     kept = {f.name for f in tracked.model._meta.fields} if tracked is not None else None
+    derived = set(getattr(model, "derived_fields", ()))
     return [f for f in model._meta.concrete_fields if f.name not in SKIPPED and not f.name.startswith("history_")
-            and (kept is None or f.name in kept)]
+            and f.name not in derived and (kept is None or f.name in kept)]
+
+
+def _in_billions(model_field: models.Field) -> bool:
+    return isinstance(model_field, models.BigIntegerField) and model_field.name.endswith("_vnd")
+
+
+def field_label(model_field: models.Field) -> str:
+    """A field's name as a change shows it, capitalised. An amount is shown in billions with its unit ("100 tỷ
+    đồng"), so the "(VND)" of its name is dropped rather than contradict the value beside it."""
+    label = str(model_field.verbose_name)
+    if _in_billions(model_field):
+        label = re.sub(r"\s*\(VND\)\s*$", "", label)
+    return label[:1].upper() + label[1:]
 
 
 def format_value(model_field: models.Field, value, related: dict) -> str:
@@ -45,7 +63,7 @@ def format_value(model_field: models.Field, value, related: dict) -> str:
         return str(related.get((model_field.related_model, value), value))
     if isinstance(model_field, models.BooleanField):
         return _("yes") if value else _("no")
-    if isinstance(model_field, models.BigIntegerField) and model_field.name.endswith("_vnd"):
+    if _in_billions(model_field):
         return format_billions(value) + " " + _("billion VND")
     if isinstance(value, datetime):
         return date_format(timezone.localtime(value), "d/m/Y H:i")
@@ -73,9 +91,8 @@ def _diff(model, old, new, related) -> list[tuple[str, str, str]]:
     for model_field in _fields(model):
         before, after = getattr(old, model_field.attname), getattr(new, model_field.attname)
         if before != after:
-            label = str(model_field.verbose_name)
             changes.append(
-                (label[:1].upper() + label[1:], format_value(model_field, before, related), format_value(model_field, after, related))
+                (field_label(model_field), format_value(model_field, before, related), format_value(model_field, after, related))
             )
     return changes
 
@@ -130,12 +147,20 @@ def created_and_changed(obj) -> tuple:
 
 
 def changes_between(obj, old_version: int, new_version: int):
-    """What changed on a versioned object between two versions, and the record of the newest change."""
+    """What changed on a versioned object between two versions, the record of the newest change, and who saved it
+    in between (user names in the order of their first save; empty for a save without a user)."""
     records = list(
-        obj.history.filter(version__in=[old_version, new_version]).select_related("history_user").order_by("history_date")
+        obj.history.filter(version__gte=old_version, version__lte=new_version).select_related("history_user")
+        .order_by("history_date", "history_id")
     )
     old = next((r for r in reversed(records) if r.version == old_version), None)
     new = next((r for r in reversed(records) if r.version == new_version), None)
+    savers = []
+    for record in records:
+        if record.version > old_version:
+            name = record.history_user.get_username() if record.history_user_id and record.history_user else ""
+            if name not in savers:
+                savers.append(name)
     if old is None or new is None:
-        return [], new
-    return _diff(type(obj), old, new, _related_lookup(type(obj), [old, new])), new
+        return [], new, savers
+    return _diff(type(obj), old, new, _related_lookup(type(obj), [old, new])), new, savers

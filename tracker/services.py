@@ -26,24 +26,29 @@ def heartbeat_record(*, hostname: str) -> WorkerHeartbeat:
 
 
 class ConflictError(ValidationError):
-    """Someone saved the object after the user opened it; nothing was written. Carries what changed meanwhile."""
+    """Someone saved the object after the user opened it; nothing was written. Carries what changed meanwhile
+    (`changes`: label, old → new, as the page shows them), who saved it (`who`) and a sentence saying so
+    (`summary`); the form view lists the changes and says what to do."""
 
     def __init__(self, *, instance, expected_version: int, current_version: int):
         from tracker.history import changes_between
 
         self.current_version = current_version
-        self.changes, latest = changes_between(instance, expected_version, current_version)
-        who = (latest.history_user.get_username() if latest and latest.history_user else _("someone")) if latest else _("someone")
+        self.changes, latest, savers = changes_between(instance, expected_version, current_version)
+        names = list(dict.fromkeys(name or _("someone") for name in savers)) or [_("someone")]
+        self.who = ", ".join(names)
         when = date_format(timezone.localtime(latest.history_date), "d/m/Y H:i") if latest else ""
-        lines = [
-            _(
-                "%(who)s saved this record at %(when)s, after you opened it. Nothing of yours was saved; your input is "
-                "kept below. Check what changed, then save again to apply your input."
-            )
-            % {"who": who, "when": when}
-        ]
-        lines += [f"{label}: {old} → {new}" for label, old, new in self.changes]
-        super().__init__(lines, code="conflict")
+        if len(names) > 1:
+            self.summary = _(
+                "%(who)s saved this record after you opened it, the last at %(when)s. Your changes have not been "
+                "saved."
+            ) % {"who": self.who, "when": when}
+        else:
+            self.summary = _(
+                "%(who)s saved this record at %(when)s, after you opened it. Your changes have not been saved."
+            ) % {"who": self.who, "when": when}
+        super().__init__([self.summary] + [f"{label}: {old} → {new}" for label, old, new in self.changes],
+                         code="conflict")
 
 
 def model_save(instance, *, fields: dict, user=None, change_reason: str = "", expected_version: int | None = None):

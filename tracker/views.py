@@ -14,27 +14,31 @@ from django.template import loader
 from django.http import HttpResponseNotFound, HttpResponseServerError
 from django.views.decorators.csrf import requires_csrf_token
 
-from tracker.dashboard import dashboard
+from tracker.dashboard import dashboard, default_year
 from tracker.models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
 
 
 def home(request):
-    """The leadership dashboard for a year chosen at the top (default: this year)."""
+    """The leadership dashboard for a year chosen at the top (default: the latest year with targets)."""
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year", today.year))
-    except ValueError:
-        year = today.year
-    if not 2000 <= year <= 2100:
-        year = today.year
+    year = _asked_year(request.GET.get("year")) or default_year(today)
     context = dashboard(user=request.user, year=year, today=today)
     # The cluster table (and its chart) shows 50 clusters a page: a province has a few dozen, the benchmark 2,000.
     context["cluster_page"] = Paginator(context["clusters"], 50).get_page(request.GET.get("clusters_page"))
     context["years"] = list(range(today.year + 1, 2014, -1))
     context["today"] = today
     return render(request, "dashboard.html", context)
+
+
+def _asked_year(value) -> int | None:
+    """The year in the URL, or None when there is none or it is no year the dashboard can show."""
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        return None
+    return year if 2000 <= year <= 2100 else None
 
 
 def page_not_found(request, exception=None):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from projects.watchlist.evidence import short_name
 from projects.watchlist.rules import describe
 from tracker.exports import Column
+from tracker.legal import public_legal_basis
 
 FLAG_COLUMNS = [
     Column(_("Project code"), "project_code", lambda f: f.project.code),
@@ -19,6 +20,6 @@ FLAG_COLUMNS = [
     Column(_("Review state"), "state", lambda f: f.get_state_display()),
     Column(_("Ground for revocation"), "ground", lambda f: f.get_ground_display() if f.ground else ""),
     Column(_("Evidence"), "evidence", lambda f: describe(f.rule.code, f.evidence, timezone.localdate())),
-    Column(_("Legal basis"), "legal_basis", lambda f: f.rule.legal_basis),
+    Column(_("Legal basis"), "legal_basis", lambda f: public_legal_basis(f.rule.legal_basis)),
     Column(_("Closed"), "cleared_at", lambda f: f.cleared_at),
 ]

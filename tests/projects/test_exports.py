@@ -78,3 +78,25 @@ def test_the_export_costs_the_same_queries_for_few_and_many_rows(staff_client, m
     with CaptureQueriesContext(connection) as many:
         b"".join(staff_client.get(reverse("projects:export"), {"format": "csv"}).streaming_content)
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def _xlsx_records(response):
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).active.iter_rows(values_only=True))
+    return [dict(zip(rows[1], row)) for row in rows[2:]]
+
+
+def test_choices_are_exported_as_the_labels_a_reader_knows_not_as_keys(staff_client, make_project, cluster):
+    from clusters.models import Cluster
+
+    Cluster.objects.filter(pk=cluster.pk).update(kind="craft_village", stage="operating")
+    make_project(code="DA-F", industry="food", status="operating")
+    for fmt, records in (("csv", lambda r: [dict(zip(rows[1], row)) for rows in [_csv_rows(r)] for row in rows[2:]]),
+                         ("xlsx", _xlsx_records)):
+        [project] = records(staff_client.get(reverse("projects:export"), {"format": fmt}))
+        assert project["industry"] == "Chế biến thực phẩm, đồ uống" and project["status"] == "Đang hoạt động"
+        [row] = records(staff_client.get(reverse("clusters:export"), {"format": fmt}))
+        assert row["kind"] == "Làng nghề" and row["stage"] == "Đang hoạt động"
+    # In English the labels are English; the import reads either language back (see test_imports.py).
+    staff_client.post(reverse("set_language"), {"language": "en"})
+    [project] = _xlsx_records(staff_client.get(reverse("projects:export"), {"format": "xlsx"}))
+    assert project["industry"] == "Food and beverage processing" and project["status"] == "Operating"

@@ -861,3 +861,18 @@ def test_an_imported_capital_report_counts_from_its_report_date(make_project):
     assert outcome.committed, messages(outcome)
     reports = dict(CapitalReport.objects.filter(project__code="NK-R").values_list("period", "report_date"))
     assert reports == {"H1": date(2025, 3, 1), "H2": date.today()}  # a blank date: received the day it is recorded
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_an_exported_cluster_list_imports_back_unchanged(staff_client, cluster, make_cluster, fmt, language):
+    # The kind and the stage are exported as labels (in the page's language) and read back as their keys.
+    make_cluster(code="CCN-LN", name="Cụm làng nghề Tân Lạc", kind="craft_village", stage="infrastructure")
+    staff_client.post(reverse("set_language"), {"language": language})
+    content = b"".join(staff_client.get(reverse("clusters:export"), {"format": fmt}).streaming_content)
+    assert b"craft_village" not in content  # the cells carry labels; the key row names the columns
+    before = list(Cluster.history.values_list("history_id", flat=True))
+    outcome = check(io.BytesIO(content), f"cum.{fmt}", commit=True, csv_kind="clusters")
+    assert outcome.valid, messages(outcome) + outcome.file_errors
+    assert outcome.counts() == {"create": 0, "update": 0, "unchanged": 2, "error": 0}
+    assert list(Cluster.history.values_list("history_id", flat=True)) == before

@@ -466,3 +466,17 @@ def test_the_watchlist_pages_speak_vietnamese_words_not_codes(make_project, make
     # The evidence as labelled fields with dd/mm/yyyy dates, not a dictionary with English keys.
     assert "extension_end" not in page and "Gia hạn đến" in page
     assert (months_ago(4) - timedelta(days=0)).strftime("%d/%m/%Y") in page
+
+
+def test_the_flag_page_and_export_leave_out_the_developers_note_on_the_legal_basis(make_project, make_user):
+    leader = make_user("lanhdao", "leadership")
+    make_project(code="DA-NOTE", construction_start_deadline=months_ago(6), irc_date=months_ago(12))
+    run_scan()
+    flag = Flag.objects.get(project__code="DA-NOTE", rule__code="MILESTONE_OVERDUE")
+    client = Client()
+    client.force_login(leader)
+    page = client.get(reverse("watchlist:flag", args=[flag.pk])).content.decode()
+    export = client.get(reverse("watchlist:export"), {"format": "csv"})
+    csv_text = b"".join(export.streaming_content).decode("utf-8-sig") if export.streaming else export.content.decode("utf-8-sig")
+    assert "Luật Đầu tư 2020" in page and "đối chiếu" not in page
+    assert "Luật Đầu tư 2020" in csv_text and "đối chiếu" not in csv_text

@@ -184,3 +184,24 @@ def test_no_revocation_is_proposed_while_an_extension_runs(make_project, watchli
     with translation.override("vi"):
         text = proposed_action(flag, running)
     assert (date.today() + timedelta(days=90)).strftime("%d/%m/%Y") in text and "Ủy ban nhân dân tỉnh" not in text
+
+
+def test_the_report_shows_the_legal_basis_without_the_developers_note(staff_client, make_project, watchlist_rules):
+    """The seeded bases of two rules end with "cần đối chiếu lại số điều", a note to the developers (the article
+    numbers are to be checked against the new Law on Investment); the rule keeps it, the report does not."""
+    now = timezone.now()
+    rules = Rule.objects.filter(code__in=("MILESTONE_OVERDUE", "ADJUSTMENT_CAP"))
+    for rule in rules:
+        assert "cần đối chiếu lại số điều" in rule.legal_basis  # the data as seeded, unchanged
+        Flag.objects.create(project=make_project(code=f"DA-{rule.code}"), rule=rule, severity="warning",
+                            since=date(2025, 5, 1), evidence={"missed": []}, first_seen=now, last_confirmed=now)
+    text = _pdf_text(staff_client.get("/reports/watchlist/pdf/"))
+    assert "Luật Đầu tư 143/2025/QH15 thay thế từ 01/3/2026." in text and "đối chiếu" not in text
+    sheet = load_workbook(BytesIO(b"".join(staff_client.get("/reports/watchlist/xlsx/").streaming_content))).active
+    bases = [row[5] for row in sheet.iter_rows(values_only=True) if isinstance(row[0], int)]
+    assert len(bases) == 2 and all(basis.endswith("Luật Đầu tư 143/2025/QH15 thay thế từ 01/3/2026.") for basis in bases)
+
+    from tracker.legal import public_legal_basis
+
+    plain = Rule.objects.get(code="EXTENSION_NOT_REQUESTED").legal_basis  # a basis without the note stays as it is
+    assert public_legal_basis(plain) == plain

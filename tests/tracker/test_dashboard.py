@@ -161,3 +161,68 @@ def test_the_capital_card_keeps_the_fraction_of_a_billion(staff_client, make_pro
     assert line.actual == Decimal("37.5") and line.minimum == Decimal("37.6") and line.position == "below"
     card = re.search(r'id="target-capital".*?</div></div></div>', response.content.decode(), flags=re.S).group(0)
     assert ">37,5</a>" in card and "37,6–40" in card
+
+
+# --- the year the dashboard opens on (issue 12, defect 5) ---------------------------------------------------------
+
+
+def _targets(year):
+    return AnnualTarget.objects.create(year=year, projects_min=5, projects_max=8, capital_min_vnd=400 * BILLION,
+                                       capital_max_vnd=600 * BILLION, clusters_min=1, clusters_max=2)
+
+
+def test_without_a_year_in_the_url_the_dashboard_opens_on_the_latest_year_with_targets(staff_client, make_project):
+    from django.utils import timezone
+
+    this_year = timezone.localdate().year
+    _targets(this_year - 3)
+    _targets(this_year - 2)
+    make_project(irc_date=D(this_year - 2, 6, 1))
+    response = staff_client.get(reverse("home"))
+    assert response.context["year"] == this_year - 2 and response.context["target"].year == this_year - 2
+    assert _line(response, "projects").actual == 1 and _line(response, "projects").minimum == 5
+    html = response.content.decode()
+    assert f'<option value="{this_year - 2}" selected>' in html
+    # Targets already set for next year do not make the dashboard open on a year that has not begun.
+    _targets(this_year + 1)
+    assert staff_client.get(reverse("home")).context["year"] == this_year - 2
+    # The year asked for is the year shown, targets or not; so is this year once it has targets.
+    assert staff_client.get(reverse("home"), {"year": this_year}).context["year"] == this_year
+    _targets(this_year)
+    assert staff_client.get(reverse("home")).context["year"] == this_year
+
+
+def test_a_year_without_targets_says_so_and_leadership_gets_a_link_to_set_them(make_user, staff_client, db):
+    from django.test import Client
+
+    _targets(2024)
+    leader = Client()
+    leader.force_login(make_user("lanhdao", "leadership"))
+    create = reverse("targets:create")
+    html = leader.get(reverse("home"), {"year": 2023}).content.decode()
+    notice = re.search(r'<div[^>]*id="no-targets".*?</div>', html, flags=re.S).group(0)
+    assert "Năm 2023 chưa có chỉ tiêu" in notice
+    assert f'href="{create}?year=2023"' in notice
+    assert f'href="{reverse("home")}?year=2024"' in notice  # the latest year that has them
+    # Staff may not set targets: the notice, without the link.
+    html = staff_client.get(reverse("home"), {"year": 2023}).content.decode()
+    assert "Năm 2023 chưa có chỉ tiêu" in html and create not in html
+    # A year with targets has no notice.
+    assert 'id="no-targets"' not in leader.get(reverse("home"), {"year": 2024}).content.decode()
+    # The link opens the form with the year filled in.
+    form = leader.get(create, {"year": 2023}).context["form"]
+    assert form["year"].value() == 2023
+
+
+def test_the_last_scan_is_dated_in_vietnamese(staff_client, db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from projects.models import Scan
+
+    finished = timezone.now() - timedelta(minutes=7, seconds=30)
+    Scan.objects.create(started_at=finished, finished_at=finished, as_of=finished.date(), status=Scan.Status.SUCCEEDED)
+    html = staff_client.get(reverse("home")).content.decode()
+    heading = re.search(r'id="flags-heading">.*?</h2>', html, flags=re.S).group(0)
+    assert "cách đây 7\xa0phút" in heading and "minute" not in heading

@@ -82,3 +82,76 @@ def test_an_edit_from_an_old_version_of_a_cluster_is_refused(staff_client, clust
     assert response.status_code == 200 and response.context["form"].non_field_errors()
     cluster.refresh_from_db()
     assert cluster.name == "Lần 1"
+
+
+def _conflict_block(html):
+    import re
+
+    match = re.search(r'<div[^>]*id="conflict".*?</div>', html, flags=re.S)
+    assert match, "no conflict notice on the page"
+    return match.group(0)
+
+
+def _breadcrumb(html):
+    import re
+
+    return re.search(r'<ol class="breadcrumb">.*?</ol>', html, flags=re.S).group(0)
+
+
+def test_the_conflict_lists_only_the_other_persons_changes_as_the_page_shows_amounts(make_user, project):
+    import re
+
+    from projects.services import project_record_create
+
+    first, second = Client(), Client()
+    first.force_login(make_user("an", "staff"))
+    second.force_login(make_user("binh", "staff"))
+    url = reverse("projects:update", args=[project.pk])
+    data_first, data_second = _form_data(first, url), _form_data(second, url)
+    # Meanwhile a capital report is recorded: it moves the project's derived "capital implemented to date", a
+    # change neither An nor Bình made in this form.
+    project_record_create(model=CapitalReport, project=project, year=2024, period="H1", implemented_capital_vnd=20 * 10**9)
+    data_first.update(name="Tên do An sửa", registered_capital_vnd="150")
+    assert first.post(url, data_first).status_code == 302
+
+    data_second.update(name="Tên do Bình sửa", workers="120")
+    response = second.post(url, data_second)
+    assert response.status_code == 200
+    html = response.content.decode()
+    notice = _conflict_block(html)
+    changes = re.findall(r"<li>(.*?)</li>", notice)
+    assert changes == ["Tên dự án: Dự án thử 1 → Tên do An sửa", "Vốn đăng ký: 100 tỷ đồng → 150 tỷ đồng"]
+    assert "(VND)" not in notice and "thực hiện" not in notice
+    # What happened and what to do; no field is wrong, so no "correct the errors below".
+    assert "an đã lưu bản ghi này" in notice and "chưa được lưu" in notice and "bấm Lưu" in notice
+    assert "sửa các lỗi bên dưới" not in html
+    # The breadcrumb names the project as saved (An's name), not Bình's unsaved one that the form keeps.
+    assert "Tên do An sửa" in _breadcrumb(html) and "Tên do Bình sửa" not in _breadcrumb(html)
+    assert 'value="Tên do Bình sửa"' in html
+
+
+def test_a_field_error_still_asks_to_correct_it_and_the_breadcrumb_keeps_the_saved_name(staff_client, project):
+    url = reverse("projects:update", args=[project.pk])
+    data = _form_data(staff_client, url)
+    data.update(name="Tên chưa lưu", registered_capital_vnd="không phải số")
+    html = staff_client.post(url, data).content.decode()
+    assert "sửa các lỗi bên dưới" in html and 'id="conflict"' not in html
+    assert project.name in _breadcrumb(html) and "Tên chưa lưu" not in _breadcrumb(html)
+
+
+def test_the_conflict_names_everyone_who_saved_meanwhile(make_user, cluster):
+    clients = {}
+    for name in ("an", "chi", "binh"):
+        clients[name] = Client()
+        clients[name].force_login(make_user(name, "staff"))
+    url = reverse("clusters:update", args=[cluster.pk])
+    opened = {name: _form_data(client, url) for name, client in clients.items()}
+    opened["an"]["name"] = "Tên của An"
+    assert clients["an"].post(url, opened["an"]).status_code == 302
+    refreshed = _form_data(clients["chi"], url)
+    refreshed["developer_name"] = "Công ty Hạ tầng Chi"
+    assert clients["chi"].post(url, refreshed).status_code == 302
+    opened["binh"]["name"] = "Tên của Bình"
+    notice = _conflict_block(clients["binh"].post(url, opened["binh"]).content.decode())
+    assert "an, chi đã lưu bản ghi này" in notice
+    assert "Tên của An" in notice and "Công ty Hạ tầng Chi" in notice

@@ -47,3 +47,22 @@ def test_every_template_string_is_translated():
             if msgid not in catalog:
                 missing.add(msgid)
     assert not missing, f"template strings without a Vietnamese translation: {sorted(missing)}"
+
+
+def test_djangos_own_vietnamese_messages_have_no_space_before_the_full_stop():
+    """Django's Vietnamese catalogue writes "bằng với 24 ."; the review form's months field shows it."""
+    import pytest
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from projects.watchlist.forms import ReviewStepForm
+
+    with translation.override("vi"):
+        with pytest.raises(ValidationError) as error:
+            ReviewStepForm.base_fields["months"].clean("30")
+        [message] = error.value.messages
+        assert message.endswith("24.") and " ." not in message
+        with pytest.raises(ValidationError) as error:
+            ReviewStepForm.base_fields["months"].clean("0")
+        [message] = error.value.messages
+        assert message.endswith("1.") and " ." not in message

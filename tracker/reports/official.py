@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from tracker.legal import public_legal_basis
 from tracker.reports.indicators import COUNT_UNITS, GROUPS, HALF_YEAR, UNIT_PCT, Indicator, cutoff_date
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"]
@@ -267,7 +268,7 @@ def watchlist_cells(row) -> list:
         project.investor.name,
         f"{project.cluster.name} ({project.cluster.commune})",
         f"{flag.rule.name} ({flag.get_severity_display()}, {_('since %(date)s') % {'date': flag.since.strftime('%d/%m/%Y')}})",
-        flag.rule.legal_basis,
+        public_legal_basis(flag.rule.legal_basis),
         row.evidence,
         state,
         row.proposal,

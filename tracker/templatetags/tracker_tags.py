@@ -2,11 +2,25 @@
 from decimal import Decimal
 
 from django import template
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.html import format_html
 
+from tracker.legal import public_legal_basis
 from tracker.numbers import format_billions, format_decimal
 
 register = template.Library()
+
+
+@register.filter
+def has_field_errors(form) -> bool:
+    """Is any field of the form wrong (not only the form as a whole, as after an edit conflict)?"""
+    return any(name != NON_FIELD_ERRORS for name in form.errors)
+
+
+@register.filter
+def legal_basis(text):
+    """A rule's legal basis without the notes meant for the developers (tracker.legal)."""
+    return public_legal_basis(text)
 
 
 @register.filter
