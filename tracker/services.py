@@ -151,6 +151,42 @@ def _fields_of(condition: Q) -> set[str]:
     return names
 
 
+def _leaves(condition: Q):
+    for child in condition.children:
+        if isinstance(child, Q):
+            yield from _leaves(child)
+        elif isinstance(child, tuple):
+            yield child
+
+
+def constraint_error(instance, constraint) -> ValidationError:
+    """A check constraint's own message when it has one; otherwise one in words, next to the field it concerns:
+    a constraint's name ("project_land_gte_0") never reaches a user."""
+    if constraint.violation_error_message != constraint.default_violation_error_message:
+        return ValidationError(constraint.get_violation_error_message(), code=constraint.violation_error_code)
+    leaves = [(path.partition("__")[0], path.partition("__")[2] or "exact", value)
+              for path, value in _leaves(constraint.condition) if not path.endswith("__isnull")]
+    if not leaves:
+        return ValidationError(_("This value is not allowed here."), code="constraint")
+    field = leaves[0][0]
+    bounds = {lookup: value for name, lookup, value in leaves if name == field and not isinstance(value, F)}
+    others = [(lookup, value) for name, lookup, value in leaves if name == field and isinstance(value, F)]
+    if others:
+        lookup, other = others[0]
+        other_label = instance._meta.get_field(other.name).verbose_name
+        message = (_("This date must not be after %(other)s.") if lookup in ("lt", "lte")
+                   else _("This date must not be before %(other)s.")) % {"other": other_label}
+    elif bounds.get("gte") == 0 and "lte" not in bounds:
+        message = _("This value cannot be negative.")
+    elif "gte" in bounds and "lte" in bounds:
+        message = _("This value must be between %(low)s and %(high)s.") % {"low": bounds["gte"], "high": bounds["lte"]}
+    elif "gte" in bounds:
+        message = _("This value must be at least %(low)s.") % {"low": bounds["gte"]}
+    else:
+        message = _("This value is not allowed here.")
+    return ValidationError({field: ValidationError(message, code="constraint")})
+
+
 def validate_constraints(instance, exclude: set | None = None) -> None:
     """Model.validate_constraints, but a CheckConstraint made of plain comparisons is evaluated in Python, as the
     database would (a NULL operand passes), instead of by a query and a savepoint per constraint. Anything else
@@ -165,13 +201,16 @@ def validate_constraints(instance, exclude: set | None = None) -> None:
                         if _fields_of(constraint.condition) & exclude:
                             continue
                         if _condition(instance, constraint.condition) is False:
-                            raise ValidationError(
-                                constraint.get_violation_error_message(), code=constraint.violation_error_code
-                            )
+                            raise constraint_error(instance, constraint)
                         continue
                     except _Unsupported:
                         pass
-                constraint.validate(model_class, instance, exclude=exclude)
+                try:
+                    constraint.validate(model_class, instance, exclude=exclude)
+                except ValidationError as error:
+                    if isinstance(constraint, CheckConstraint):
+                        raise constraint_error(instance, constraint) from error
+                    raise
             except ValidationError as error:
                 if getattr(error, "code", None) == "unique" and len(getattr(constraint, "fields", ())) == 1:
                     errors.setdefault(constraint.fields[0], []).append(error)
