@@ -1,0 +1,123 @@
+"""In a real browser, with the demo data: the screens fit a 1366 px office screen and a 390 px phone. The menu is one
+line at 1366 with "Đăng xuất" and the language readable, no page scrolls sideways on a phone, the list filters fold
+behind a button there (and stay visible without JavaScript), and the tables scroll in their card instead of
+squeezing a column to one word per line."""
+import os
+from io import StringIO
+from pathlib import Path
+
+import pytest
+
+from tests.test_browser import browser_context_args, browser_type_launch_args  # noqa: F401 (fixtures)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+DESKTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
+# Screenshots to look at by eye (not committed): LAYOUT_SCREENSHOTS=/some/dir
+SHOTS = os.environ.get("LAYOUT_SCREENSHOTS")
+
+
+@pytest.fixture
+def leader_page(live_server, page):
+    from django.core.management import call_command
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    call_command("load_demo", stdout=StringIO())
+    call_command("scan_watchlist", stdout=StringIO())
+    page.goto(live_server.url + "/login/")
+    page.get_by_label("Tên đăng nhập").fill("lanhdao")
+    page.get_by_label("Mật khẩu").fill("LanhDao@2026")
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_role("heading", name="Chỉ tiêu và cụm công nghiệp năm").wait_for()
+    return page
+
+
+def _open(page, url, viewport, shot=None):
+    page.set_viewport_size(viewport)
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    if SHOTS and shot:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / f"{shot}-{viewport['width']}.png"), full_page=True)
+
+
+def _lines(locator):
+    """How many lines of text an element takes."""
+    return locator.evaluate(
+        "e => Math.round(e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight))"
+    )
+
+
+def test_at_1366_the_menu_is_one_line_with_log_out_and_language_readable(leader_page, live_server):
+    page = leader_page
+    _open(page, live_server.url + "/?year=2024", DESKTOP, "dashboard")
+    nav = page.locator("nav.navbar").first
+    assert nav.bounding_box()["height"] < 70
+    logout = page.get_by_role("button", name="Đăng xuất")
+    assert logout.is_visible()
+    assert _lines(logout) == 1
+    language = page.locator("#language-select")
+    assert language.is_visible()
+    # The select is wide enough for "Tiếng Việt" (its text plus the arrow).
+    assert language.evaluate("e => e.scrollWidth <= e.clientWidth && e.getBoundingClientRect().width >= 100")
+    # Every menu item on the same line as the first.
+    tops = page.locator("#mainnav .nav-link").evaluate_all("links => links.map(l => Math.round(l.getBoundingClientRect().top))")
+    assert len(set(tops)) == 1, tops
+
+
+def test_at_1366_the_dashboard_tables_keep_their_columns_readable(leader_page, live_server):
+    page = leader_page
+    _open(page, live_server.url + "/?year=2024", DESKTOP)
+    tallest = page.locator("#commune-table tbody td, #commune-table thead th").evaluate_all(
+        "cells => Math.max(...cells.map(c => c.getBoundingClientRect().height))"
+    )
+    assert tallest < 80, tallest  # at most about three lines
+    assert page.evaluate("document.documentElement.scrollHeight") < 4000
+    assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
+
+
+def test_at_390_no_page_scrolls_sideways_and_the_filters_fold_behind_a_button(leader_page, live_server):
+    page = leader_page
+    for path, shot in (("/?year=2024", "dashboard"), ("/projects/", "projects"), ("/watchlist/", "watchlist")):
+        _open(page, live_server.url + path, PHONE, shot)
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
+
+    _open(page, live_server.url + "/projects/", PHONE)
+    first_row = page.locator("#project-table tbody tr").first
+    assert first_row.bounding_box()["y"] < PHONE["height"]
+    assert not page.get_by_label("Tìm (tên, mã, nhà đầu tư, mã số thuế)").is_visible()
+    button = page.get_by_role("button", name="Bộ lọc")
+    assert button.is_visible()
+    button.click()
+    search = page.get_by_label("Tìm (tên, mã, nhà đầu tư, mã số thuế)")
+    search.wait_for()
+    search.fill("chè")
+    page.get_by_role("button", name="Lọc", exact=True).click()
+    page.wait_for_url("**/projects/?*")
+    # A filter in use: the filters stay open to show it.
+    assert page.get_by_label("Tìm (tên, mã, nhà đầu tư, mã số thuế)").is_visible()
+
+    # On a desktop the filters are open, and there is no button.
+    _open(page, live_server.url + "/projects/", DESKTOP, "projects")
+    assert page.get_by_label("Tìm (tên, mã, nhà đầu tư, mã số thuế)").is_visible()
+    assert not page.get_by_role("button", name="Bộ lọc").is_visible()
+    _open(page, live_server.url + "/watchlist/", DESKTOP, "watchlist")
+
+
+def test_without_javascript_the_filters_stay_visible_on_a_phone(live_server, browser, make_user):
+    user = make_user("chuyenvien", "staff")
+    user.set_password("ChuyenVien@2026")
+    user.save()
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE, locale="vi-VN")
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + "/login/")
+        page.get_by_label("Tên đăng nhập").fill("chuyenvien")
+        page.get_by_label("Mật khẩu").fill("ChuyenVien@2026")
+        page.get_by_role("button", name="Đăng nhập").click()
+        page.goto(live_server.url + "/projects/")
+        assert page.get_by_label("Tìm (tên, mã, nhà đầu tư, mã số thuế)").is_visible()
+        assert not page.get_by_role("button", name="Bộ lọc").is_visible()
+    finally:
+        context.close()
