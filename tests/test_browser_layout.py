@@ -69,10 +69,12 @@ def test_at_1366_the_menu_is_one_line_with_log_out_and_language_readable(leader_
 def test_at_1366_the_dashboard_tables_keep_their_columns_readable(leader_page, live_server):
     page = leader_page
     _open(page, live_server.url + "/?year=2024", DESKTOP)
-    tallest = page.locator("#commune-table tbody td, #commune-table thead th").evaluate_all(
-        "cells => Math.max(...cells.map(c => c.getBoundingClientRect().height))"
-    )
-    assert tallest < 80, tallest  # at most about three lines
+    tallest = "cells => Math.max(...cells.map(c => c.getBoundingClientRect().height))"
+    for table in ("#commune-table", "#cluster-table"):
+        rows = page.locator(f"{table} tbody td").evaluate_all(tallest)
+        assert rows < 60, (table, rows)  # at most two lines (it was one word per line, 225 px)
+        headers = page.locator(f"{table} thead th").evaluate_all(tallest)
+        assert headers < 100, (table, headers)  # at most three lines
     assert page.evaluate("document.documentElement.scrollHeight") < 4000
     assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
 
