@@ -94,9 +94,11 @@ def test_at_390_no_page_scrolls_sideways_and_the_filters_fold_behind_a_button(le
     button.click()
     search = page.get_by_label("Tìm (tên, mã, nhà đầu tư, mã số thuế)")
     search.wait_for()
+    page.locator("#filter-fields.collapse.show").wait_for()  # unfolded
     search.fill("chè")
-    page.get_by_role("button", name="Lọc", exact=True).click()
-    page.wait_for_url("**/projects/?*")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lọc", exact=True).click()
+    assert "q=" in page.url
     # A filter in use: the filters stay open to show it.
     assert page.get_by_label("Tìm (tên, mã, nhà đầu tư, mã số thuế)").is_visible()
 
@@ -123,3 +125,23 @@ def test_without_javascript_the_filters_stay_visible_on_a_phone(live_server, bro
         assert not page.get_by_role("button", name="Bộ lọc").is_visible()
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [1200, 1366])
+def test_the_longest_menu_an_administrator_sees_is_one_line_from_the_xl_width(live_server, page, make_user, width):
+    user = make_user("quantri", "staff", is_superuser=True, is_staff=True, first_name="Nguyễn Văn", last_name="Quản Trị")
+    user.set_password("QuanTri@2026")
+    user.save()
+    page.goto(live_server.url + "/login/")
+    page.get_by_label("Tên đăng nhập").fill("quantri")
+    page.get_by_label("Mật khẩu").fill("QuanTri@2026")
+    page.get_by_role("button", name="Đăng nhập").click()
+    _open(page, live_server.url + "/projects/", {"width": width, "height": 800}, "admin-menu")
+    assert page.get_by_role("link", name="Quản trị").is_visible()
+    assert page.locator("nav.navbar").first.bounding_box()["height"] < 70
+    assert _lines(page.get_by_role("button", name="Đăng xuất")) == 1
+    wide = page.evaluate(
+        "() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > innerWidth + 1)"
+        ".slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, wide
