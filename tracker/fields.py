@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from tracker.dates import date_error
 from tracker.numbers import billions_to_vnd, format_billions, format_decimal, parse_decimal
 
 
@@ -123,3 +124,9 @@ class VNDateField(forms.DateField):
     def __init__(self, **kwargs):
         kwargs.setdefault("widget", DatePickerInput())
         super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        error = date_error(value)
+        if error:
+            raise forms.ValidationError(error, code="date_window")

@@ -3,12 +3,13 @@ import operator
 import re
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import CheckConstraint, F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from tracker.dates import date_error
 from tracker.models import WorkerHeartbeat
 
 
@@ -234,6 +235,12 @@ def full_clean(instance, *, exclude: set | None = None, validate_unique: bool = 
         instance.clean()  # run even when a field failed, as Django does
     except ValidationError as error:
         errors = error.update_error_dict(errors)
+    for model_field in instance._meta.concrete_fields:  # a date outside the window (31/12/9999, a typo)
+        if (isinstance(model_field, models.DateField) and not isinstance(model_field, models.DateTimeField)
+                and model_field.name not in errors and model_field.editable):
+            error = date_error(getattr(instance, model_field.attname))
+            if error:
+                errors.setdefault(model_field.name, []).append(ValidationError(error, code="date_window"))
     failed = {name for name in errors if name != NON_FIELD_ERRORS}
     if validate_unique:  # a bulk writer may check uniqueness against what it loaded instead
         try:

@@ -1,4 +1,5 @@
 """Settings of the tracker, read from the environment (django-environ); see the settings table in README.md."""
+from datetime import date
 from pathlib import Path
 
 import environ
@@ -20,6 +21,9 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 
 PROVINCE_NAME = env.str("PROVINCE_NAME", default="Phú Thọ")
+# The window of dates any form, import or service accepts (tracker/dates.py).
+DATE_MIN = date.fromisoformat(env.str("DATE_MIN", default="1990-01-01"))
+DATE_MAX_YEARS_AHEAD = env.int("DATE_MAX_YEARS_AHEAD", default=30)
 DEPARTMENT_NAME = env.str("DEPARTMENT_NAME", default="Sở Công Thương")
 # The fonts of the PDF reports: DejaVu carries every Vietnamese letter (apt-get install fonts-dejavu-core).
 REPORT_FONT_DIR = env.str("REPORT_FONT_DIR", default="/usr/share/fonts/truetype/dejavu")

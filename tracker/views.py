@@ -70,31 +70,35 @@ def healthz(request):
     ] == "ok" else None
     age = int((timezone.now() - heartbeat).total_seconds()) if heartbeat else None
     worker = "ok" if age is not None and age <= settings.HEALTH_HEARTBEAT_MAX_SECONDS else "stale"
-    scan_age = _last_scan_age() if checks["database"] == "ok" else None
+    scan_age, scan_error = _last_scan() if checks["database"] == "ok" else (None, "")
     healthy = all(value == "ok" for value in checks.values())
     body = {
         "status": "ok" if healthy else "error",
         **checks,
         "worker": worker,
         "worker_heartbeat_age_seconds": age,
-        "watchlist": "ok" if scan_age is not None and scan_age <= settings.WATCHLIST_STALE_HOURS * 3600 else "stale",
+        # `partial`: the last full scan carried on past projects it could not evaluate (their flags kept as they were).
+        "watchlist": ("stale" if scan_age is None or scan_age > settings.WATCHLIST_STALE_HOURS * 3600
+                      else "partial" if scan_error else "ok"),
         "last_scan_age_seconds": scan_age,
     }
     return JsonResponse(body, status=200 if healthy else 503)
 
 
-def _last_scan_age() -> int | None:
-    """Seconds since the last successful full watchlist scan finished."""
+def _last_scan() -> tuple[int | None, str]:
+    """Seconds since the last successful full watchlist scan finished, and what it could not evaluate."""
     from django.apps import apps
 
     Scan = apps.get_model("projects", "Scan")  # the project package imports no app model at module level here
-    finished = (
+    last = (
         Scan.objects.filter(status="succeeded", project__isnull=True)
         .order_by("-finished_at")
-        .values_list("finished_at", flat=True)
+        .values_list("finished_at", "error")
         .first()
     )
-    return int((timezone.now() - finished).total_seconds()) if finished else None
+    if last is None:
+        return None, ""
+    return int((timezone.now() - last[0]).total_seconds()), last[1]
 
 
 def _check_database() -> str:

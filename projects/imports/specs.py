@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from clusters.models import Cluster
 from projects.imports.files import cell_text, is_blank
 from projects.models import CapitalReport, Project
+from tracker.dates import date_error
 from tracker.numbers import billions_to_vnd, format_billions, format_decimal, parse_decimal
 
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
@@ -59,6 +60,14 @@ def _text(spec, value):
 
 
 def _date(spec, value):
+    parsed = _read_date(value)
+    error = date_error(parsed)
+    if error:
+        raise CellError(error)
+    return parsed
+
+
+def _read_date(value):
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):

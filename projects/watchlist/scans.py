@@ -63,6 +63,7 @@ class Result:
     scan_id: int | None = None
     evaluated: int = 0  # projects evaluated
     next_checks: dict = field(default_factory=dict, repr=False)  # {project_id: next date}
+    failures: list = field(default_factory=list)  # [(project_id, project_code, error)]: not evaluated
 
 
 def end_of_day(day: date) -> datetime:
@@ -236,8 +237,9 @@ def _gc_paused():
 
 
 def evaluate(as_of: date, project_ids=None, rules=None, known_at: datetime | None = None):
-    """Every finding as of a date, [(project_id, project_code, rule_code, Finding)] by project code then rule, and
-    {project_id: (the next date a rule's answer could change, the stored next_check_on)}."""
+    """Every finding as of a date, [(project_id, project_code, rule_code, Finding)] by project code then rule;
+    {project_id: (the next date a rule's answer could change, the stored next_check_on)}; and the projects that
+    could not be evaluated, [(project_id, project_code, error)]."""
     with _gc_paused():
         return _evaluate(as_of, project_ids, rules, known_at)
 
@@ -261,13 +263,18 @@ def _evaluate(as_of, project_ids, rules, known_at):
     params = _rule_params(rules, known_at)
     report_params = next((p for code, p in params if code == "REPORT_MISSING"), {})
     halves = int(report_params.get("periods", 2)) + 2
-    findings, next_checks = [], {}
+    findings, next_checks, failures = [], {}, []
     for project_id, (code, facts, stored_next) in load_facts(as_of, project_ids, halves, known_at, report_params).items():
-        project_findings, next_on = evaluate_project(facts, params, as_of)
+        try:
+            project_findings, next_on = evaluate_project(facts, params, as_of)
+        except Exception as error:  # one project's bad data never stops the others' scan
+            logger.exception("watchlist: project %s could not be evaluated", code)
+            failures.append((project_id, code, f"{type(error).__name__}: {error}"))
+            continue
         findings.extend((project_id, code, rule_code, finding) for rule_code, finding in project_findings)
         next_checks[project_id] = (next_on or as_of + RECHECK_AT_LEAST, stored_next)
     findings.sort(key=lambda row: (row[1], row[2]))
-    return findings, next_checks
+    return findings, next_checks, failures
 
 
 def due_projects(as_of: date) -> list[int]:
@@ -293,16 +300,17 @@ def run_scan(*, as_of: date | None = None, project_id: int | None = None, dry_ru
     else:
         scope = None
     if dry_run:
-        findings, next_checks = evaluate(as_of, scope, known_at=known_at)
+        findings, next_checks, failures = evaluate(as_of, scope, known_at=known_at)
         return Result(as_of=as_of, findings=findings, evaluated=len(next_checks),
-                      next_checks={pk: value[0] for pk, value in next_checks.items()})
+                      next_checks={pk: value[0] for pk, value in next_checks.items()}, failures=failures)
     scan = Scan.objects.create(started_at=timezone.now(), as_of=as_of, project_id=project_id)
     try:
         with transaction.atomic():
             rules = list(Rule.objects.select_for_update().filter(enabled=True, code__in=RULES).order_by("pk"))
-            findings, next_checks = evaluate(as_of, scope, rules, known_at)
+            findings, next_checks, failures = evaluate(as_of, scope, rules, known_at)
             with _gc_paused():
-                opened, kept, closed, new_critical = _sync_flags(findings, rules, scope)
+                # The flags of a project that could not be evaluated stay as they were.
+                opened, kept, closed, new_critical = _sync_flags(findings, rules, scope, {f[0] for f in failures})
             if as_of == today:
                 _store_next_checks(next_checks)
     except Exception as error:
@@ -312,12 +320,23 @@ def run_scan(*, as_of: date | None = None, project_id: int | None = None, dry_ru
         logger.exception("watchlist scan failed")
         raise
     Scan.objects.filter(pk=scan.pk).update(
-        status=Scan.Status.SUCCEEDED, finished_at=timezone.now(), opened=opened, kept=kept, closed=closed
+        status=Scan.Status.SUCCEEDED, finished_at=timezone.now(), opened=opened, kept=kept, closed=closed,
+        error=failures_text(failures),
     )
     if new_critical:
         send_on_commit(NOTIFY_CRITICAL_FLAGS, new_critical)
     return Result(as_of=as_of, findings=findings, opened=opened, kept=kept, closed=closed, scan_id=scan.pk,
-                  evaluated=len(next_checks), next_checks={pk: value[0] for pk, value in next_checks.items()})
+                  evaluated=len(next_checks), next_checks={pk: value[0] for pk, value in next_checks.items()},
+                  failures=failures)
+
+
+def failures_text(failures) -> str:
+    """What a scan that carried on past some projects records: how many, which, why (for the technical team)."""
+    if not failures:
+        return ""
+    listed = "; ".join(f"{code}: {error}" for _pk, code, error in failures[:20])
+    more = f"; … {len(failures) - 20} more" if len(failures) > 20 else ""
+    return f"{len(failures)} project(s) not evaluated: {listed}{more}"[:2000]
 
 
 def _store_next_checks(next_checks: dict) -> None:
@@ -341,7 +360,7 @@ def _store_next_checks(next_checks: dict) -> None:
                                    [(day, pk, stored) for pk, day, stored in chunk])
 
 
-def _sync_flags(findings, rules, scope):
+def _sync_flags(findings, rules, scope, skipped=frozenset()):
     now = timezone.now()
     rule_ids = {rule.code: rule.pk for rule in rules}
     open_flags = Flag.objects.filter(cleared_at__isnull=True, rule_id__in=rule_ids.values())
@@ -378,7 +397,7 @@ def _sync_flags(findings, rules, scope):
         Flag.objects.filter(pk__in=kept_ids).update(last_confirmed=now)
     if changed:
         Flag.objects.bulk_update(changed, ["severity", "since", "evidence", "ground", "last_confirmed"])
-    closed_ids = [value[0] for value in existing.values()]
+    closed_ids = [value[0] for key, value in existing.items() if key[0] not in skipped]
     if closed_ids:
         Flag.objects.filter(pk__in=closed_ids).update(cleared_at=now)
     new_critical = [flag.pk for flag in to_create if flag.severity == "critical" and flag.pk]

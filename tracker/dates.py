@@ -1,0 +1,25 @@
+"""The window of dates the tracker accepts: nothing before DATE_MIN (1990 by default: no cluster or project is
+older) and nothing more than DATE_MAX_YEARS_AHEAD years after today (30 by default). A typo such as 31/12/9999
+would otherwise be stored, and every clock computed from it would overflow."""
+from datetime import date
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+
+def date_window() -> tuple[date, date]:
+    today = timezone.localdate()
+    latest = today.replace(year=today.year + settings.DATE_MAX_YEARS_AHEAD, day=min(today.day, 28))
+    return settings.DATE_MIN, latest
+
+
+def date_error(value) -> str | None:
+    """Why a date is outside the window, or None."""
+    if value is None:
+        return None
+    earliest, latest = date_window()
+    if not earliest <= value <= latest:
+        return _("The date must lie between %(earliest)s and %(latest)s.") % {
+            "earliest": earliest.strftime("%d/%m/%Y"), "latest": latest.strftime("%d/%m/%Y")}
+    return None
