@@ -5,6 +5,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from projects.watchlist.rules import MILESTONE_NAMES
 from tracker.numbers import format_billions, format_decimal
 
 SHORT_NAMES = {
@@ -86,9 +87,7 @@ def _value(key: str, value) -> str:
     if key == "clock":
         return {"unused": _("land unused 12 months"), "delay": _("land use 24 months late")}.get(value, str(value))
     if key == "missed":
-        names = {"construction_start": _("construction start"), "construction_completion": _("construction completion"),
-                 "operation": _("operation")}
-        return "; ".join(_("%(milestone)s due %(date)s") % {"milestone": names.get(m.get("milestone"), ""),
+        return "; ".join(_("%(milestone)s due %(date)s") % {"milestone": MILESTONE_NAMES.get(m.get("milestone"), ""),
                                                            "date": _date(m.get("deadline"))} for m in value)
     if key == "signs":
         parts = []

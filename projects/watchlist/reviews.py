@@ -136,14 +136,17 @@ def allowed_steps(flag: Flag, user) -> list[str]:
     """The steps this user may take on this flag now."""
     if flag.cleared_at is not None:
         return []
-    steps = []
+    steps, refusal = [], ...  # why no revocation step, read from the facts once and only when needed
     for action, step in STEPS.items():
         if flag.state not in step.allowed_from or not user.has_perm(step.permission):
             continue
         if action == A.GRANT_EXTENSION and not _may_extend(flag):
             continue
-        if action in REVOCATION_ACTIONS and may_propose_revocation(flag) is not None:
-            continue  # a ground lost since the proposal, or an extension granted since: no revocation step
+        if action in REVOCATION_ACTIONS:
+            if refusal is ...:
+                refusal = may_propose_revocation(flag)
+            if refusal is not None:
+                continue  # a ground lost since the proposal, or an extension granted since: no revocation step
         if action in RECOVERY_ACTIONS and flag.ground != "recovery":
             continue
         steps.append(action)

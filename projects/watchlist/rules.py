@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tracker.numbers import format_billions, format_decimal
 
@@ -574,6 +575,10 @@ def evaluate_project(f: Facts, rules: list[tuple[str, dict]], as_of: date) -> tu
 
 # ---- Plain words for the watchlist page -------------------------------------------------------------------------
 
+MILESTONE_NAMES = {"construction_start": gettext_lazy("construction start"),
+                   "construction_completion": gettext_lazy("construction completion"),
+                   "operation": gettext_lazy("operation")}
+
 
 def _d(value) -> str:
     return date.fromisoformat(value).strftime("%d/%m/%Y") if value else "—"
@@ -624,9 +629,7 @@ def _describe(code: str, evidence: dict, today: date) -> str:
                 "date": _d(e["requested_on"])}
         return text
     if code == "MILESTONE_OVERDUE":
-        names = {"construction_start": _("construction start"), "construction_completion": _("construction completion"),
-                 "operation": _("operation")}
-        parts = [_("%(milestone)s due %(date)s") % {"milestone": names[m["milestone"]], "date": _d(m["deadline"])}
+        parts = [_("%(milestone)s due %(date)s") % {"milestone": MILESTONE_NAMES[m["milestone"]], "date": _d(m["deadline"])}
                  for m in e["missed"]]
         text = _("Deadlines passed without the milestone: %(list)s.") % {"list": "; ".join(parts)}
         if e.get("land_law_route"):
