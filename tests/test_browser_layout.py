@@ -127,7 +127,7 @@ def test_without_javascript_the_filters_stay_visible_on_a_phone(live_server, bro
         context.close()
 
 
-@pytest.mark.parametrize("width", [1200, 1366])
+@pytest.mark.parametrize("width", [1200, 1366, 1400, 1440, 1600, 1719, 1720, 1920])
 def test_the_longest_menu_an_administrator_sees_is_one_line_from_the_xl_width(live_server, page, make_user, width):
     user = make_user("quantri", "staff", is_superuser=True, is_staff=True, first_name="Nguyễn Văn", last_name="Quản Trị")
     user.set_password("QuanTri@2026")
