@@ -5,7 +5,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from projects.watchlist.rules import MILESTONE_NAMES
+from projects.watchlist.rules import MILESTONE_NAMES, period_words
 from tracker.numbers import format_billions, format_decimal
 
 SHORT_NAMES = {
@@ -62,15 +62,6 @@ def _date(value) -> str:
         return str(value)
 
 
-def _period(text: str) -> str:
-    year, _sep, half = str(text).partition("-H")
-    if half == "1":
-        return _("first half of %(year)s") % {"year": year}
-    if half == "2":
-        return _("second half of %(year)s") % {"year": year}
-    return str(text)
-
-
 def _value(key: str, value) -> str:
     if value is None or value == "":
         return "—"
@@ -101,7 +92,7 @@ def _value(key: str, value) -> str:
                 parts.append(_("transfer requested on %(date)s") % {"date": _date(sign.get("request_date"))})
         return "; ".join(parts)
     if key == "missing_periods":
-        return ", ".join(_period(period) for period in value)
+        return ", ".join(period_words(period) for period in value)
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     return str(value)

@@ -580,6 +580,16 @@ MILESTONE_NAMES = {"construction_start": gettext_lazy("construction start"),
                    "operation": gettext_lazy("operation")}
 
 
+def period_words(text: str) -> str:
+    """A half-year as leadership reads it: "2025-H2" → "second half of 2025"."""
+    year, _sep, half = str(text).partition("-H")
+    if half == "1":
+        return _("first half of %(year)s") % {"year": year}
+    if half == "2":
+        return _("second half of %(year)s") % {"year": year}
+    return str(text)
+
+
 def _d(value) -> str:
     return date.fromisoformat(value).strftime("%d/%m/%Y") if value else "—"
 
@@ -658,5 +668,5 @@ def _describe(code: str, evidence: dict, today: date) -> str:
                 parts.append(_("transfer requested on %(date)s before operation") % {"date": _d(sign["request_date"])})
         return _("Signs of holding land: %(list)s.") % {"list": "; ".join(parts)}
     if code == "REPORT_MISSING":
-        return _("No capital report for %(periods)s.") % {"periods": ", ".join(e["missing_periods"])}
+        return _("No capital report for %(periods)s.") % {"periods": ", ".join(period_words(p) for p in e["missing_periods"])}
     return ""

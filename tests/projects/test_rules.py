@@ -466,3 +466,11 @@ def test_an_extension_of_a_clock_not_reached_expires_into_nothing():
               construction_completion_deadline=D(2027, 6, 30),
               extensions=(ext(D(2022, 1, 1), D(2023, 12, 31), clock="delay"), ext(D(2022, 1, 1), D(2023, 1, 1), clock="")))
     assert check(rules.extension_expired, f, {}, D(2025, 1, 15)) is None
+
+
+def test_the_missing_reports_are_named_in_words_not_codes():
+    from django.utils import translation
+
+    with translation.override("vi"):
+        text = rules.describe("REPORT_MISSING", {"missing_periods": ["2025-H2", "2026-H1"]}, D(2026, 7, 1))
+    assert text == "Không có báo cáo vốn các kỳ 6 tháng cuối năm 2025, 6 tháng đầu năm 2026." and "H2" not in text
