@@ -23,3 +23,53 @@ CLUSTER_COLUMNS = [
     Column(_("Wastewater plant built"), "wastewater_plant_built", lambda c: c.wastewater_plant_built),
     Column(_("Wastewater plant meets standards"), "wastewater_plant_compliant", lambda c: c.wastewater_plant_compliant),
 ]
+
+
+def cluster_geojson(clusters) -> dict:
+    """The clusters that have coordinates as a GeoJSON FeatureCollection for the map: a point (longitude, latitude,
+    in GeoJSON's order) with what the marker's popup shows, in words and figures as the pages write them (the
+    occupancy is occupancy_pct()'s, the figure of the list and the dashboard)."""
+    from django.utils.translation import gettext
+
+    from tracker.numbers import format_decimal
+
+    features = []
+    for cluster in clusters:
+        if cluster.latitude is None or cluster.longitude is None:
+            continue
+        occupancy = cluster.occupancy_pct
+        features.append(
+            {
+                "type": "Feature",
+                "id": cluster.pk,
+                "geometry": {"type": "Point", "coordinates": [float(cluster.longitude), float(cluster.latitude)]},
+                "properties": {
+                    "code": cluster.code,
+                    "name": cluster.name,
+                    "url": cluster.get_absolute_url(),
+                    "commune": cluster.commune.name,
+                    "stage": str(cluster.get_stage_display()),
+                    "occupancy_text": (
+                        gettext("no industrial land recorded") if occupancy is None
+                        else format_decimal(occupancy, 1) + " %"
+                    ),
+                    "band": occupancy_band(occupancy),
+                    "projects": cluster.project_count,
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+# The map's colour bands for occupancy, in the legend's order: (key, lower bound included, upper bound excluded).
+OCCUPANCY_BANDS = [("low", None, 50), ("mid", 50, 80), ("high", 80, None)]
+
+
+def occupancy_band(occupancy) -> str:
+    """"none" when the cluster records no industrial land, else the band its occupancy falls in."""
+    if occupancy is None:
+        return "none"
+    for key, low, high in OCCUPANCY_BANDS:
+        if (low is None or occupancy >= low) and (high is None or occupancy < high):
+            return key
+    raise AssertionError("the bands cover every number")

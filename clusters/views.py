@@ -1,9 +1,11 @@
-"""Pages for clusters: list, detail, history, create, edit."""
+"""Pages for clusters: list, map, detail, history, create, edit."""
+from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from clusters.exports import CLUSTER_COLUMNS
+from clusters.exports import CLUSTER_COLUMNS, OCCUPANCY_BANDS, cluster_geojson
 from clusters.forms import ClusterForm
 from clusters.models import Cluster
 from clusters.selectors import cluster_get, cluster_list, cluster_status_counts
@@ -82,3 +84,40 @@ class ClusterExportView(ExportView):
     list_selector = staticmethod(cluster_list)
     filename = "cum-cong-nghiep"
     columns = CLUSTER_COLUMNS
+
+
+def _map_clusters(request):
+    """The clusters the map shows: the list's filters and access rules, every page of them (no pagination)."""
+    return cluster_list(filters=request.GET, user=request.user)
+
+
+def cluster_map(request):
+    """The clusters on a map (the markers come from cluster_map_data), with those that have no coordinates listed."""
+    access.require(request.user, Cluster, "view")
+    filterset = _map_clusters(request)
+    clusters = list(filterset.qs.order_by("name"))
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "clusters/cluster_map.html",
+        {
+            "title": _("Map of industrial clusters"),
+            "filter": filterset,
+            "filtered": any(value for key, value in request.GET.items() if key not in ("page", "o", "per_page")),
+            "located": [c for c in clusters if c.latitude is not None and c.longitude is not None],
+            "unlocated": [c for c in clusters if c.latitude is None or c.longitude is None],
+            "data_url": reverse("clusters:map_data") + (f"?{query}" if query else ""),
+            "bands": [key for key, _low, _high in OCCUPANCY_BANDS] + ["none"],
+            "tile_url": settings.MAP_TILE_URL,
+            "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+            "tile_max_zoom": settings.MAP_TILE_MAX_ZOOM,
+            "default_view": ",".join(str(value) for value in settings.MAP_DEFAULT_VIEW),
+        },
+    )
+
+
+def cluster_map_data(request):
+    """The map's markers as GeoJSON (application/geo+json), under the same filters and access rules as the list."""
+    access.require(request.user, Cluster, "view")
+    data = cluster_geojson(_map_clusters(request).qs.order_by("name"))
+    return JsonResponse(data, content_type="application/geo+json", json_dumps_params={"ensure_ascii": False})

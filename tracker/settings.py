@@ -92,6 +92,27 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+# The cluster map (vendored Leaflet). No background map by default: the department's network may be closed, and
+# the markers, the legend and the list beside the map need none. MAP_TILE_URL points at the province's own tile
+# server ("/tiles/{z}/{x}/{y}.png" behind the same web server keeps the policy above same-origin; a full address
+# such as "https://bando.example.gov.vn/{z}/{x}/{y}.png" adds that one origin to img-src, nothing else).
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
+MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
+MAP_TILE_MAX_ZOOM = env.int("MAP_TILE_MAX_ZOOM", default=18)
+# Where the map opens when no cluster has coordinates yet (latitude, longitude, zoom): the former Hòa Bình province.
+MAP_DEFAULT_VIEW = tuple(env.list("MAP_DEFAULT_VIEW", cast=float, default=[20.75, 105.45, 9]))
+
+
+def _tile_origin(url: str) -> str | None:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+if _tile_origin(MAP_TILE_URL):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_tile_origin(MAP_TILE_URL))
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

@@ -44,6 +44,8 @@ PAGES = {
     "home": ("view", None),
     "clusters:list": ("view", None),
     "clusters:create": ("add", None),
+    "clusters:map": ("view", None),
+    "clusters:map_data": ("view", None),
     "clusters:detail": ("view", "cluster"),
     "clusters:history": ("view", "cluster"),
     "clusters:update": ("change", "cluster"),

@@ -49,6 +49,20 @@ DISTRICTS = {
     "Mai Châu": ("MC", "Mai Châu", Commune.Kind.COMMUNE),
     "Đà Bắc": ("DB", "Đà Bắc", Commune.Kind.COMMUNE),
 }
+# Former district → the approximate centre of its former seat (latitude, longitude). The demo places each cluster a
+# few kilometres from it (a sample position, not the cluster's surveyed one) so that the map has markers.
+DISTRICT_CENTRES = {
+    "Hòa Bình city": (20.817, 105.338),
+    "Lương Sơn": (20.880, 105.525),
+    "Lạc Thủy": (20.500, 105.750),
+    "Lạc Sơn": (20.455, 105.450),
+    "Yên Thủy": (20.400, 105.630),
+    "Kim Bôi": (20.670, 105.540),
+    "Cao Phong": (20.700, 105.330),
+    "Tân Lạc": (20.610, 105.260),
+    "Mai Châu": (20.660, 105.080),
+    "Đà Bắc": (20.880, 105.250),
+}
 # Clusters named after a commune or ward that exists since 1 July 2025 are placed there.
 NAMED_PLACES = {
     "Thịnh Minh 1": ("Thịnh Minh", Commune.Kind.COMMUNE),
@@ -250,6 +264,9 @@ class Command(BaseCommand):
             stage = Cluster.Stage.EXPANDED
         else:
             stage = Cluster.Stage.OPERATING
+        centre_lat, centre_lon = DISTRICT_CENTRES[district_name]
+        latitude = round(Decimal(str(centre_lat)) + _sample(name + "lat", -0.04, 0.04, 6), 6)
+        longitude = round(Decimal(str(centre_lon)) + _sample(name + "lon", -0.04, 0.04, 6), 6)
         year = 2010 + int(_sample(name + "year", 0, 10, 0))
         notes = []
         if row["facts"]:
@@ -257,7 +274,7 @@ class Command(BaseCommand):
         if row["occupancy_pct"]:
             notes.append(f"Tỷ lệ lấp đầy báo chí công bố: {row['occupancy_pct'].replace('.', ',')} %.")
         notes.append(
-            "Số liệu mẫu: diện tích, ngày thành lập, xã/phường hiện nay và hạ tầng là giá trị minh họa, không phải số liệu chính thức."
+            "Số liệu mẫu: diện tích, ngày thành lập, xã/phường hiện nay, tọa độ và hạ tầng là giá trị minh họa, không phải số liệu chính thức."
         )
         cluster = Cluster(
             code=code,
@@ -276,6 +293,8 @@ class Command(BaseCommand):
             wastewater_plant_compliant=name == "Phú Thành II",
             power_ready=not is_new,
             water_ready=not is_new,
+            latitude=latitude,
+            longitude=longitude,
             is_sample=True,
             source=row["source"],
             notes="\n".join(notes),
