@@ -10,3 +10,11 @@ from tracker.services import heartbeat_record
 def heartbeat(hostname: str | None = None) -> int:
     """Record that a worker ran a task now; returns the number of beats recorded for that worker."""
     return heartbeat_record(hostname=hostname or socket.gethostname()).beats
+
+
+@shared_task(name="tracker.tasks.send_email")
+def send_email(subject: str, body: str, to: str) -> int:
+    """Send one e-mail through EMAIL_BACKEND (the password reset link); returns how many went out."""
+    from django.core.mail import send_mail
+
+    return send_mail(subject, body, None, [to])

@@ -14,6 +14,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include("tracker.accounts.urls")),
     path("language/", login_not_required(set_language), name="set_language"),
     path("clusters/", include("clusters.urls")),
     path("projects/", include("projects.urls")),

@@ -38,6 +38,7 @@ ALLOWED = {
     "work": {"staff", "leadership", "commune_officer", "superuser"},  # the review step page of a flag
     "targets": {"leadership", "superuser"},  # the year's targets are leadership's
     "province": {"staff", "leadership", "viewer", "superuser"},  # form 04 counts every commune
+    "account": {"staff", "leadership", "commune_officer", "viewer", "superuser"},  # one's own password
 }
 # URL name → (action, what its arguments point at). "scoped" pages are tried on commune A's and commune B's object.
 PAGES = {
@@ -89,8 +90,12 @@ PAGES = {
     "reports:form03_xlsx": ("view", "commune"),
     "reports:watchlist_xlsx": ("view", None),
     "reports:watchlist_pdf": ("view", None),
+    "password_change": ("account", None),
+    "password_change_done": ("account", None),
 }
-PUBLIC = {"login", "logout", "set_language", "healthz"}
+# The password reset pages are for people who cannot log in.
+PASSWORD_RESET = {"password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete"}
+PUBLIC = {"login", "logout", "set_language", "healthz"} | PASSWORD_RESET
 
 
 def _named_routes(resolver=None, namespace=""):
@@ -214,6 +219,15 @@ def test_every_url_for_every_role(world, name, role):
             response = client.post(url, {"name": "Bị sửa", "code": "HACK", "title": "x"})
             assert response.status_code == expected, ("POST", role, url)
             assert _snapshot() == before
+
+
+@pytest.mark.parametrize("name", sorted(PASSWORD_RESET))
+def test_the_password_reset_pages_open_without_a_login(world, name):
+    from django.urls import reverse
+
+    args = ["MQ", "set-password"] if name == "password_reset_confirm" else []
+    response = Client().get(reverse(name, args=args))
+    assert response.status_code == 200, name
 
 
 def _snapshot():
