@@ -254,20 +254,22 @@ IMPORT_STALE_MINUTES = env.int("IMPORT_STALE_MINUTES", default=30)
 # older than this: two beats missed and a margin.
 HEALTH_HEARTBEAT_MAX_SECONDS = env.int("HEALTH_HEARTBEAT_MAX_SECONDS", default=150)
 
-# Faults (issue 13, points 4 and 5). A scan is stopped after WATCHLIST_SCAN_TIME_LIMIT_SECONDS (it records its
-# failure) and its process killed a minute later; a scan still "running" past that was lost with its worker and is
-# marked failed. A task whose worker died unacknowledged goes back to the queue after the broker's visibility
-# timeout, which must outlast the longest task (else a long scan would be delivered to a second worker meanwhile).
-# A write owes the watchlist a rescan through the project's empty next_check_on (the outbox, written in the
-# write's transaction); `scan_pending` drains it every WATCHLIST_PENDING_SCAN_MINUTES, so a rescan that could not be
-# queued (broker down) or was lost runs anyway.
+# Faults (issue 13, points 4 and 5; docs/architecture.md, "Faults"). A scan is stopped after
+# WATCHLIST_SCAN_TIME_LIMIT_SECONDS (it records its failure) and its process killed a minute later (as much again
+# for a limit under a minute); a scan still "running" past that was lost with its worker and is marked failed. A
+# task whose worker died unacknowledged goes back to the queue after the broker's visibility timeout, which must
+# outlast the longest task (else a long scan would be delivered to a second worker meanwhile). A write owes the
+# watchlist a rescan through the project's empty next_check_on (the outbox, written in the write's transaction);
+# `scan_pending` drains it every WATCHLIST_PENDING_SCAN_MINUTES, so a rescan that could not be queued (broker down)
+# or was lost runs anyway.
 WATCHLIST_SCAN_TIME_LIMIT_SECONDS = env.int("WATCHLIST_SCAN_TIME_LIMIT_SECONDS", default=1800)
-WATCHLIST_SCAN_HARD_TIME_LIMIT_SECONDS = WATCHLIST_SCAN_TIME_LIMIT_SECONDS + 60
+WATCHLIST_SCAN_HARD_TIME_LIMIT_SECONDS = WATCHLIST_SCAN_TIME_LIMIT_SECONDS + min(60, WATCHLIST_SCAN_TIME_LIMIT_SECONDS)
 WATCHLIST_PENDING_SCAN_MINUTES = env.int("WATCHLIST_PENDING_SCAN_MINUTES", default=5)
 BROKER_VISIBILITY_TIMEOUT_SECONDS = env.int("BROKER_VISIBILITY_TIMEOUT_SECONDS", default=3600)
 if BROKER_VISIBILITY_TIMEOUT_SECONDS <= WATCHLIST_SCAN_HARD_TIME_LIMIT_SECONDS:
     raise ImproperlyConfigured(
-        "BROKER_VISIBILITY_TIMEOUT_SECONDS must exceed WATCHLIST_SCAN_TIME_LIMIT_SECONDS + 60 (the longest task)"
+        f"BROKER_VISIBILITY_TIMEOUT_SECONDS must exceed {WATCHLIST_SCAN_HARD_TIME_LIMIT_SECONDS}, the hard time limit "
+        "of a scan (WATCHLIST_SCAN_TIME_LIMIT_SECONDS and a minute)"
     )
 if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -277,6 +279,9 @@ if REDIS_URL:
 # Sending to a broker that is down gives up after about a second (the default retries for longer); the work is
 # kept in the database meanwhile (tracker.queue).
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+# Nothing reads a task's result (the work lands in the database), so the sender never subscribes to the result store:
+# with Redis down, that subscription alone held a save up for 20 s of reconnecting.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE["watchlist-pending-rescans"] = {
     "task": "projects.watchlist.tasks.scan_pending", "schedule": WATCHLIST_PENDING_SCAN_MINUTES * 60.0,
 }
