@@ -234,7 +234,9 @@ WATCHLIST_STALE_HOURS = env.int("WATCHLIST_STALE_HOURS", default=36)
 # The cache carries what web and worker processes share briefly (an import's progress): Redis when REDIS_URL is
 # set, otherwise files under VAR_DIR (one machine, several processes).
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Tolerant: with Redis down a read answers its default and a write is dropped (tracker/cache.py), in seconds.
+    CACHES = {"default": {"BACKEND": "tracker.cache.TolerantRedisCache", "LOCATION": REDIS_URL,
+                          "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}}}
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}

@@ -92,12 +92,16 @@ def _reset_connections():
 
 @pytest.fixture
 def celery_on(private_redis, settings):
-    """This process sends its tasks to the private Redis for real (not eager), with the fault workers' limits."""
+    """This process sends its tasks to the private Redis for real (not eager) and caches there, with the fault
+    workers' limits."""
     keys = ("broker_url", "result_backend", "broker_transport_options", "task_always_eager")
     saved = {key: app.conf[key] for key in keys}
     app.conf.update(broker_url=private_redis.url, result_backend=private_redis.url, task_always_eager=False,
                     broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT})
     settings.CELERY_TASK_ALWAYS_EAGER = False
+    # The cache on the same Redis, as in production (REDIS_URL; tests/tracker/test_celery.py checks the backend).
+    settings.CACHES = {"default": {"BACKEND": "tracker.cache.TolerantRedisCache", "LOCATION": private_redis.url,
+                                   "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}}}
     settings.WATCHLIST_SCAN_TIME_LIMIT_SECONDS = SCAN_TIME_LIMIT
     settings.WATCHLIST_SCAN_HARD_TIME_LIMIT_SECONDS = HARD_TIME_LIMIT
     _reset_connections()

@@ -57,6 +57,13 @@ def test_a_save_with_the_broker_down_answers_and_its_rescan_runs_once_the_broker
     page = staff_client.get(job.get_absolute_url())
     assert page.status_code == 200 and "Không liên lạc được với tiến trình chạy nền" in page.content.decode()
 
+    # A small import, checked in the request, reports its progress through the cache (Redis too): it goes on.
+    settings.IMPORT_SYNC_MAX_ROWS = 300
+    small = _upload(staff_client, projects_file(project_row(code="NK-SMALL", cluster=project.cluster.code)))
+    job = ImportJob.objects.latest("pk")
+    assert small.status_code == 302 and staff_client.get(job.get_absolute_url()).status_code == 200
+    assert job.status == "ready", job.result
+
     celery_on.start()  # Redis is back, empty: the rescan was never queued
     send("projects.watchlist.tasks.scan_pending")  # what Celery beat sends every few minutes
     wait_for(lambda: Project.objects.get(pk=project.pk).next_check_on is not None, 30,

@@ -95,7 +95,8 @@ def _settings_with(env: dict) -> "subprocess.CompletedProcess":
     import sys
 
     code = ("import django, json; from django.conf import settings; django.setup(); "
-            "print(json.dumps([settings.CELERY_BROKER_TRANSPORT_OPTIONS, settings.WATCHLIST_SCAN_HARD_TIME_LIMIT_SECONDS]))")
+            "print(json.dumps([settings.CELERY_BROKER_TRANSPORT_OPTIONS, settings.WATCHLIST_SCAN_HARD_TIME_LIMIT_SECONDS, "
+            "settings.CACHES['default']['BACKEND']]))")
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                           env={**os.environ, "DJANGO_SETTINGS_MODULE": "tracker.settings", **env})
 
@@ -106,8 +107,20 @@ def test_the_redis_visibility_timeout_outlasts_the_longest_scan_or_the_settings_
     ok = _settings_with({"REDIS_URL": "redis://127.0.0.1:1/0", "WATCHLIST_SCAN_TIME_LIMIT_SECONDS": "100",
                          "BROKER_VISIBILITY_TIMEOUT_SECONDS": "161"})
     assert ok.returncode == 0, ok.stderr
-    options, hard = json.loads(ok.stdout.strip().splitlines()[-1])
+    options, hard, cache = json.loads(ok.stdout.strip().splitlines()[-1])
     assert hard == 160 and options["visibility_timeout"] == 161
+    assert cache == "tracker.cache.TolerantRedisCache"  # Redis down: an import's progress is skipped, not a 500
     refused = _settings_with({"REDIS_URL": "redis://127.0.0.1:1/0", "WATCHLIST_SCAN_TIME_LIMIT_SECONDS": "100",
                               "BROKER_VISIBILITY_TIMEOUT_SECONDS": "160"})
     assert refused.returncode != 0 and "BROKER_VISIBILITY_TIMEOUT_SECONDS must exceed 160" in refused.stderr
+
+
+def test_the_redis_cache_answers_its_default_when_redis_is_down():
+    # It only carries an import's progress: a page or an import in the request must not fail with Redis.
+    from tracker.cache import TolerantRedisCache
+
+    cache = TolerantRedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 1}})
+    assert cache.get("progress", (0, 10)) == (0, 10)
+    cache.set("progress", (5, 10))
+    assert cache.add("progress", (5, 10)) is False
+    assert cache.delete("progress") is False
