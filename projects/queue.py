@@ -1,7 +1,7 @@
 """What the registry owes the watchlist after a write: the project marked due for the next scan
-(`next_check_on` emptied, in the same transaction as the write, so the nightly scan looks at it even if the
-broker was down), and a rescan queued by task name once the transaction commits (the watchlist's tasks define the
-work; this module does not import them)."""
+(`next_check_on` emptied, in the same transaction as the write: the outbox of rescans, which the watchlist's
+`scan_pending` drains every few minutes, so the rescan runs even if the broker was down), and a rescan queued by
+task name once the transaction commits (the watchlist's tasks define the work; this module does not import them)."""
 from projects.models import Project
 from tracker.batching import Batch
 from tracker.queue import send_on_commit

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -261,7 +262,9 @@ WATCHLIST_STALE_HOURS = env.int("WATCHLIST_STALE_HOURS", default=36)
 # The cache carries what web and worker processes share briefly (an import's progress): Redis when REDIS_URL is
 # set, otherwise files under VAR_DIR (one machine, several processes).
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Tolerant: with Redis down a read answers its default and a write is dropped (tracker/cache.py), in seconds.
+    CACHES = {"default": {"BACKEND": "tracker.cache.TolerantRedisCache", "LOCATION": REDIS_URL,
+                          "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}}}
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}
@@ -277,8 +280,44 @@ IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=20)
 IMPORT_KEEP_DAYS = env.int("IMPORT_KEEP_DAYS", default=30)
 IMPORT_STALE_MINUTES = env.int("IMPORT_STALE_MINUTES", default=30)
 
-# /healthz calls the worker "stale" when its last heartbeat (every minute, from Celery beat) is older than this.
-HEALTH_HEARTBEAT_MAX_SECONDS = env.int("HEALTH_HEARTBEAT_MAX_SECONDS", default=300)
+# /healthz calls the worker "stale", and answers 503, when its last heartbeat (every minute, from Celery beat) is
+# older than this: two beats missed and a margin.
+HEALTH_HEARTBEAT_MAX_SECONDS = env.int("HEALTH_HEARTBEAT_MAX_SECONDS", default=150)
+
+# Faults (issue 13, points 4 and 5; docs/architecture.md, "Faults"). A scan is stopped after
+# WATCHLIST_SCAN_TIME_LIMIT_SECONDS (it records its failure) and its process killed a minute later (as much again
+# for a limit under a minute); a scan still "running" past that was lost with its worker and is marked failed. A
+# task whose worker died unacknowledged goes back to the queue after the broker's visibility timeout, which must
+# outlast the longest task (else a long scan would be delivered to a second worker meanwhile). A write owes the
+# watchlist a rescan through the project's empty next_check_on (the outbox, written in the write's transaction);
+# `scan_pending` drains it every WATCHLIST_PENDING_SCAN_MINUTES, so a rescan that could not be queued (broker down)
+# or was lost runs anyway.
+WATCHLIST_SCAN_TIME_LIMIT_SECONDS = env.int("WATCHLIST_SCAN_TIME_LIMIT_SECONDS", default=1800)
+WATCHLIST_SCAN_HARD_TIME_LIMIT_SECONDS = WATCHLIST_SCAN_TIME_LIMIT_SECONDS + min(60, WATCHLIST_SCAN_TIME_LIMIT_SECONDS)
+WATCHLIST_PENDING_SCAN_MINUTES = env.int("WATCHLIST_PENDING_SCAN_MINUTES", default=5)
+BROKER_VISIBILITY_TIMEOUT_SECONDS = env.int("BROKER_VISIBILITY_TIMEOUT_SECONDS", default=3600)
+if BROKER_VISIBILITY_TIMEOUT_SECONDS <= WATCHLIST_SCAN_HARD_TIME_LIMIT_SECONDS:
+    raise ImproperlyConfigured(
+        f"BROKER_VISIBILITY_TIMEOUT_SECONDS must exceed {WATCHLIST_SCAN_HARD_TIME_LIMIT_SECONDS}, the hard time limit "
+        "of a scan (WATCHLIST_SCAN_TIME_LIMIT_SECONDS and a minute)"
+    )
+if REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": BROKER_VISIBILITY_TIMEOUT_SECONDS,
+        "socket_connect_timeout": 3,  # a broker host that does not answer fails a save's queueing in seconds
+    }
+# Sending to a broker that is down gives up after about a second (the default retries for longer); the work is
+# kept in the database meanwhile (tracker.queue).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+# Nothing reads a task's result (the work lands in the database), so the sender never subscribes to the result store:
+# with Redis down, that subscription alone held a save up for 20 s of reconnecting.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BEAT_SCHEDULE["watchlist-pending-rescans"] = {
+    "task": "projects.watchlist.tasks.scan_pending", "schedule": WATCHLIST_PENDING_SCAN_MINUTES * 60.0,
+}
+CELERY_BEAT_SCHEDULE["watchlist-unfinished-scans"] = {
+    "task": "projects.watchlist.tasks.fail_unfinished_scans", "schedule": WATCHLIST_PENDING_SCAN_MINUTES * 60.0,
+}
 
 LOGGING = {
     "version": 1,

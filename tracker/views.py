@@ -1,6 +1,7 @@
 """The home page, the error pages and the health check."""
 import logging
 import os
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -60,27 +61,29 @@ def debug_500(request):  # pragma: no cover - only mounted with DEBUG, to look a
 def healthz(request):
     """For monitoring: is the database reachable, is the broker reachable, when did a worker last run a task.
 
-    No login and no secrets; HTTP 503 when the database or the broker is down. The heartbeat age is reported
-    (and `stale` when older than HEALTH_HEARTBEAT_MAX_SECONDS), so monitoring can alert on a stopped worker, and so
-    is the age of the last successful watchlist scan (`stale` past WATCHLIST_STALE_HOURS).
+    No login and no secrets; HTTP 503 when the database or the broker is down, or when no worker has run its
+    heartbeat for HEALTH_HEARTBEAT_MAX_SECONDS (`worker: stale`), so a load balancer or a monitor acts on it. Also
+    reported: the age of the last successful watchlist scan (`stale` past WATCHLIST_STALE_HOURS), and the state of
+    the latest full scan (`failed`, or `unfinished` when still "running" past its time limit: its worker died).
     """
     checks = {"database": _check_database(), "broker": _check_broker()}
-    heartbeat = WorkerHeartbeat.objects.order_by("-last_seen").values_list("last_seen", flat=True).first() if checks[
-        "database"
-    ] == "ok" else None
+    database = checks["database"] == "ok"
+    heartbeat = WorkerHeartbeat.objects.order_by("-last_seen").values_list("last_seen", flat=True).first() if database else None
     age = int((timezone.now() - heartbeat).total_seconds()) if heartbeat else None
-    worker = "ok" if age is not None and age <= settings.HEALTH_HEARTBEAT_MAX_SECONDS else "stale"
-    scan_age, scan_error = _last_scan() if checks["database"] == "ok" else (None, "")
+    checks["worker"] = "ok" if age is not None and age <= settings.HEALTH_HEARTBEAT_MAX_SECONDS else "stale"
+    scan_age, scan_error = _last_scan() if database else (None, "")
+    latest, unfinished = _scan_states() if database else (None, None)
     healthy = all(value == "ok" for value in checks.values())
     body = {
         "status": "ok" if healthy else "error",
         **checks,
-        "worker": worker,
         "worker_heartbeat_age_seconds": age,
         # `partial`: the last full scan carried on past projects it could not evaluate (their flags kept as they were).
         "watchlist": ("stale" if scan_age is None or scan_age > settings.WATCHLIST_STALE_HOURS * 3600
                       else "partial" if scan_error else "ok"),
         "last_scan_age_seconds": scan_age,
+        "latest_scan": latest,
+        "unfinished_scans": unfinished,
     }
     return JsonResponse(body, status=200 if healthy else 503)
 
@@ -99,6 +102,21 @@ def _last_scan() -> tuple[int | None, str]:
     if last is None:
         return None, ""
     return int((timezone.now() - last[0]).total_seconds()), last[1]
+
+
+def _scan_states() -> tuple[str | None, int]:
+    """The state of the latest full scan (`succeeded`, `running`, `failed`, or `unfinished`: still running past the
+    hard time limit, so its worker died), None before any; and how many scans of any kind are unfinished."""
+    from django.apps import apps
+
+    Scan = apps.get_model("projects", "Scan")
+    cutoff = timezone.now() - timedelta(seconds=settings.WATCHLIST_SCAN_HARD_TIME_LIMIT_SECONDS)
+    unfinished = Scan.objects.filter(status="running", started_at__lt=cutoff)
+    latest = Scan.objects.filter(project__isnull=True).order_by("-started_at").values_list("status", "started_at").first()
+    if latest is None:
+        return None, unfinished.count()
+    status, started_at = latest
+    return ("unfinished" if status == "running" and started_at < cutoff else status), unfinished.count()
 
 
 def _check_database() -> str:

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
@@ -328,6 +329,59 @@ def run_scan(*, as_of: date | None = None, project_id: int | None = None, dry_ru
     return Result(as_of=as_of, findings=findings, opened=opened, kept=kept, closed=closed, scan_id=scan.pk,
                   evaluated=len(next_checks), next_checks={pk: value[0] for pk, value in next_checks.items()},
                   failures=failures)
+
+
+# Up to this many projects owed a rescan are scanned one by one by `scan_pending`; more (an import's) by one full scan.
+PENDING_ONE_BY_ONE = 50
+
+
+def scan_pending(*, one_by_one: int = PENDING_ONE_BY_ONE) -> dict:
+    """Drain the outbox of rescans: the projects whose `next_check_on` is empty were written since their last scan
+    (`projects.queue` empties it in the write's transaction), and their rescan may never have been queued (the
+    broker was down) or may have been lost with a worker. A few are scanned one by one, as `scan_project` would
+    have; more, by one full scan, as the import that wrote them would have queued. Nothing pending: nothing done,
+    no scan recorded. A project that still cannot be evaluated waits for tomorrow's nightly scan instead of being
+    retried at every drain."""
+    pending = list(Project.objects.filter(next_check_on__isnull=True).order_by("pk")
+                   .values_list("pk", flat=True)[:one_by_one + 1])
+    if not pending:
+        return {"pending": 0, "scans": [], "full": False}
+    full = len(pending) > one_by_one
+    scans, failed = [], []
+    if full:
+        result = run_scan()
+        scans.append(result.scan_id)
+        failed.extend(pk for pk, _code, _error in result.failures)
+    else:
+        for project_id in pending:
+            try:
+                result = run_scan(project_id=project_id)
+            except Exception:  # recorded on its scan row; the others still get theirs, and it stays pending
+                logger.exception("watchlist: the pending rescan of project %s failed", project_id)
+                continue
+            scans.append(result.scan_id)
+            failed.extend(pk for pk, _code, _error in result.failures)
+    if failed:
+        Project.objects.filter(pk__in=failed, next_check_on__isnull=True).update(
+            next_check_on=timezone.localdate() + timedelta(days=1)
+        )
+    return {"pending": len(pending), "scans": scans, "full": full}
+
+
+UNFINISHED = "Did not finish: its worker was stopped or killed, or it outlived the time limit."
+
+
+def unfinished_scans(now: datetime | None = None):
+    """The scans still "running" past the hard time limit: no live worker is running them any more."""
+    cutoff = (now or timezone.now()) - timedelta(seconds=settings.WATCHLIST_SCAN_HARD_TIME_LIMIT_SECONDS)
+    return Scan.objects.filter(status=Scan.Status.RUNNING, started_at__lt=cutoff)
+
+
+def fail_unfinished_scans(now: datetime | None = None) -> int:
+    """Mark as failed the scans that outlived the hard time limit (their worker died mid-scan); the number marked.
+    The task itself went back to the queue (acks_late, reject_on_worker_lost) and ran, or runs, as a new scan."""
+    now = now or timezone.now()
+    return unfinished_scans(now).update(status=Scan.Status.FAILED, finished_at=now, error=UNFINISHED)
 
 
 def failures_text(failures) -> str:

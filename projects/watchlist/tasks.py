@@ -5,14 +5,27 @@ do not import their own tasks."""
 from datetime import date
 
 from celery import shared_task
+from django.conf import settings
 
 from clusters.services import cluster_summary_refresh
 from projects.models import Project
+from projects.watchlist import scans
 from projects.watchlist.notifications import send_critical_flags, send_weekly_digest
 from projects.watchlist.scans import run_scan
 
+# Scans are idempotent (a rerun opens and closes nothing new), so a scan whose worker died goes back to the queue
+# (acknowledged only once done; rejected and requeued when its process is killed) instead of being dropped; a soft
+# time limit stops it with its failure recorded, the hard one kills it a minute later (its row is then marked
+# failed by `fail_unfinished_scans`).
+SCAN_OPTIONS = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "soft_time_limit": settings.WATCHLIST_SCAN_TIME_LIMIT_SECONDS,
+    "time_limit": settings.WATCHLIST_SCAN_HARD_TIME_LIMIT_SECONDS,
+}
 
-@shared_task(name="projects.watchlist.tasks.scan_watchlist")
+
+@shared_task(name="projects.watchlist.tasks.scan_watchlist", **SCAN_OPTIONS)
 def scan_watchlist(as_of: str | None = None, incremental: bool = False) -> dict:
     """A scan (Celery beat): `incremental`, nightly, only the projects due; else, weekly and after an import, every
     project. `as_of` is an ISO date, default today. A full scan also rebuilds the clusters' summary, which the
@@ -24,13 +37,30 @@ def scan_watchlist(as_of: str | None = None, incremental: bool = False) -> dict:
             "evaluated": result.evaluated}
 
 
-@shared_task(name="projects.watchlist.tasks.scan_project", autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
+@shared_task(name="projects.watchlist.tasks.scan_project", autoretry_for=(Exception,), retry_backoff=True, max_retries=3,
+             **SCAN_OPTIONS)
 def scan_project(project_id: int) -> dict | None:
     """Re-evaluate one project after its data changed."""
     if not Project.objects.filter(pk=project_id).exists():
         return None  # deleted meanwhile: nothing to scan
     result = run_scan(project_id=project_id)
     return {"scan": result.scan_id, "opened": result.opened, "kept": result.kept, "closed": result.closed}
+
+
+@shared_task(name="projects.watchlist.tasks.scan_pending", **SCAN_OPTIONS)
+def scan_pending() -> dict:
+    """Celery beat, every few minutes: the rescans owed to projects written since their last scan (the outbox of
+    `projects.queue`), in case the broker was down when they were queued or a worker lost them."""
+    result = scans.scan_pending()
+    if result["full"]:
+        cluster_summary_refresh()
+    return result
+
+
+@shared_task(name="projects.watchlist.tasks.fail_unfinished_scans")
+def fail_unfinished_scans() -> int:
+    """Celery beat: scans left "running" past the time limit by a worker that died are marked failed."""
+    return scans.fail_unfinished_scans()
 
 
 @shared_task(

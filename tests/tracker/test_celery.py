@@ -49,9 +49,10 @@ def broker(request, tmp_path):
 @pytest.mark.parametrize("broker", ["filesystem", pytest.param("redis", marks=pytest.mark.redis)], indirect=True)
 def test_heartbeat_task_round_trip_through_a_real_worker(broker):
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING"):
-        result = heartbeat.delay(f"test-{broker}")
+        # Tasks ignore their results (CELERY_TASK_IGNORE_RESULT): the test asks for them.
+        result = heartbeat.apply_async([f"test-{broker}"], ignore_result=False)
         assert result.get(timeout=30) == 1
-        assert heartbeat.delay(f"test-{broker}").get(timeout=30) == 2
+        assert heartbeat.apply_async([f"test-{broker}"], ignore_result=False).get(timeout=30) == 2
     assert WorkerHeartbeat.objects.get(hostname=f"test-{broker}").beats == 2
 
 
@@ -69,7 +70,7 @@ def test_a_scan_queued_through_redis_is_run_by_a_real_worker(broker, make_projec
 
     make_project(code="DA-Q", land_handover_date=date(2023, 5, 3))
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING"):
-        result = scan_watchlist.delay("2024-05-03").get(timeout=60)
+        result = scan_watchlist.apply_async(["2024-05-03"], ignore_result=False).get(timeout=60)
     assert result["opened"] >= 1
     assert Scan.objects.get(pk=result["scan"]).status == "succeeded"
     assert Flag.objects.filter(project__code="DA-Q", rule__code="LAND_UNUSED_12M").exists()
@@ -86,3 +87,40 @@ def test_every_task_queued_by_name_or_scheduled_is_registered():
               import_services.IMPORT_CHECK, import_services.IMPORT_APPLY}
     missing = sorted(name for name in names if name not in app.tasks)
     assert not missing, missing
+
+
+def _settings_with(env: dict) -> "subprocess.CompletedProcess":
+    import os
+    import subprocess
+    import sys
+
+    code = ("import django, json; from django.conf import settings; django.setup(); "
+            "print(json.dumps([settings.CELERY_BROKER_TRANSPORT_OPTIONS, settings.WATCHLIST_SCAN_HARD_TIME_LIMIT_SECONDS, "
+            "settings.CACHES['default']['BACKEND']]))")
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "DJANGO_SETTINGS_MODULE": "tracker.settings", **env})
+
+
+def test_the_redis_visibility_timeout_outlasts_the_longest_scan_or_the_settings_refuse_to_load():
+    import json
+
+    ok = _settings_with({"REDIS_URL": "redis://127.0.0.1:1/0", "WATCHLIST_SCAN_TIME_LIMIT_SECONDS": "100",
+                         "BROKER_VISIBILITY_TIMEOUT_SECONDS": "161"})
+    assert ok.returncode == 0, ok.stderr
+    options, hard, cache = json.loads(ok.stdout.strip().splitlines()[-1])
+    assert hard == 160 and options["visibility_timeout"] == 161
+    assert cache == "tracker.cache.TolerantRedisCache"  # Redis down: an import's progress is skipped, not a 500
+    refused = _settings_with({"REDIS_URL": "redis://127.0.0.1:1/0", "WATCHLIST_SCAN_TIME_LIMIT_SECONDS": "100",
+                              "BROKER_VISIBILITY_TIMEOUT_SECONDS": "160"})
+    assert refused.returncode != 0 and "BROKER_VISIBILITY_TIMEOUT_SECONDS must exceed 160" in refused.stderr
+
+
+def test_the_redis_cache_answers_its_default_when_redis_is_down():
+    # It only carries an import's progress: a page or an import in the request must not fail with Redis.
+    from tracker.cache import TolerantRedisCache
+
+    cache = TolerantRedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 1}})
+    assert cache.get("progress", (0, 10)) == (0, 10)
+    cache.set("progress", (5, 10))
+    assert cache.add("progress", (5, 10)) is False
+    assert cache.delete("progress") is False
