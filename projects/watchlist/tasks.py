@@ -2,22 +2,27 @@
 
 Work is queued by these names (`projects.queue`, `tracker.queue`), never by importing this module, so the engines
 do not import their own tasks."""
-from datetime import date
-
 from celery import shared_task
 
 from clusters.services import cluster_summary_refresh
 from projects.models import Project
 from projects.watchlist.notifications import send_critical_flags, send_weekly_digest
-from projects.watchlist.scans import run_scan
+from projects.watchlist.scans import run_scan, scan_refused
+from tracker.task_args import BadArgument, refuse, task_date, task_flag, task_id, task_ids
 
 
 @shared_task(name="projects.watchlist.tasks.scan_watchlist")
 def scan_watchlist(as_of: str | None = None, incremental: bool = False) -> dict:
     """A scan (Celery beat): `incremental`, nightly, only the projects due; else, weekly and after an import, every
     project. `as_of` is an ISO date, default today. A full scan also rebuilds the clusters' summary, which the
-    services keep, in case something wrote projects around them (a shell, a script)."""
-    result = run_scan(as_of=date.fromisoformat(as_of) if as_of else None, incremental=incremental)
+    services keep, in case something wrote projects around them (a shell, a script). Malformed arguments are
+    refused: a failed scan run says why (the watchlist page and the admin show it), nothing raises in the worker."""
+    try:
+        day, incremental = task_date(as_of), task_flag(incremental, "incremental")
+    except BadArgument as error:
+        reason = refuse("scan_watchlist", error)
+        return {"scan": scan_refused(reason), "refused": reason}
+    result = run_scan(as_of=day, incremental=incremental)
     if not incremental:
         cluster_summary_refresh()
     return {"scan": result.scan_id, "opened": result.opened, "kept": result.kept, "closed": result.closed,
@@ -27,6 +32,10 @@ def scan_watchlist(as_of: str | None = None, incremental: bool = False) -> dict:
 @shared_task(name="projects.watchlist.tasks.scan_project", autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
 def scan_project(project_id: int) -> dict | None:
     """Re-evaluate one project after its data changed."""
+    try:
+        project_id = task_id(project_id, "project_id")
+    except BadArgument as error:
+        return {"refused": refuse("scan_project", error)}
     if not Project.objects.filter(pk=project_id).exists():
         return None  # deleted meanwhile: nothing to scan
     result = run_scan(project_id=project_id)
@@ -38,6 +47,11 @@ def scan_project(project_id: int) -> dict | None:
 )
 def notify_critical_flags(flag_ids: list[int]) -> int:
     """Email leadership about newly opened critical flags; each flag is claimed first, so it is sent once."""
+    try:
+        flag_ids = task_ids(flag_ids, "flag_ids")
+    except BadArgument as error:
+        refuse("notify_critical_flags", error)
+        return 0
     return send_critical_flags(flag_ids)
 
 
