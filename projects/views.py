@@ -17,6 +17,7 @@ from projects.models import (
     LandUseExtension,
     Project,
     ReviewStep,
+    ScanFailure,
     ScheduleAdjustment,
     TransferRequest,
     UnreachableRecord,
@@ -60,6 +61,8 @@ def project_detail(request, pk: int):
         "status_changes": project.status_changes.order_by("-effective_on", "-recorded_at", "-pk"),
     }
     context.update(_record_permissions(request.user))
+    if context["can_change"]:  # who can correct the data is told the last scan could not evaluate it
+        context["scan_failure"] = ScanFailure.objects.filter(project=project).first()
     context["tab"] = "detail"
     return render(request, "projects/project_detail.html", context)
 

@@ -7,16 +7,17 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker.accounts.services import password_change_require
+from tracker.admin_mixins import DateWindowAdminMixin
 from tracker.models import AccessScope, PasswordState, WorkerHeartbeat
 
 
 @admin.register(WorkerHeartbeat)
-class WorkerHeartbeatAdmin(admin.ModelAdmin):
+class WorkerHeartbeatAdmin(DateWindowAdminMixin, admin.ModelAdmin):
     list_display = ["hostname", "last_seen", "beats"]
     readonly_fields = ["hostname", "last_seen", "beats"]
 
 
-class AccessScopeInline(admin.StackedInline):
+class AccessScopeInline(DateWindowAdminMixin, admin.StackedInline):
     """The communes a commune officer is assigned to, edited on the user's page."""
 
     model = AccessScope
@@ -26,7 +27,7 @@ class AccessScopeInline(admin.StackedInline):
     max_num = 1
 
 
-class PasswordStateInline(admin.StackedInline):
+class PasswordStateInline(DateWindowAdminMixin, admin.StackedInline):
     """The administrator's request that the user change their password (a checkbox), on the user's page."""
 
     model = PasswordState
@@ -38,7 +39,7 @@ class PasswordStateInline(admin.StackedInline):
 
 
 @admin.register(PasswordState)
-class PasswordStateAdmin(SimpleHistoryAdmin):
+class PasswordStateAdmin(DateWindowAdminMixin, SimpleHistoryAdmin):
     """Who was asked to change their password, and when they did: each change is in the object's history."""
 
     list_display = ["user", "must_change", "changed_at"]
@@ -55,7 +56,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class TrackerUserAdmin(UserAdmin):
+class TrackerUserAdmin(DateWindowAdminMixin, UserAdmin):
     inlines = [AccessScopeInline, PasswordStateInline]
     actions = ["require_password_change"]
     list_display = ["username", "first_name", "email", "is_active", "is_superuser", "roles"]

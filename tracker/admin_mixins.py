@@ -1,4 +1,20 @@
 """Admin pieces shared by the apps."""
+from django.db import models
+
+from tracker.dates import validate_date_window
+
+
+class DateWindowAdminMixin:
+    """Every date (and the day of every date and time) typed in an admin form lies in the window of dates the
+    tracker accepts (tracker.dates), as in the tracker's own forms: 31/12/9999 is an error next to its field, not a
+    saved row that stops the watchlist, nor a 500. Every ModelAdmin and inline of the tracker uses it
+    (tests/tracker/test_admin_dates.py checks every registered admin form)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and isinstance(db_field, models.DateField):
+            formfield.validators = [*formfield.validators, validate_date_window]
+        return formfield
 
 
 class VersionedAdminMixin:

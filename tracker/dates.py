@@ -1,9 +1,10 @@
 """The window of dates the tracker accepts: nothing before DATE_MIN (1990 by default: no cluster or project is
 older) and nothing more than DATE_MAX_YEARS_AHEAD years after today (30 by default). A typo such as 31/12/9999
 would otherwise be stored, and every clock computed from it would overflow."""
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,3 +24,13 @@ def date_error(value) -> str | None:
         return _("The date must lie between %(earliest)s and %(latest)s.") % {
             "earliest": earliest.strftime("%d/%m/%Y"), "latest": latest.strftime("%d/%m/%Y")}
     return None
+
+
+def validate_date_window(value) -> None:
+    """A validator for form fields that do not parse dates the tracker's way (the admin's): a date, or the day of a
+    date and time, outside the window is refused next to its field."""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    error = date_error(value)
+    if error:
+        raise ValidationError(error, code="date_window")

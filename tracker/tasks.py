@@ -4,11 +4,15 @@ import socket
 from celery import shared_task
 
 from tracker.services import heartbeat_record
+from tracker.task_args import BadArgument, refuse
 
 
 @shared_task(name="tracker.tasks.heartbeat")
 def heartbeat(hostname: str | None = None) -> int:
     """Record that a worker ran a task now; returns the number of beats recorded for that worker."""
+    if hostname is not None and not isinstance(hostname, str):
+        refuse("heartbeat", BadArgument(f"hostname must be text, not {hostname!r:.80}"))
+        hostname = None
     return heartbeat_record(hostname=hostname or socket.gethostname()).beats
 
 

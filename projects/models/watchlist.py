@@ -210,6 +210,33 @@ class Scan(models.Model):
         return f"{self.as_of} {self.status}"
 
 
+class ScanFailure(models.Model):
+    """The last scan could not evaluate this project (its data made a rule fail): when, which scan, and the technical
+    text. The project's flags stay as they were; the next scan that evaluates the project deletes this row."""
+
+    commune_path = "project__cluster__commune"
+
+    project = models.OneToOneField(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="scan_failure"
+    )
+    scan = models.ForeignKey(Scan, verbose_name=_("scan"), on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="+")
+    failed_at = models.DateTimeField(_("failed at"))
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("scan failure")
+        verbose_name_plural = _("scan failures")
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.failed_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def date_overflow(self) -> bool:
+        """The usual cause: a date so far away (a typo, 31/12/9999) that a deadline computed from it overflows."""
+        return self.error.startswith("OverflowError") or "out of range" in self.error
+
+
 class DigestSent(models.Model):
     """The weekly digest for one ISO week, claimed by one worker so it goes out once."""
 

@@ -34,6 +34,7 @@ from projects.models import (
     Rule,
     ScheduleAdjustment,
     Scan,
+    ScanFailure,
     TransferRequest,
     UnreachableRecord,
     ViolationNotice,
@@ -312,6 +313,7 @@ def run_scan(*, as_of: date | None = None, project_id: int | None = None, dry_ru
             with _gc_paused():
                 # The flags of a project that could not be evaluated stay as they were.
                 opened, kept, closed, new_critical = _sync_flags(findings, rules, scope, {f[0] for f in failures})
+            _record_failures(scan.pk, scope, failures)
             if as_of == today:
                 _store_next_checks(next_checks)
     except Exception as error:
@@ -382,6 +384,31 @@ def fail_unfinished_scans(now: datetime | None = None) -> int:
     The task itself went back to the queue (acks_late, reject_on_worker_lost) and ran, or runs, as a new scan."""
     now = now or timezone.now()
     return unfinished_scans(now).update(status=Scan.Status.FAILED, finished_at=now, error=UNFINISHED)
+
+
+def scan_refused(reason: str) -> int:
+    """Record a scan that was asked for with arguments it cannot use (the task refused them): a failed run, with
+    the reason, so that the watchlist page and the admin show it. Returns its id."""
+    now = timezone.now()
+    return Scan.objects.create(started_at=now, finished_at=now, as_of=timezone.localdate(), status=Scan.Status.FAILED,
+                               error=f"Refused: {reason}"[:2000]).pk
+
+
+def _record_failures(scan_id: int, scope, failures) -> None:
+    """Note on each project the scan could not evaluate that it failed (shown on the project's page), and forget
+    the earlier failures of the projects it evaluated this time."""
+    failed = {project_id for project_id, _code, _error in failures}
+    stale = ScanFailure.objects.exclude(project_id__in=failed)
+    if scope is not None:
+        stale = stale.filter(project_id__in=scope)
+    stale.delete()
+    if failures:
+        now = timezone.now()
+        ScanFailure.objects.bulk_create(
+            [ScanFailure(project_id=project_id, scan_id=scan_id, failed_at=now, error=error[:2000])
+             for project_id, _code, error in failures],
+            update_conflicts=True, unique_fields=["project"], update_fields=["scan", "failed_at", "error"],
+        )
 
 
 def failures_text(failures) -> str:

@@ -2,8 +2,6 @@
 
 Work is queued by these names (`projects.queue`, `tracker.queue`), never by importing this module, so the engines
 do not import their own tasks."""
-from datetime import date
-
 from celery import shared_task
 from django.conf import settings
 
@@ -11,7 +9,8 @@ from clusters.services import cluster_summary_refresh
 from projects.models import Project
 from projects.watchlist import scans
 from projects.watchlist.notifications import send_critical_flags, send_weekly_digest
-from projects.watchlist.scans import run_scan
+from projects.watchlist.scans import run_scan, scan_refused
+from tracker.task_args import BadArgument, refuse, task_date, task_flag, task_id, task_ids
 
 # Scans are idempotent (a rerun opens and closes nothing new), so a scan whose worker died goes back to the queue
 # (acknowledged only once done; rejected and requeued when its process is killed) instead of being dropped; a soft
@@ -29,8 +28,14 @@ SCAN_OPTIONS = {
 def scan_watchlist(as_of: str | None = None, incremental: bool = False) -> dict:
     """A scan (Celery beat): `incremental`, nightly, only the projects due; else, weekly and after an import, every
     project. `as_of` is an ISO date, default today. A full scan also rebuilds the clusters' summary, which the
-    services keep, in case something wrote projects around them (a shell, a script)."""
-    result = run_scan(as_of=date.fromisoformat(as_of) if as_of else None, incremental=incremental)
+    services keep, in case something wrote projects around them (a shell, a script). Malformed arguments are
+    refused: a failed scan run says why (the watchlist page and the admin show it), nothing raises in the worker."""
+    try:
+        day, incremental = task_date(as_of), task_flag(incremental, "incremental")
+    except BadArgument as error:
+        reason = refuse("scan_watchlist", error)
+        return {"scan": scan_refused(reason), "refused": reason}
+    result = run_scan(as_of=day, incremental=incremental)
     if not incremental:
         cluster_summary_refresh()
     return {"scan": result.scan_id, "opened": result.opened, "kept": result.kept, "closed": result.closed,
@@ -41,6 +46,10 @@ def scan_watchlist(as_of: str | None = None, incremental: bool = False) -> dict:
              **SCAN_OPTIONS)
 def scan_project(project_id: int) -> dict | None:
     """Re-evaluate one project after its data changed."""
+    try:
+        project_id = task_id(project_id, "project_id")
+    except BadArgument as error:
+        return {"refused": refuse("scan_project", error)}
     if not Project.objects.filter(pk=project_id).exists():
         return None  # deleted meanwhile: nothing to scan
     result = run_scan(project_id=project_id)
@@ -68,6 +77,11 @@ def fail_unfinished_scans() -> int:
 )
 def notify_critical_flags(flag_ids: list[int]) -> int:
     """Email leadership about newly opened critical flags; each flag is claimed first, so it is sent once."""
+    try:
+        flag_ids = task_ids(flag_ids, "flag_ids")
+    except BadArgument as error:
+        refuse("notify_critical_flags", error)
+        return 0
     return send_critical_flags(flag_ids)
 
 
