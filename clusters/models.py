@@ -1,6 +1,7 @@
 """Administrative units and industrial clusters; occupancy and unleased land are derived from projects, never typed."""
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -51,6 +52,18 @@ class Commune(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.name}"
+
+
+# A code already taken is refused in the same words wherever the record that holds it is: a commune officer learns
+# nothing of another commune's codes (issue 13). The forms, the services and the import all show this message.
+CODE_TAKEN = _("This code cannot be used; choose another.")
+
+
+def unique_code_error(instance, model_class, unique_check, taken: dict):
+    """Model.unique_error_message with the words of `taken` ({field: message}) for the fields it names."""
+    if len(unique_check) == 1 and unique_check[0] in taken:
+        return ValidationError(taken[unique_check[0]], code="unique")
+    return models.Model.unique_error_message(instance, model_class, unique_check)
 
 
 class Cluster(models.Model):
@@ -169,6 +182,9 @@ class Cluster(models.Model):
                 violation_error_message=_("A wastewater plant can only meet standards once it is built."),
             ),
         ]
+
+    def unique_error_message(self, model_class, unique_check):
+        return unique_code_error(self, model_class, unique_check, {"code": CODE_TAKEN})
 
     def __str__(self) -> str:
         return f"{self.code} – {self.name}"

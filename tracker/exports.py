@@ -1,5 +1,6 @@
 """Exports of a list: exactly its filtered rows, every column, as CSV (UTF-8 with BOM, so Excel reads Vietnamese
-text) or xlsx. Both stream: CSV row by row, xlsx through openpyxl's write-only mode into a temporary file."""
+text) or xlsx. Both stream: CSV row by row, xlsx through openpyxl's write-only mode into a temporary file. Every text
+cell goes through `tracker.cells.inert`, so no text becomes a formula in the reader's spreadsheet."""
 import csv
 import tempfile
 from collections.abc import Callable, Iterable
@@ -10,6 +11,8 @@ from decimal import Decimal
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
+
+from tracker.cells import inert
 
 FORMATS = ("csv", "xlsx")
 
@@ -22,12 +25,10 @@ class Column:
 
 
 def _cell(value):
-    """A value as a spreadsheet cell: dates as dates, money as exact integers, text as text."""
+    """A value as a spreadsheet cell: dates as dates, money as exact integers, text as inert text."""
     if isinstance(value, datetime):
         return timezone.localtime(value).replace(tzinfo=None)
-    if value is None or isinstance(value, (int, Decimal, date, bool, float)):
-        return value
-    return str(value)
+    return inert(value)
 
 
 class _Echo:
@@ -48,18 +49,20 @@ def _csv_text(value) -> str:
         # A decimal comma and no grouping: what Excel reads in the Vietnamese locale, and what the import reads
         # back unambiguously (12.345 would be twelve thousand three hundred and forty-five).
         return format(value, "f").replace(".", ",")
-    return str(value)
+    if isinstance(value, (int, float)):
+        return str(value)
+    return inert(value)
 
 
 def export_response(rows: Iterable, columns: list[Column], fmt: str, filename: str):
-    headers = [str(column.header) for column in columns]
+    headers = [inert(str(column.header)) for column in columns]
     if fmt == "csv":
         writer = csv.writer(_Echo())
 
         def lines():
             yield "\ufeff"  # the byte-order mark that makes Excel read UTF-8
             yield writer.writerow(headers)
-            yield writer.writerow([column.key for column in columns])
+            yield writer.writerow([inert(column.key) for column in columns])
             for row in rows:
                 yield writer.writerow([_csv_text(column.value(row)) for column in columns])
 
@@ -69,7 +72,7 @@ def export_response(rows: Iterable, columns: list[Column], fmt: str, filename: s
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(filename[:31])
     sheet.append(headers)
-    sheet.append([column.key for column in columns])
+    sheet.append([inert(column.key) for column in columns])
     for row in rows:
         sheet.append([_cell(column.value(row)) for column in columns])
     handle = tempfile.TemporaryFile()

@@ -33,15 +33,19 @@ class VNDecimalField(forms.Field):
 
     MAX_DIGITS = 24  # far beyond any real amount or area, well inside what Decimal and the database hold
 
+    # The limits' messages are not keyed "min_value"/"max_value": a ModelForm puts a field's message of the same code
+    # over the model's own error, whose parameters (limit_value) are not these (limit): a KeyError, a 500.
     default_error_messages = {
         "too_long": _("The number has too many digits."),
         "invalid": _("Enter a number, for example 1.234,5."),
-        "min_value": _("Enter a number greater than or equal to %(limit)s."),
+        "below_min": _("Enter a number greater than or equal to %(limit)s."),
+        "above_max": _("Enter a number less than or equal to %(limit)s."),
         "max_places": _("Use at most %(places)s digits after the decimal comma."),
     }
 
-    def __init__(self, *, min_value=Decimal(0), decimal_places=4, **kwargs):
+    def __init__(self, *, min_value=Decimal(0), max_value=None, decimal_places=4, **kwargs):
         self.min_value = min_value
+        self.max_value = max_value
         self.decimal_places = decimal_places
         kwargs.setdefault("widget", VNNumberInput())
         super().__init__(**kwargs)
@@ -65,7 +69,11 @@ class VNDecimalField(forms.Field):
             return
         if self.min_value is not None and value < self.min_value:
             raise ValidationError(
-                self.error_messages["min_value"], code="min_value", params={"limit": format_decimal(self.min_value)}
+                self.error_messages["below_min"], code="min_value", params={"limit": format_decimal(self.min_value)}
+            )
+        if self.max_value is not None and value > self.max_value:
+            raise ValidationError(
+                self.error_messages["above_max"], code="max_value", params={"limit": format_decimal(self.max_value)}
             )
         try:
             too_precise = -value.as_tuple().exponent > self.decimal_places and value != value.quantize(

@@ -1,5 +1,6 @@
 """Form plumbing shared by every app: Vietnamese fields for money, areas and dates, Bootstrap classes."""
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.functional import lazy
 from django.utils.translation import gettext
@@ -23,10 +24,14 @@ def tracker_formfield(db_field: models.Field, **kwargs):
     if isinstance(db_field, models.BigIntegerField) and db_field.name.endswith("_vnd"):
         return BillionVNDField(label=billion_label(db_field.verbose_name), **common)
     if isinstance(db_field, models.DecimalField):
+        # The model's limits (latitude −90…90, longitude −180…180) are the field's, with its Vietnamese message;
+        # a field without a lower limit takes no negative number.
+        limits = {type(v): v.limit_value for v in db_field.validators if isinstance(v, (MinValueValidator, MaxValueValidator))}
         return VNDecimalField(
             label=db_field.verbose_name,
             decimal_places=db_field.decimal_places,
-            min_value=None if db_field.name in ("latitude", "longitude") else 0,
+            min_value=limits.get(MinValueValidator, 0),
+            max_value=limits.get(MaxValueValidator),
             **common,
         )
     return db_field.formfield(**kwargs)

@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tracker.middleware.PrivatePagesMiddleware",  # Cache-Control: private, no-store for logged-in users
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # A user asked by an administrator to change their password sees only the change page until they do.
     "tracker.accounts.middleware.PasswordChangeRequiredMiddleware",
@@ -128,6 +129,9 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# The language switch's cookie is read by the server only (tracker.middleware): no script needs it.
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 ROOT_URLCONF = "tracker.urls"
 WSGI_APPLICATION = "tracker.wsgi.application"

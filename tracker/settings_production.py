@@ -19,6 +19,7 @@ if not os.environ.get("ALLOWED_HOSTS"):
 
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SECURE = True  # the language switch's cookie too: sent over HTTPS only
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 # The proxy in front terminates TLS and says so in this header; Django trusts it only here.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

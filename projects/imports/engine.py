@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from clusters.models import Cluster, Commune, FormerDistrict
+from clusters.models import CODE_TAKEN, Cluster, Commune, FormerDistrict
 from clusters.services import batched_summaries, cluster_create, cluster_update, commune_get_or_create, former_district_get_or_create
 from projects.imports.files import BadFile, FileData, SheetData, cell_text, is_blank, read_upload
 from projects.imports.specs import (
@@ -417,7 +417,9 @@ class Importer:
             self._refuse(plan, number, cells["cluster_code"][0], code,
                          _("You may not add clusters.") if creating else _("You may not change clusters."))
         if not creating and not self.in_scope(cluster.commune_id):
-            self._refuse(plan, number, cells["cluster_code"][0], code, _("This cluster is outside your communes."))
+            # Another commune's code: refused as a form refuses a code in use, never "outside your communes",
+            # which would confirm that it exists (issue 13).
+            self._refuse(plan, number, cells["cluster_code"][0], code, CODE_TAKEN)
         self._require(plan, number, parsed, cells, creating)
         fields = self._plain_fields(plan, parsed, creating)
         district = None
@@ -559,19 +561,16 @@ class Importer:
             self._refuse(plan, number, cells["project_code"][0], code,
                          _("You may not add projects.") if creating else _("You may not change projects."))
         if not creating and not self.in_scope(project.cluster.commune_id):
-            self._refuse(plan, number, cells["project_code"][0], code, _("This project is outside your communes."))
+            self._refuse(plan, number, cells["project_code"][0], code, CODE_TAKEN)  # as for a cluster's code
         self._require(plan, number, parsed, cells, creating)
         fields = self._plain_fields(plan, parsed, creating, skip=("investor_name", "investor_country"))
         if parsed.get("cluster_code") is not None:
             cluster = self.clusters.get(parsed["cluster_code"])
             if cluster is None:
                 cluster = Cluster.objects.filter(code=parsed["cluster_code"]).select_related("commune").first()
-            if cluster is None:
+            if cluster is None or not self.in_scope(cluster.commune_id):  # another commune's: as if there were none
                 self._refuse(plan, number, cells["cluster_code"][0], parsed["cluster_code"],
                              _("No cluster has this code, in the tracker or in the clusters sheet of this file."))
-            if not self.in_scope(cluster.commune_id):
-                self._refuse(plan, number, cells["cluster_code"][0], parsed["cluster_code"],
-                             _("This cluster is outside your communes."))
             self.clusters[cluster.code] = cluster
             self._lock_and_count([cluster.pk])
             fields["cluster"] = cluster
@@ -690,11 +689,9 @@ class Importer:
         project = self.projects.get(code)
         if project is None:
             project = Project.objects.select_related("cluster").filter(code=code).first()
-        if project is None:
+        if project is None or not self.in_scope(project.cluster.commune_id):  # another commune's: as if there were none
             self._refuse(plan, number, cells["project_code"][0], code,
                          _("No project has this code, in the tracker or in the projects sheet of this file."))
-        if not self.in_scope(project.cluster.commune_id):
-            self._refuse(plan, number, cells["project_code"][0], code, _("This project is outside your communes."))
         year, period = parsed["period"]
         report = self.reports.get((project.pk, year, period))
         creating = report is None

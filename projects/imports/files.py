@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter, range_boundaries
 
+from tracker.cells import restore_text
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls files and password-protected (encrypted) .xlsx files
 ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 _MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?ref=\"([A-Z]+\d+(?::[A-Z]+\d+)?)\"")
@@ -280,4 +282,6 @@ def cell_text(value) -> str:
         return value.strftime("%d/%m/%Y")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, str):
+        return restore_text(value)  # the apostrophe the tracker's exports put before = + - @ (tracker.cells)
     return str(value)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from clusters.models import Cluster
 from projects.imports.files import cell_text, is_blank
 from projects.models import CapitalReport, Project
+from tracker.cells import restore_text
 from tracker.dates import date_error
 from tracker.numbers import billions_to_vnd, format_billions, format_decimal, parse_decimal
 
@@ -51,6 +52,8 @@ class Spec:
         """The cell as a Python value, or None when blank; raises CellError."""
         if is_blank(value):
             return None
+        if isinstance(value, str):
+            value = restore_text(value)  # an exported '=… comes back as =… (tracker.cells)
         return PARSERS[self.kind](self, value)
 
 

@@ -1,5 +1,6 @@
 """The import template: one sheet per kind (Vietnamese labels, the machine key under each) and a sheet that
-explains every column. It is built from the same column specs the import reads, so the two cannot drift apart."""
+explains every column. It is built from the same column specs the import reads, so the two cannot drift apart. Its
+cells go through `tracker.cells.inert` like those of every file the tracker writes."""
 from io import BytesIO
 
 from django.utils.translation import gettext as _
@@ -9,6 +10,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from projects.imports.specs import KINDS, ORDER, Spec
+from tracker.cells import inert
 
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 KEY_FONT = Font(italic=True, color="666666", size=9)
@@ -43,8 +45,8 @@ def build_template() -> bytes:
     for key in ORDER:
         kind = KINDS[key]
         sheet = workbook.create_sheet(str(kind.label)[:31])
-        sheet.append([str(spec.label) for spec in kind.specs])
-        sheet.append([spec.key for spec in kind.specs])
+        sheet.append([inert(spec.label) for spec in kind.specs])
+        sheet.append([inert(spec.key) for spec in kind.specs])
         for index, spec in enumerate(kind.specs, start=1):
             letter = get_column_letter(index)
             header = sheet.cell(row=1, column=index)
@@ -60,7 +62,7 @@ def build_template() -> bytes:
                 validation.add(f"{letter}3:{letter}{TEMPLATE_ROWS}")
                 sheet.add_data_validation(validation)
         sheet.freeze_panes = "A3"
-    guide.append([_("Import template of the industrial-cluster investment tracker")])
+    guide.append([inert(_("Import template of the industrial-cluster investment tracker"))])
     guide["A1"].font = Font(bold=True, size=13)
     for line in (
         _("Fill one sheet per kind of data, from row 3 down; keep the two header rows. Sheets may be left empty."),
@@ -71,24 +73,25 @@ def build_template() -> bytes:
         _("Every row is checked before anything is written; if one row has a problem, nothing is imported."),
         _("Do not use formulas or merged cells; paste values instead."),
     ):
-        guide.append([line])
+        guide.append([inert(line)])
     guide.append([])
-    guide.append([_("Sheet"), _("Column key"), _("Label"), _("Required"), _("What to write"), _("Notes")])
+    guide.append([inert(text) for text in (
+        _("Sheet"), _("Column key"), _("Label"), _("Required"), _("What to write"), _("Notes"))])
     for cell in guide[guide.max_row]:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
     for key in ORDER:
         kind = KINDS[key]
         for spec in kind.specs:
-            guide.append([
+            guide.append([inert(text) for text in (
                 str(kind.label), spec.key, str(spec.label),
                 _("yes") if spec.required else "", spec_format(spec), str(spec.help),
-            ])
+            )])
         if kind.derived:
-            guide.append([
+            guide.append([inert(text) for text in (
                 str(kind.label), ", ".join(kind.derived), "", "",
                 _("Columns of the exported list that the tracker computes; accepted and not imported."), "",
-            ])
+            )])
     for letter, width in zip("ABCDEF", (18, 34, 36, 10, 60, 60)):
         guide.column_dimensions[letter].width = width
     for row in guide.iter_rows(min_row=9):

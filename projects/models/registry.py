@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from clusters.models import Cluster
+from clusters.models import CODE_TAKEN, Cluster, unique_code_error
 from tracker.numbers import format_decimal
 
 # Mã số thuế: 10 digits, or 10 digits, a hyphen and 3 digits for a branch.
@@ -56,6 +56,9 @@ class Investor(models.Model):
     def clean(self):
         if self.is_foreign and (not self.country or self.country.strip().lower() in {"việt nam", "viet nam", "vietnam"}):
             raise ValidationError({"country": _("A foreign investor needs their country.")})
+
+
+IRC_TAKEN = _("This certificate number cannot be used; check it.")
 
 
 class Project(models.Model):
@@ -173,6 +176,10 @@ class Project(models.Model):
                 condition=~Q(irc_number=""), name="project_irc_number_not_blank"
             ),
         ]
+
+    def unique_error_message(self, model_class, unique_check):
+        # The same words whether the project holding the code or number is in the user's communes or not.
+        return unique_code_error(self, model_class, unique_check, {"code": CODE_TAKEN, "irc_number": IRC_TAKEN})
 
     def __str__(self) -> str:
         return f"{self.code} – {self.name}"

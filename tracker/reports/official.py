@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from tracker.cells import inert
 from tracker.legal import public_legal_basis
 from tracker.reports.indicators import COUNT_UNITS, GROUPS, HALF_YEAR, UNIT_PCT, Indicator, cutoff_date
 
@@ -131,6 +132,9 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 RIGHT = Alignment(horizontal="right", vertical="center")
+# The recipients' bullet: an en dash, which looks like the hyphen of the page and of the PDF; a hyphen would start
+# the cell with a formula character and get the apostrophe every such cell gets (tracker.cells).
+BULLET = "– "
 FONT = "Times New Roman"  # the font of Vietnamese administrative documents (Decree 30/2020)
 
 
@@ -141,7 +145,7 @@ def _font(bold=False, italic=False, size=12):
 def _put(sheet, row: int, first: int, last: int, value, *, bold=False, italic=False, size=12, align=CENTER):
     if last > first:
         sheet.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
-    cell = sheet.cell(row=row, column=first, value=value)
+    cell = sheet.cell(row=row, column=first, value=inert(value))
     cell.font = _font(bold, italic, size)
     cell.alignment = align
     return cell
@@ -196,16 +200,16 @@ def form_xlsx(document: FormDocument, filename: str) -> FileResponse:
     _put(sheet, row + 3, 1, 5, document.recipient)
     row += 5
     for column, header in enumerate((_("No."), _("Indicator"), _("Unit"), document.value_header, _("Notes")), start=1):
-        cell = sheet.cell(row=row, column=column, value=header)
+        cell = sheet.cell(row=row, column=column, value=inert(header))
         cell.font, cell.alignment, cell.border = _font(bold=True), CENTER, BOX
     for column in range(1, 6):
-        cell = sheet.cell(row=row + 1, column=column, value=f"({column})")
+        cell = sheet.cell(row=row + 1, column=column, value=inert(f"({column})"))
         cell.font, cell.alignment, cell.border = _font(italic=True, size=10), CENTER, BOX
     row += 2
     for line in document.lines:
         values = (line.number, line.label, line.unit, line.value, None)
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row=row, column=column, value=value)
+            cell = sheet.cell(row=row, column=column, value=inert(value))
             cell.border = BOX
             cell.font = _font(bold=line.is_group)
             cell.alignment = CENTER if column in (1, 3) else (LEFT if column == 2 else RIGHT)
@@ -218,7 +222,7 @@ def form_xlsx(document: FormDocument, filename: str) -> FileResponse:
         _put(sheet, row + offset, 3, 5, text, bold=offset < len(document.signature_title) - 1,
              italic=offset == len(document.signature_title) - 1)
     for offset, text in enumerate(document.recipients, start=1):
-        _put(sheet, row + offset, 1, 2, "- " + text, size=10, align=LEFT)
+        _put(sheet, row + offset, 1, 2, BULLET + text, size=10, align=LEFT)
     row += max(len(document.recipients), len(document.signature_title)) + 2
     _put(sheet, row, 1, 5, _("Compiled by the industrial cluster investment tracker on %(date)s.") % {
         "date": timezone.localdate().strftime("%d/%m/%Y")}, italic=True, size=9, align=LEFT)
@@ -291,12 +295,12 @@ def watchlist_xlsx(rows, today: date, filename: str) -> FileResponse:
     _put(sheet, row + 3, 1, len(widths), header["as_of"], italic=True)
     row += 5
     for column, title in enumerate(watchlist_columns(), start=1):
-        cell = sheet.cell(row=row, column=column, value=title)
+        cell = sheet.cell(row=row, column=column, value=inert(title))
         cell.font, cell.alignment, cell.border = _font(bold=True, size=11), CENTER, BOX
     for item in rows:
         row += 1
         for column, value in enumerate(watchlist_cells(item), start=1):
-            cell = sheet.cell(row=row, column=column, value=value)
+            cell = sheet.cell(row=row, column=column, value=inert(value))
             cell.font, cell.border = _font(size=11), BOX
             cell.alignment = CENTER if column == 1 else Alignment(vertical="top", wrap_text=True)
     if not rows:
@@ -305,7 +309,7 @@ def watchlist_xlsx(rows, today: date, filename: str) -> FileResponse:
     row += 2
     _put(sheet, row, 1, 3, _("Recipients:"), bold=True, italic=True, size=11, align=LEFT)
     for offset, text in enumerate(header["recipients"], start=1):
-        _put(sheet, row + offset, 1, 3, "- " + text, size=10, align=LEFT)
+        _put(sheet, row + offset, 1, 3, BULLET + text, size=10, align=LEFT)
     for offset, text in enumerate(header["signature_title"]):
         _put(sheet, row + offset, 7, 9, text, bold=offset == 0, italic=offset == 1)
     sheet.page_setup.orientation = "landscape"

@@ -18,6 +18,7 @@ from clusters.models import Cluster, Commune, FormerDistrict
 from projects.imports.specs import KINDS
 from projects.imports.engine import run_import
 from projects.models import Investor
+from tracker.cells import inert
 
 
 def _peak_mb() -> float:
@@ -54,7 +55,7 @@ def write_projects_file(path: Path, rows: int, clusters: list[str], rng: random.
             "status": statuses[i % len(statuses)],
             "workers": i % 300,
         }
-        sheet.append([values.get(spec.key) for spec in specs])
+        sheet.append([inert(values.get(spec.key)) for spec in specs])
     book.save(path)
 
 
