@@ -75,7 +75,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# The client's address (tracker/client_ip.py): behind TRUSTED_PROXY_COUNT proxies (env AXES_PROXY_COUNT), the
+# X-Forwarded-For entry the first of them appended (the N-th from the right; what the client wrote to its left is
+# never read); with 0, the connection's address. A forged header cannot aim a lockout at someone else's address.
+# (Not named AXES_PROXY_COUNT in settings: django-axes reads that old name itself and warns that it is deprecated.)
+TRUSTED_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "tracker.client_ip.client_ip"
 
 # Content-Security-Policy (django-csp): scripts, styles and images only from this site; no inline script.
 CONTENT_SECURITY_POLICY = {
