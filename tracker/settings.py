@@ -232,6 +232,16 @@ CELERY_BEAT_SCHEDULE = {
     },
     "imports-cleanup": {"task": "projects.imports.tasks.import_cleanup", "schedule": crontab(hour=3, minute=30)},
 }
+# Retention (nightly): scan records and login records (django-axes) older than this many days are deleted; the last
+# full scans, running scans and failure counters that still lock are kept whatever their age.
+SCAN_RUN_RETENTION_DAYS = env.int("SCAN_RUN_RETENTION_DAYS", default=90)
+LOGIN_ATTEMPT_RETENTION_DAYS = env.int("LOGIN_ATTEMPT_RETENTION_DAYS", default=90)
+CELERY_BEAT_SCHEDULE["watchlist-prune-scans"] = {
+    "task": "projects.watchlist.tasks.prune_scans", "schedule": crontab(hour=3, minute=40),
+}
+CELERY_BEAT_SCHEDULE["login-attempts-prune"] = {
+    "task": "tracker.tasks.prune_login_attempts", "schedule": crontab(hour=3, minute=45),
+}
 # The watchlist page warns when the last successful scan is older than this.
 WATCHLIST_STALE_HOURS = env.int("WATCHLIST_STALE_HOURS", default=36)
 

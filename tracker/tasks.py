@@ -1,8 +1,9 @@
-"""Background jobs of the project package: the worker heartbeat."""
+"""Background jobs of the project package: the worker heartbeat, the pruning of old login records."""
 import socket
 
 from celery import shared_task
 
+from tracker.retention import login_attempts_prune
 from tracker.services import heartbeat_record
 
 
@@ -10,3 +11,9 @@ from tracker.services import heartbeat_record
 def heartbeat(hostname: str | None = None) -> int:
     """Record that a worker ran a task now; returns the number of beats recorded for that worker."""
     return heartbeat_record(hostname=hostname or socket.gethostname()).beats
+
+
+@shared_task(name="tracker.tasks.prune_login_attempts")
+def prune_login_attempts() -> dict:
+    """Delete the login records (django-axes) older than LOGIN_ATTEMPT_RETENTION_DAYS (Celery beat, nightly)."""
+    return login_attempts_prune()
