@@ -71,24 +71,33 @@ def backup(path: Path, *, using: str = "default") -> dict:
         else:
             tables = _dump_sqlite(connection, database)
         media_root = Path(settings.MEDIA_ROOT)
-        documents = {name: _describe(media_root / name) for name in _media_files(media_root)}
-        manifest = {
-            "format": FORMAT,
-            "created_at": timezone.now().isoformat(),
-            "engine": connection.vendor,
-            "database": {"file": database.name, **_describe(database)},
-            "tables": tables,
-            "media": documents,
-        }
         partial = path.with_name(path.name + ".partial")
-        with tarfile.open(partial, "w:gz") as archive:
-            data = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode()
-            info = tarfile.TarInfo(MANIFEST)
-            info.size, info.mtime, info.mode = len(data), int(timezone.now().timestamp()), 0o600
-            archive.addfile(info, io.BytesIO(data))
-            archive.add(database, arcname=database.name, recursive=False)
-            for name in documents:
-                archive.add(media_root / name, arcname=f"{MEDIA}/{name}", recursive=False)
+        try:
+            with tarfile.open(partial, "w:gz") as archive:
+                described = _add(archive, database, database.name)
+                documents = {}
+                # After the database: a document uploaded meanwhile is archived without its row (harmless); each
+                # file is read once, hashed as it is written.
+                for name in _media_files(media_root):
+                    try:
+                        documents[name] = _add(archive, media_root / name, f"{MEDIA}/{name}")
+                    except FileNotFoundError:
+                        continue  # deleted since it was listed
+                manifest = {
+                    "format": FORMAT,
+                    "created_at": timezone.now().isoformat(),
+                    "engine": connection.vendor,
+                    "database": {"file": database.name, **described},
+                    "tables": tables,
+                    "media": documents,
+                }
+                data = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode()
+                info = tarfile.TarInfo(MANIFEST)
+                info.size, info.mtime, info.mode = len(data), int(timezone.now().timestamp()), 0o600
+                archive.addfile(info, io.BytesIO(data))
+        except OSError as error:
+            partial.unlink(missing_ok=True)
+            raise BackupError(f"the archive could not be written ({error})") from None
         os.replace(partial, path)
     return manifest
 
@@ -167,6 +176,31 @@ def _media_files(root: Path) -> list[str]:
     return sorted(
         path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file() and not path.is_symlink()
     )
+
+
+class _Hashing(io.RawIOBase):
+    """Reads a file and hashes what was read."""
+
+    def __init__(self, handle):
+        self.handle, self.digest, self.size = handle, hashlib.sha256(), 0
+
+    def readable(self):
+        return True
+
+    def read(self, size=-1):
+        chunk = self.handle.read(size)
+        self.digest.update(chunk)
+        self.size += len(chunk)
+        return chunk
+
+
+def _add(archive, path: Path, name: str) -> dict:
+    """Add one file to the archive, reading it once; its size and SHA-256 as written."""
+    with open(path, "rb") as handle:
+        info = archive.gettarinfo(fileobj=handle, arcname=name)
+        reader = _Hashing(handle)
+        archive.addfile(info, reader)  # tarfile raises OSError if the file shrank while it was read
+    return {"size": reader.size, "sha256": reader.digest.hexdigest()}
 
 
 def _describe(path: Path) -> dict:
