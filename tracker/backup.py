@@ -16,6 +16,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -34,6 +35,7 @@ MANIFEST = "manifest.json"
 DATABASE_FILES = {"postgresql": "database.dump", "sqlite": "database.sqlite3"}
 MEDIA = "media"
 CHUNK = 1024 * 1024
+TABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 SQLITE_BUSY, SQLITE_LOCKED = 5, 6
 BUSY_SLEEP, BUSY_TIMEOUT = 0.25, 30
 
@@ -302,6 +304,11 @@ def _unpack(path: Path, staged: Path) -> dict:
         expected.update({f"{MEDIA}/{name}": described for name, described in manifest["media"].items()})
         if manifest["format"] != FORMAT or manifest["engine"] not in DATABASE_FILES:
             raise KeyError("format")
+        if manifest["database"]["file"] != DATABASE_FILES[manifest["engine"]]:
+            raise KeyError("database")
+        # Table names go into the SQL of the check after the restore: plain identifiers and counts only.
+        if not all(TABLE_NAME.fullmatch(table) and type(count) is int for table, count in manifest["tables"].items()):
+            raise ValueError("tables")
     except (ValueError, KeyError, TypeError, AttributeError):
         raise BackupError(f"{path} has a manifest this version cannot read") from None
     missing = sorted(set(expected) - set(found))

@@ -74,6 +74,12 @@ def _rewrite(archive: Path, target: Path, change):
     return target
 
 
+def _edit_manifest(data: bytes, change) -> bytes:
+    manifest = json.loads(data)
+    change(manifest)
+    return json.dumps(manifest).encode()
+
+
 # ---- the restore drill on PostgreSQL -----------------------------------------------------------------------------
 
 
@@ -185,8 +191,13 @@ def test_an_empty_media_root_and_a_fresh_database_make_a_valid_backup(sqlite_onl
         (lambda name, data: None if name.startswith("media/") else data, "does not match its manifest: missing"),
         (lambda name, data: None if name == "manifest.json" else data, "has no manifest.json"),
         (lambda name, data: b"{" if name == "manifest.json" else data, "has a manifest this version cannot read"),
+        (lambda name, data: _edit_manifest(data, lambda m: m["tables"].update({'x"; DROP TABLE y; --': 1}))
+         if name == "manifest.json" else data, "has a manifest this version cannot read"),
+        (lambda name, data: _edit_manifest(data, lambda m: m.update(format=2)) if name == "manifest.json" else data,
+         "has a manifest this version cannot read"),
     ],
-    ids=["document-changed", "database-changed", "document-missing", "no-manifest", "broken-manifest"],
+    ids=["document-changed", "database-changed", "document-missing", "no-manifest", "broken-manifest",
+         "table-name-not-an-identifier", "newer-format"],
 )
 def test_a_damaged_archive_is_refused_before_anything_is_touched(sqlite_only, tmp_path, document, change, message):
     archive = tmp_path / "backup.tar.gz"
