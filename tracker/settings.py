@@ -80,7 +80,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# The client's address (tracker/client_ip.py): behind TRUSTED_PROXY_COUNT proxies (env AXES_PROXY_COUNT), the
+# X-Forwarded-For entry the first of them appended (the N-th from the right; what the client wrote to its left is
+# never read); with 0, the connection's address. A forged header cannot aim a lockout at someone else's address.
+# (Not named AXES_PROXY_COUNT in settings: django-axes reads that old name itself and warns that it is deprecated.)
+TRUSTED_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "tracker.client_ip.client_ip"
 
 # Content-Security-Policy (django-csp): scripts, styles and images only from this site; no inline script.
 CONTENT_SECURITY_POLICY = {
@@ -259,6 +264,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(day_of_week="mon", hour=7, minute=0),
     },
     "imports-cleanup": {"task": "projects.imports.tasks.import_cleanup", "schedule": crontab(hour=3, minute=30)},
+}
+# Retention (nightly): scan records and login records (django-axes) older than this many days are deleted; the last
+# full scans, running scans and failure counters that still lock are kept whatever their age.
+SCAN_RUN_RETENTION_DAYS = env.int("SCAN_RUN_RETENTION_DAYS", default=90)
+LOGIN_ATTEMPT_RETENTION_DAYS = env.int("LOGIN_ATTEMPT_RETENTION_DAYS", default=90)
+CELERY_BEAT_SCHEDULE["watchlist-prune-scans"] = {
+    "task": "projects.watchlist.tasks.prune_scans", "schedule": crontab(hour=3, minute=40),
+}
+CELERY_BEAT_SCHEDULE["login-attempts-prune"] = {
+    "task": "tracker.tasks.prune_login_attempts", "schedule": crontab(hour=3, minute=45),
 }
 # The watchlist page warns when the last successful scan is older than this.
 WATCHLIST_STALE_HOURS = env.int("WATCHLIST_STALE_HOURS", default=36)

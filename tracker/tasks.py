@@ -1,8 +1,9 @@
-"""Background jobs of the project package: the worker heartbeat."""
+"""Background jobs of the project package: the worker heartbeat, the pruning of old login records."""
 import socket
 
 from celery import shared_task
 
+from tracker.retention import login_attempts_prune
 from tracker.services import heartbeat_record
 from tracker.task_args import BadArgument, refuse
 
@@ -22,3 +23,9 @@ def send_email(subject: str, body: str, to: str) -> int:
     from django.core.mail import send_mail
 
     return send_mail(subject, body, None, [to])
+
+
+@shared_task(name="tracker.tasks.prune_login_attempts")
+def prune_login_attempts() -> dict:
+    """Delete the login records (django-axes) older than LOGIN_ATTEMPT_RETENTION_DAYS (Celery beat, nightly)."""
+    return login_attempts_prune()

@@ -9,6 +9,7 @@ from clusters.services import cluster_summary_refresh
 from projects.models import Project
 from projects.watchlist import scans
 from projects.watchlist.notifications import send_critical_flags, send_weekly_digest
+from projects.watchlist.retention import scans_prune
 from projects.watchlist.scans import run_scan, scan_refused
 from tracker.task_args import BadArgument, refuse, task_date, task_flag, task_id, task_ids
 
@@ -89,3 +90,9 @@ def notify_critical_flags(flag_ids: list[int]) -> int:
 def weekly_digest() -> int:
     """The weekly digest of open flags to leadership, sent once per ISO week."""
     return send_weekly_digest()
+
+
+@shared_task(name="projects.watchlist.tasks.prune_scans")
+def prune_scans() -> int:
+    """Delete the scan records older than SCAN_RUN_RETENTION_DAYS, keeping the last full scans (Celery beat)."""
+    return scans_prune()
