@@ -502,10 +502,25 @@ def test_an_exported_project_list_imports_back_unchanged(staff_client, make_proj
 # --- the browser -------------------------------------------------------------------------------------------------
 
 
-def _upload(client, handle, name="du-an.xlsx", **data):
+def _post_upload(client, handle, name="du-an.xlsx", **data):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return client.post(reverse("imports:start"), {"file": SimpleUploadedFile(name, handle.getvalue()), **data})
+
+
+def _upload(client, handle, name="du-an.xlsx", **data):
+    """Upload, then let the queued check run (tasks are eager in the tests; the request itself only queues it)."""
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return _post_upload(client, handle, name, **data)
+
+
+def _confirm(client, job, **data):
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("imports:confirm", args=[job.pk]), data)
 
 
 def test_upload_preview_confirm(staff_client, cluster, staff_user):
@@ -516,12 +531,12 @@ def test_upload_preview_confirm(staff_client, cluster, staff_user):
     page = staff_client.get(response.url)
     html = page.content.decode()
     assert page.status_code == 200 and "NK-01" in html and "Nhà máy NK-01" in html and 'id="confirm-form"' in html
-    response = staff_client.post(reverse("imports:confirm", args=[job.pk]), {"change_reason": "Nhập số liệu cũ"})
+    response = _confirm(staff_client, job, change_reason="Nhập số liệu cũ")
     job.refresh_from_db()
     assert job.status == "done" and Project.objects.get(code="NK-01").history.first().history_change_reason == "Nhập số liệu cũ"
     assert Project.objects.get().history.first().history_user == staff_user
     # Confirming twice does not import twice.
-    staff_client.post(reverse("imports:confirm", args=[job.pk]), {"change_reason": ""})
+    _confirm(staff_client, job, change_reason="")
     assert Project.objects.count() == 1
     assert "Đã nhập: 1 tạo mới" in staff_client.get(job.get_absolute_url()).content.decode()
 
@@ -545,11 +560,10 @@ def test_bad_uploads_never_give_a_500(staff_client, content):
     assert Project.objects.count() == 0
 
 
-def test_a_large_file_goes_through_the_task_with_progress(staff_client, cluster, settings, django_capture_on_commit_callbacks):
-    settings.IMPORT_SYNC_MAX_ROWS = 1
+def test_a_file_goes_through_the_task_with_progress(staff_client, cluster, django_capture_on_commit_callbacks):
     handle = projects_file(*(project_row(f"NK-{n:02d}", cluster=cluster.code, land_area_ha="1") for n in range(3)))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        _upload(staff_client, handle)
+        _post_upload(staff_client, handle)
     job = ImportJob.objects.get()
     # Queued, not yet run: the page shows the progress bar and survives a reload.
     assert job.status == "checking" and len(callbacks) == 1
@@ -766,10 +780,9 @@ def test_an_unreachable_worker_fails_the_job_with_a_message(staff_client, cluste
     def down(*args, **kwargs):
         raise ConnectionError("broker down")
 
-    settings.IMPORT_SYNC_MAX_ROWS = 0
     monkeypatch.setattr(tasks.import_check, "delay", down)
     with django_capture_on_commit_callbacks(execute=True):
-        response = _upload(staff_client, projects_file(project_row(cluster=cluster.code)))
+        response = _post_upload(staff_client, projects_file(project_row(cluster=cluster.code)))
     job = ImportJob.objects.get()
     assert response.status_code == 302 and job.status == "failed", job.result
     assert "Không liên lạc được" in job.result["file_errors"][0]
@@ -796,15 +809,142 @@ def test_old_import_jobs_and_their_files_are_deleted(staff_client, cluster, sett
     assert not os.path.exists(path)
 
 
-def test_a_job_left_running_by_a_stopped_worker_says_so(staff_client, staff_user):
+def test_a_job_whose_worker_died_is_failed_on_its_page_once_past_its_deadline(staff_client, staff_user):
     from datetime import timedelta
 
     from django.utils import timezone
 
-    job = ImportJob.objects.create(user=staff_user, filename="x.xlsx", status="checking")
-    assert 'id="import-stalled"' not in staff_client.get(job.get_absolute_url()).content.decode()
-    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(hours=2))
-    assert 'id="import-stalled"' in staff_client.get(job.get_absolute_url()).content.decode()
+    job = ImportJob.objects.create(user=staff_user, filename="x.xlsx", status="checking",
+                                   deadline_at=timezone.now() + timedelta(minutes=5))
+    html = staff_client.get(job.get_absolute_url()).content.decode()
+    job.refresh_from_db()
+    assert job.status == "checking" and "<progress" in html
+    ImportJob.objects.filter(pk=job.pk).update(deadline_at=timezone.now() - timedelta(seconds=1))
+    html = staff_client.get(job.get_absolute_url()).content.decode()
+    job.refresh_from_db()
+    assert job.status == "failed" and "<progress" not in html
+    assert "Tiến trình nền đã dừng" in job.result["file_errors"][0] and "Tiến trình nền đã dừng" in html
+    # the progress fragment, polled by the page, answers the same and reloads the page
+    fragment = staff_client.get(reverse("imports:progress", args=[job.pk]))
+    assert fragment["HX-Refresh"] == "true"
+
+
+def test_the_sweep_fails_running_jobs_past_their_deadline_and_no_other(staff_user):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from projects.imports.services import import_jobs_fail_dead
+
+    deadline = timezone.now()
+    checking = ImportJob.objects.create(user=staff_user, filename="a.xlsx", status="checking", deadline_at=deadline)
+    importing = ImportJob.objects.create(user=staff_user, filename="b.xlsx", status="importing", deadline_at=deadline)
+    ready = ImportJob.objects.create(user=staff_user, filename="c.xlsx", status="ready", deadline_at=deadline)
+    # at the deadline itself the job may still finish; a microsecond later it is dead
+    assert import_jobs_fail_dead(now=deadline) == 0
+    assert import_jobs_fail_dead(now=deadline + timedelta(microseconds=1)) == 2
+    statuses = dict(ImportJob.objects.values_list("pk", "status"))
+    assert statuses == {checking.pk: "failed", importing.pk: "failed", ready.pk: "ready"}
+    assert import_jobs_fail_dead(now=deadline + timedelta(days=1)) == 0  # nothing twice
+
+
+def test_a_job_from_before_deadlines_is_failed_after_the_queue_allowance(staff_user, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from projects.imports.services import import_jobs_fail_dead
+
+    job = ImportJob.objects.create(user=staff_user, filename="a.xlsx", status="checking")  # no deadline recorded
+    allowance = timedelta(minutes=settings.IMPORT_STALE_MINUTES)
+    assert import_jobs_fail_dead(now=job.created_at + allowance) == 0
+    assert import_jobs_fail_dead(now=job.created_at + allowance + timedelta(microseconds=1)) == 1
+
+
+def test_queued_jobs_wait_for_a_worker_and_taken_up_jobs_get_the_hard_limit_and_a_margin(
+        staff_client, cluster, settings, monkeypatch, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from projects.imports import services
+
+    before = timezone.now()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        _post_upload(staff_client, projects_file(project_row(cluster=cluster.code)))
+    job = ImportJob.objects.get()
+    allowance = timedelta(minutes=settings.IMPORT_STALE_MINUTES)
+    assert before + allowance <= job.deadline_at <= timezone.now() + allowance
+    seen = {}
+    real = services.run_import
+
+    def spy(*args, **kwargs):
+        seen["deadline"] = ImportJob.objects.get(pk=job.pk).deadline_at
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(services, "run_import", spy)
+    started = timezone.now()
+    callbacks[0]()
+    limit = timedelta(seconds=settings.IMPORT_TASK_TIME_LIMIT + settings.IMPORT_DEAD_AFTER_SECONDS)
+    assert started + limit <= seen["deadline"] <= timezone.now() + limit
+    job.refresh_from_db()
+    assert job.status == "ready"
+
+
+def test_a_task_arriving_after_its_job_was_failed_does_nothing(staff_user, cluster):
+    from django.core.files.base import ContentFile
+
+    from projects.imports.services import import_job_run
+
+    job = ImportJob(user=staff_user, filename="du-an.xlsx", status="failed", result={"file_errors": ["x"]})
+    job.file.save("du-an.xlsx", ContentFile(projects_file(project_row(cluster=cluster.code)).getvalue()), save=False)
+    job.save()
+    assert import_job_run(job.pk, commit=False) == "failed"
+    job.refresh_from_db()
+    assert job.status == "failed" and job.result == {"file_errors": ["x"]}
+
+
+def test_a_job_stopped_at_its_soft_time_limit_fails_with_a_message(staff_client, cluster, monkeypatch, settings):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    def too_long(*args, **kwargs):
+        raise SoftTimeLimitExceeded()
+
+    settings.IMPORT_TASK_SOFT_TIME_LIMIT = 600
+    monkeypatch.setattr("projects.imports.services.run_import", too_long)
+    _upload(staff_client, projects_file(project_row(cluster=cluster.code)))
+    job = ImportJob.objects.get()
+    assert job.status == "failed"
+    assert job.result["file_errors"] == ["Lần nhập chạy quá 10 phút nên đã bị dừng; không có gì được ghi. Hãy tách "
+                                         "tệp thành các tệp nhỏ hơn và nhập lần lượt từng tệp."]
+    assert not Project.objects.exists()
+
+
+def test_import_tasks_have_time_limits_and_the_sweep_is_scheduled(settings):
+    from projects.imports import tasks
+    from tracker.celery import app
+
+    for task in (tasks.import_check, tasks.import_apply):
+        assert task.soft_time_limit == settings.IMPORT_TASK_SOFT_TIME_LIMIT
+        assert task.time_limit == settings.IMPORT_TASK_TIME_LIMIT
+    assert settings.IMPORT_TASK_SOFT_TIME_LIMIT < settings.IMPORT_TASK_TIME_LIMIT
+    assert app.conf.beat_schedule["imports-sweep"]["task"] == tasks.import_sweep.name
+
+
+def test_the_progress_total_is_the_workers_estimate_before_the_rows_are_read(staff_user, cluster, monkeypatch):
+    from django.core.files.base import ContentFile
+
+    from projects.imports import services
+
+    job = ImportJob(user=staff_user, filename="du-an.xlsx", status="checking")
+    rows = [project_row(f"NK-{n:02d}", cluster=cluster.code, land_area_ha="0,1") for n in range(7)]
+    job.file.save("du-an.xlsx", ContentFile(projects_file(*rows).getvalue()), save=False)
+    job.save()
+    reported = []
+    monkeypatch.setattr(services.cache, "set", lambda key, value, timeout: reported.append(value))
+    services.import_job_run(job.pk, commit=False)
+    # labels, keys and 7 rows: the sheet's dimension says 9 rows, so 7 data rows at most, told before any is read
+    assert reported[0] == (0, 7) and reported[-1] == (7, 7)
 
 
 def test_checking_project_rows_costs_no_query_per_row(cluster):
