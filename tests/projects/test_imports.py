@@ -1,7 +1,9 @@
 """Imports (issue 5): the template, every cell and header rule, all-or-nothing, each kind of bad file, the command
 line's exit codes, the round trip of an exported list, and the browser's upload → preview → confirm."""
 import io
+import re
 import unicodedata
+import zipfile
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -373,6 +375,142 @@ def test_too_many_rows(db, settings):
     keys = list(project_row())
     book = workbook({"Dự án": [keys] + [list(project_row(f"NK-{n}").values()) for n in range(6)]})
     assert "nhiều hơn 5 dòng" in _only_file_error(book.getvalue(), max_rows=5)
+
+
+# --- reading within a budget (issue 13.2; the bombs themselves are in tests/faults/test_import_bombs.py) ------------
+
+
+def _saved(book) -> bytes:
+    handle = io.BytesIO()
+    book.save(handle)
+    return handle.getvalue()
+
+
+def _projects_sheet(rows_at: list[int], styled_at=None, styled_column=1):
+    """A projects sheet with the label and key rows, a data row at each of `rows_at`, and an empty but formatted
+    cell at row `styled_at` (Excel counts it in the sheet's dimension, as it does the rows someone once formatted)."""
+    from openpyxl.styles import Font
+
+    keys = list(project_row())
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Dự án"
+    sheet.append(keys)
+    sheet.append(keys)
+    for number in rows_at:
+        for column, value in enumerate(project_row(f"NK-{number}").values(), start=1):
+            sheet.cell(row=number, column=column, value=value)
+    if styled_at:
+        sheet.cell(row=styled_at, column=styled_column).font = Font(bold=True)
+    return book
+
+
+def _file_errors(content: bytes, filename="du-an.xlsx", **options):
+    return check(io.BytesIO(content), filename, **options).file_errors
+
+
+def test_rows_up_to_the_limit_are_read_and_one_more_is_refused(db):
+    assert not _file_errors(_saved(_projects_sheet([3, 4, 5, 6, 7])), max_rows=5)
+    assert "nhiều hơn 5 dòng dữ liệu" in _file_errors(_saved(_projects_sheet([3, 4, 5, 6, 7, 8])), max_rows=5)[0]
+    lines = "project_code,project_name\n" + "".join(f"NK-{n},x\n" for n in range(5))
+    assert not _file_errors(lines.encode(), "a.csv", max_rows=5)
+    assert "nhiều hơn 5 dòng dữ liệu" in _file_errors((lines + "NK-9,x\n").encode(), "a.csv", max_rows=5)[0]
+
+
+def test_blank_rows_up_to_the_allowance_are_skipped_and_one_more_is_refused(db, settings):
+    settings.IMPORT_MAX_BLANK_ROWS = 3
+    assert not _file_errors(_saved(_projects_sheet([3, 7])))  # rows 4, 5, 6 blank
+    assert _file_errors(_saved(_projects_sheet([3, 8]))) == [  # rows 4 to 7 blank: the fourth is one too many
+        "Trang tính “Dự án” có nhiều hơn 3 dòng trống (dòng cuối cùng đã đọc là dòng 7): Excel giữ lại các dòng "
+        "từng được định dạng hoặc đã xóa nội dung. Hãy xóa các dòng trống (chọn các dòng, nhấp chuột phải → Delete), "
+        "lưu lại rồi tải tệp lên lại."
+    ]
+    csv_text = "project_code,project_name\nNK-1,x\n{blank}NK-2,y\n"
+    assert not _file_errors(csv_text.format(blank="\n" * 3).encode(), "a.csv")
+    assert _file_errors(csv_text.format(blank="\n , \n" * 2).encode(), "a.csv") == [
+        "Tệp có nhiều hơn 3 dòng trống (dòng cuối cùng đã đọc là dòng 6). Hãy xóa các dòng trống rồi tải tệp lên lại."
+    ]
+
+
+def test_a_sheet_is_refused_by_its_dimension_one_row_past_the_budget(db, settings):
+    settings.IMPORT_MAX_BLANK_ROWS = 3
+    # 5 data rows + 3 blank rows + the 2 header rows: a sheet may span 10 rows
+    assert not _file_errors(_saved(_projects_sheet([3, 4, 5, 6, 7], styled_at=10)), max_rows=5)
+    assert _file_errors(_saved(_projects_sheet([3, 4, 5, 6, 7], styled_at=11)), max_rows=5) == [
+        "Trang tính “Dự án” trải dài hơn 10 dòng, kể cả dòng trống (việc nhập chỉ đọc tối đa 5 dòng dữ liệu, 3 dòng "
+        "trống và hai dòng tiêu đề). Hãy xóa các dòng trống bên dưới vùng dữ liệu, hoặc tách thành các tệp không quá "
+        "5 dòng."
+    ]
+
+
+def test_a_sheet_wider_than_200_columns_is_refused(db):
+    assert not _file_errors(_saved(_projects_sheet([3], styled_at=3, styled_column=200)))
+    assert _file_errors(_saved(_projects_sheet([3], styled_at=3, styled_column=201))) == [
+        "Trang tính “Dự án” trải rộng 201 cột; việc nhập chỉ đọc tối đa 200 cột. Hãy xóa các cột trống bên phải vùng "
+        "dữ liệu rồi tải tệp lên lại."
+    ]
+
+
+def _with_parts(content: bytes, replace=None, add=None, compression=zipfile.ZIP_DEFLATED) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, (replace or {}).get(info.filename, source.read(info)))
+        for name, data in (add or {}).items():
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+def test_a_dimension_declaring_fewer_rows_than_the_sheet_has_hides_none(db):
+    content = _saved(_projects_sheet([3, 4, 5]))
+    sheet = zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml")
+    lying = re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:B2"', sheet)
+    assert lying != sheet
+    outcome = check(io.BytesIO(_with_parts(content, replace={"xl/worksheets/sheet1.xml": lying})))
+    assert outcome.total_rows == 3  # openpyxl alone stops at the declared row 2: "no data rows"
+
+
+def test_the_inflated_size_of_a_workbook_up_to_its_budget_is_read_and_a_byte_more_refused(db, settings):
+    settings.IMPORT_MAX_UNCOMPRESSED_MB = 1
+    content = _saved(_projects_sheet([3]))
+    size = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(content)).infolist())
+    padding = {"docProps/custom.bin": b"x" * (1024 * 1024 - size)}
+    assert not _file_errors(_with_parts(content, add=padding, compression=zipfile.ZIP_STORED))
+    padding["docProps/custom.bin"] += b"x"
+    errors = _file_errors(_with_parts(content, add=padding, compression=zipfile.ZIP_STORED))
+    assert errors == ["Tệp Excel khi giải nén chiếm 1 MB (phần lớn nhất, docProps/custom.bin, chiếm 1 MB), vượt mức "
+                      "1 MB mà việc nhập đọc được. Hãy xóa các trang tính, hình ảnh không dùng và các dòng trống đã "
+                      "định dạng, hoặc tách dữ liệu thành các tệp nhỏ hơn."]
+
+
+def test_a_part_is_refused_just_past_the_compression_ratio_and_read_just_within(db, settings):
+    content = _with_parts(_saved(_projects_sheet([3])), add={"docProps/custom.bin": b"\0" * (2 * 1024 * 1024)})
+    info = zipfile.ZipFile(io.BytesIO(content)).getinfo("docProps/custom.bin")
+    settings.IMPORT_MAX_COMPRESSION_RATIO = -(-info.file_size // info.compress_size)  # the ratio, rounded up
+    assert not _file_errors(content)
+    settings.IMPORT_MAX_COMPRESSION_RATIO -= 1
+    assert _file_errors(content)[0].startswith("Phần docProps/custom.bin của tệp Excel khi giải nén lớn gấp")
+
+
+def test_a_zip_of_a_thousand_parts_is_read_and_one_more_refused(db):
+    content = _saved(_projects_sheet([3]))
+    present = len(zipfile.ZipFile(io.BytesIO(content)).infolist())
+    extra = {f"docProps/extra/{n}.xml": b"" for n in range(1000 - present)}
+    assert not _file_errors(_with_parts(content, add=extra))
+    extra["docProps/extra/last.xml"] = b""
+    assert _file_errors(_with_parts(content, add=extra)) == [
+        "Tệp có quá nhiều thành phần (1.001) so với một tệp Excel bình thường. Hãy chép dữ liệu vào mẫu nhập rồi tải "
+        "mẫu đó lên."
+    ]
+
+
+def test_the_request_estimate_is_gone_and_the_worker_tells_the_rows(db):
+    told = []
+    check(io.BytesIO(_saved(_projects_sheet([3, 4, 5]))), estimate=told.append)
+    lines = "project_code,project_name\n" + "".join(f"NK-{n},x\n" for n in range(4))
+    check(io.BytesIO(lines.encode()), "a.csv", estimate=told.append)
+    assert told == [3, 4]
 
 
 def _cp1258(text: str) -> bytes:
