@@ -341,13 +341,17 @@ def _check_sheet_rows(archive: zipfile.ZipFile, sheets: set[str], budget: RowBud
                    "blank": _number(budget.max_blank)}
             )
         if columns > MAX_COLUMNS:
-            raise BadFile(
-                _("The sheet “%(sheet)s” spans %(columns)s columns; an import reads at most %(max)s. Delete the "
-                  "empty columns to the right of the data and upload the file again.")
-                % {"sheet": title, "columns": _number(columns), "max": _number(MAX_COLUMNS)}
-            )
+            raise _too_wide(title, columns)
         estimate += max(rows - HEADER_ROWS, 0)
     return min(estimate, budget.max_rows)
+
+
+def _too_wide(sheet: str, columns: int) -> BadFile:
+    return BadFile(
+        _("The sheet “%(sheet)s” spans %(columns)s columns; an import reads at most %(max)s. Delete the "
+          "empty columns to the right of the data and upload the file again.")
+        % {"sheet": sheet, "columns": _number(columns), "max": _number(MAX_COLUMNS)}
+    )
 
 
 def _count_rows(archive: zipfile.ZipFile, path: str, stop: int) -> int:
@@ -405,6 +409,10 @@ def _read_sheets(workbook, archive, *, budget: RowBudget, known_keys: set) -> Fi
                         )
                         value = None
                     values.append(value)
+                if len(values) > MAX_COLUMNS:  # a sheet without a <dimension> was not measured before
+                    if any(not is_blank(value) for value in values[MAX_COLUMNS:]):
+                        raise _too_wide(sheet.title, len(values))
+                    del values[MAX_COLUMNS:]
                 yield number, values
 
         iterator = budget.count_blank(rows(), sheet.title)

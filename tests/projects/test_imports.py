@@ -451,6 +451,21 @@ def test_a_sheet_wider_than_200_columns_is_refused(db):
     ]
 
 
+def test_a_row_wider_than_200_columns_is_refused_where_no_dimension_measured_it(db):
+    content = _saved(_projects_sheet([3], styled_at=3, styled_column=201))
+    sheet = zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml")
+    unmeasured = re.sub(rb'<dimension ref="[^"]+"\s*/>', b"", sheet)
+    assert unmeasured != sheet
+    # an empty cell past column 200 is dropped; a value there refuses the file
+    assert not _file_errors(_with_parts(content, replace={"xl/worksheets/sheet1.xml": unmeasured}))
+    valued = re.sub(rb'<c r="GS3"[^>]*/>', b'<c r="GS3" t="inlineStr"><is><t>x</t></is></c>', unmeasured)
+    assert valued != unmeasured
+    assert _file_errors(_with_parts(content, replace={"xl/worksheets/sheet1.xml": valued})) == [
+        "Trang tính “Dự án” trải rộng 201 cột; việc nhập chỉ đọc tối đa 200 cột. Hãy xóa các cột trống bên phải vùng "
+        "dữ liệu rồi tải tệp lên lại."
+    ]
+
+
 def _with_parts(content: bytes, replace=None, add=None, compression=zipfile.ZIP_DEFLATED) -> bytes:
     source = zipfile.ZipFile(io.BytesIO(content))
     out = io.BytesIO()
