@@ -72,7 +72,20 @@ def _shared_strings(count: int) -> bytes:
     return b'<?xml version="1.0" encoding="UTF-8"?><sst ' + NS + b' count="%d" uniqueCount="%d">' % (count, count) + body + b"</sst>"
 
 
+def _legit_projects_file(rows: int) -> bytes:
+    """Not a bomb: the control, a projects file of `rows` rows in the template's shape (benchmark_import's)."""
+    import random
+
+    from projects.management.commands.benchmark_import import write_projects_file
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "du-an.xlsx"
+        write_projects_file(path, rows, [f"IMP-CCN-{i:04d}" for i in range(200)], random.Random(2024))
+        return path.read_bytes()
+
+
 BOMBS = {
+    "control-20000-rows": ("xlsx", lambda: _legit_projects_file(20_000)),
     "shared-strings": ("xlsx", lambda: _workbook({"xl/sharedStrings.xml": _shared_strings(4_000_000)}, 9)),
     "blank-rows": ("xlsx", lambda: _workbook({"xl/worksheets/sheet1.xml": _sheet(_blank_rows(1_000_000), "A1:B1000001")}, 9)),
     "blank-rows-no-dimension": ("xlsx", lambda: _workbook({"xl/worksheets/sheet1.xml": _sheet(_blank_rows(1_000_000), None)}, 9)),
