@@ -104,8 +104,9 @@ def import_jobs_fail_dead(now=None, jobs=None) -> int:
     for job_id, language in queryset.values_list("pk", "language"):
         with translation.override(language or settings.LANGUAGE_CODE):
             message = _dead_message(job_id)
-        # the status is checked again in the update: a job that finished meanwhile keeps its outcome
-        if ImportJob.objects.filter(pk=job_id, status__in=ImportJob.RUNNING).update(
+        # status and deadline are checked again in the update: a job that a worker took up or finished meanwhile
+        # keeps its new deadline or its outcome
+        if queryset.filter(pk=job_id).update(
             status=ImportJob.Status.FAILED, finished_at=now, result={"file_errors": [message]},
         ):
             logger.warning("import job %s marked failed: still running past its deadline", job_id)
