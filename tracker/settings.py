@@ -264,6 +264,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(day_of_week="mon", hour=7, minute=0),
     },
     "imports-cleanup": {"task": "projects.imports.tasks.import_cleanup", "schedule": crontab(hour=3, minute=30)},
+    # Import jobs whose worker died (past their deadline) are marked failed.
+    "imports-sweep": {"task": "projects.imports.tasks.import_sweep", "schedule": 300.0},
 }
 # Retention (nightly): scan records and login records (django-axes) older than this many days are deleted; the last
 # full scans, running scans and failure counters that still lock are kept whatever their age.
@@ -289,15 +291,24 @@ else:
         "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}
     }
 
-# Imports (issue 5): files up to IMPORT_SYNC_MAX_ROWS rows are handled in the request, larger ones by a Celery
-# task; a file may hold at most IMPORT_MAX_ROWS data rows and IMPORT_MAX_UPLOAD_MB megabytes.
-IMPORT_SYNC_MAX_ROWS = env.int("IMPORT_SYNC_MAX_ROWS", default=300)
+# Imports (issue 5): every file is checked and written by a Celery task (the request only stores it); a file may
+# hold at most IMPORT_MAX_ROWS data rows and IMPORT_MAX_UPLOAD_MB megabytes.
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20000)
 IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=20)
-# Uploaded import files and their previews are deleted after this many days (nightly); a job still checking or
-# importing after IMPORT_STALE_MINUTES is shown as stalled (its worker probably stopped).
+# Uploaded import files and their previews are deleted after this many days (nightly); a job queued and not taken
+# up by a worker within IMPORT_STALE_MINUTES is marked failed.
 IMPORT_KEEP_DAYS = env.int("IMPORT_KEEP_DAYS", default=30)
 IMPORT_STALE_MINUTES = env.int("IMPORT_STALE_MINUTES", default=30)
+# Import bombs (issue 13.2): the budget a file is read within (docs/imports.md, "Reading within a budget").
+IMPORT_MAX_UNCOMPRESSED_MB = env.int("IMPORT_MAX_UNCOMPRESSED_MB", default=100)  # all parts of a workbook, inflated
+IMPORT_MAX_PART_MB = env.int("IMPORT_MAX_PART_MB", default=32)  # a part read whole (sharedStrings.xml, styles)
+IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=100)  # of a part over 1 MB
+IMPORT_MAX_BLANK_ROWS = env.int("IMPORT_MAX_BLANK_ROWS", default=1000)  # empty rows/lines of a file, all sheets
+# The import tasks' time limits (seconds): the soft one stops the job with a message, the hard one kills it; a job
+# still running IMPORT_DEAD_AFTER_SECONDS past its hard limit is marked failed (its worker died).
+IMPORT_TASK_SOFT_TIME_LIMIT = env.int("IMPORT_TASK_SOFT_TIME_LIMIT", default=600)
+IMPORT_TASK_TIME_LIMIT = env.int("IMPORT_TASK_TIME_LIMIT", default=660)
+IMPORT_DEAD_AFTER_SECONDS = env.int("IMPORT_DEAD_AFTER_SECONDS", default=120)
 
 # /healthz calls the worker "stale", and answers 503, when its last heartbeat (every minute, from Celery beat) is
 # older than this: two beats missed and a margin.

@@ -753,10 +753,11 @@ def guide_names() -> set[str]:
     return names
 
 
-def read_plans(handle, filename: str, *, csv_kind: str | None, max_rows: int, outcome: Outcome) -> list[Plan]:
+def read_plans(handle, filename: str, *, csv_kind: str | None, max_rows: int, outcome: Outcome,
+               estimate: Callable | None = None) -> list[Plan]:
     """Read the file and map its sheets to kinds; file-level problems go to `outcome.file_errors`."""
     try:
-        data: FileData = read_upload(handle, filename, max_rows=max_rows, known_keys=KNOWN_KEYS)
+        data: FileData = read_upload(handle, filename, max_rows=max_rows, known_keys=KNOWN_KEYS, estimate=estimate)
     except BadFile as exc:
         outcome.file_errors.append(exc.message)
         return []
@@ -815,10 +816,12 @@ def run_import(
     change_reason: str = "",
     max_rows: int = 20000,
     progress: Callable | None = None,
+    estimate: Callable | None = None,
 ) -> Outcome:
-    """Check (commit=False) or import (commit=True) a file. Everything or nothing is written."""
+    """Check (commit=False) or import (commit=True) a file. Everything or nothing is written. `estimate` is told
+    an upper bound of the data rows before they are read (from the sheets' declared size or the CSV's lines)."""
     outcome = Outcome(filename=filename)
-    plans = read_plans(handle, filename, csv_kind=csv_kind, max_rows=max_rows, outcome=outcome)
+    plans = read_plans(handle, filename, csv_kind=csv_kind, max_rows=max_rows, outcome=outcome, estimate=estimate)
     if outcome.file_errors:
         return outcome
     reason = change_reason.strip() or _("Imported from %(file)s") % {"file": filename}

@@ -1,16 +1,7 @@
-"""Reads of the import jobs: how far a running job got, and whether its worker has probably stopped."""
-from datetime import timedelta
-
-from django.conf import settings
+"""Reads of the import jobs: how far a running job got."""
 from django.core.cache import cache
-from django.utils import timezone
 
 from projects.models import ImportJob
-
-
-def is_stalled(job: ImportJob, now=None) -> bool:
-    """Still checking or importing long after any file could take: its worker has probably stopped."""
-    return job.running and job.created_at < (now or timezone.now()) - timedelta(minutes=settings.IMPORT_STALE_MINUTES)
 
 
 def progress_key(job_id: int) -> str:

@@ -1,13 +1,18 @@
 """The import's background jobs: thin wrappers that take a job id and call the job service.
 
-`projects.imports.services` queues them by these names (`tracker.queue`), never by importing this module."""
+`projects.imports.services` queues them by these names (`tracker.queue`), never by importing this module. The check
+and the write run under a soft time limit (the job stops with a message, nothing written) and a hard one (the
+worker's child is killed; the sweep then marks the job failed): IMPORT_TASK_SOFT_TIME_LIMIT, IMPORT_TASK_TIME_LIMIT."""
 from celery import shared_task
+from django.conf import settings
 
-from projects.imports.services import import_job_run, import_jobs_delete_old
+from projects.imports.services import import_job_run, import_jobs_delete_old, import_jobs_fail_dead
 from tracker.task_args import BadArgument, refuse, task_id
 
+TIME_LIMITS = {"soft_time_limit": settings.IMPORT_TASK_SOFT_TIME_LIMIT, "time_limit": settings.IMPORT_TASK_TIME_LIMIT}
 
-@shared_task(name="projects.imports.tasks.import_check")
+
+@shared_task(name="projects.imports.tasks.import_check", **TIME_LIMITS)
 def import_check(job_id: int) -> str:
     """Check an uploaded import file and build its preview (nothing is written)."""
     try:
@@ -18,7 +23,7 @@ def import_check(job_id: int) -> str:
     return import_job_run(job_id, commit=False)
 
 
-@shared_task(name="projects.imports.tasks.import_apply")
+@shared_task(name="projects.imports.tasks.import_apply", **TIME_LIMITS)
 def import_apply(job_id: int) -> str:
     """Write a checked import file, all or nothing."""
     try:
@@ -33,3 +38,9 @@ def import_apply(job_id: int) -> str:
 def import_cleanup() -> int:
     """Delete the import jobs (and their files) older than IMPORT_KEEP_DAYS; the records they wrote stay."""
     return import_jobs_delete_old()
+
+
+@shared_task(name="projects.imports.tasks.import_sweep")
+def import_sweep() -> int:
+    """Mark failed the import jobs still running past their deadline (beat, every 5 minutes)."""
+    return import_jobs_fail_dead()

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from clusters.models import Cluster
 from projects.imports.forms import ImportConfirmForm, ImportUploadForm
-from projects.imports.selectors import import_progress, is_stalled
-from projects.imports.services import import_job_check, import_job_confirm, import_job_create
+from projects.imports.selectors import import_progress
+from projects.imports.services import import_job_check, import_job_confirm, import_job_create, import_job_fail_if_dead
 from projects.imports.template import build_template
 from projects.models import CapitalReport, ImportJob, Project
 from tracker import access
@@ -25,11 +25,12 @@ def _require_import(user) -> None:
 
 
 def _job_for(request, pk: int) -> ImportJob:
+    """The user's own job, failed first if it is running past its deadline (its worker died)."""
     _require_import(request.user)
     job = ImportJob.objects.filter(pk=pk, user=request.user).first()
     if job is None:
         raise Http404
-    return job
+    return import_job_fail_if_dead(job)
 
 
 def import_start(request):
@@ -74,7 +75,6 @@ def import_detail(request, pk: int):
         "projects/imports/import_detail.html",
         {
             "job": job,
-            "stalled": is_stalled(job),
             "result": result,
             "counts": counts,
             "error_count": len(errors),

@@ -41,6 +41,10 @@ class ImportJob(models.Model):
     result = models.JSONField(_("result"), default=dict, blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    deadline_at = models.DateTimeField(
+        _("deadline"), null=True, blank=True,
+        help_text=_("A job still checking or importing after this moment is marked failed: its worker died."),
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
