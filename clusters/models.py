@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tracker.search import Searchable
+
 
 class FormerDistrict(models.Model):
     """A district abolished on 1 July 2025, kept as a label for history and reports (huyện cũ)."""
@@ -23,10 +25,12 @@ class FormerDistrict(models.Model):
         return self.name
 
 
-class Commune(models.Model):
+class Commune(Searchable):
     """A live administrative unit: commune (xã) or ward (phường)."""
 
     commune_path = "pk"  # where tracker.access finds the commune of a row
+    search_parts = ("name",)
+    search_dependants = ("clusters",)  # a cluster is found by its commune's name
 
     class Kind(models.TextChoices):
         COMMUNE = "commune", _("Commune")
@@ -53,10 +57,11 @@ class Commune(models.Model):
         return f"{self.get_kind_display()} {self.name}"
 
 
-class Cluster(models.Model):
+class Cluster(Searchable):
     """An industrial cluster (CCN) with its lifecycle stage, areas and infrastructure."""
 
     commune_path = "commune"
+    search_parts = ("code", "name", "commune.name", "developer_name", "establishment_decision_number")
 
     class Kind(models.TextChoices):
         GENERAL = "general", _("General")
@@ -132,7 +137,7 @@ class Cluster(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Optimistic concurrency: an edit based on an older version is refused instead of overwriting.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         ordering = ["code"]
