@@ -5,7 +5,8 @@ certificate number…), lower-cased, without Vietnamese accents (đ/Đ → d) an
 here, on every write path: `save()`, and the queryset's `bulk_create`, `bulk_update` and `update`. A search term
 goes through the same `normalise`, and every word of it must be contained in the column (`search_text LIKE
 '%word%'`), so both databases answer the same; on PostgreSQL a GIN trigram index makes the LIKE an index scan
-(`tracker/migrations/0006_search_trigram.py` adds pg_trgm, each app's migration its indexes).
+(clusters/migrations/0006_search_text.py and projects/migrations/0011_search_text.py). docs/architecture.md,
+"Search", says why a stored column.
 
 This module imports no app: the models import it.
 """
