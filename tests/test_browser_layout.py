@@ -140,7 +140,7 @@ def test_the_longest_menu_an_administrator_sees_is_one_line_from_the_xl_width(li
     assert page.get_by_role("link", name="Quản trị").is_visible()
     # The search: its button always, its box from 1366 px (below, the button opens the search page).
     assert page.locator("nav").get_by_role("button", name="Tìm kiếm").is_visible()
-    assert page.get_by_label("Tìm cụm công nghiệp, nhà đầu tư và dự án").is_visible() == (width >= 1366)
+    assert page.get_by_label("Tìm trên toàn hệ thống").is_visible() == (width >= 1366)
     assert page.locator("nav.navbar").first.bounding_box()["height"] < 70
     assert _lines(page.get_by_role("button", name="Đăng xuất")) == 1
     wide = page.evaluate(

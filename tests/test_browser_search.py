@@ -34,7 +34,7 @@ def test_the_top_bar_search_finds_without_accents_at_1366_and_390(staff_page, li
 
     page.set_viewport_size(DESKTOP)
     page.goto(live_server.url + "/projects/")
-    box = page.get_by_label("Tìm cụm công nghiệp, nhà đầu tư và dự án")
+    box = page.get_by_label("Tìm trên toàn hệ thống")
     assert box.is_visible()
     # The menu stays on one line with the box beside it.
     tops = page.locator("#mainnav .nav-link").evaluate_all("links => links.map(l => Math.round(l.getBoundingClientRect().top))")
@@ -52,7 +52,7 @@ def test_the_top_bar_search_finds_without_accents_at_1366_and_390(staff_page, li
 
     page.set_viewport_size(PHONE)
     page.goto(live_server.url + "/")
-    box = page.get_by_label("Tìm cụm công nghiệp, nhà đầu tư và dự án")
+    box = page.get_by_label("Tìm trên toàn hệ thống")
     assert not box.is_visible()  # folded with the menu
     page.get_by_role("button", name="Trình đơn").click()
     box.wait_for(state="visible")

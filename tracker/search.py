@@ -26,7 +26,9 @@ def normalise(text) -> str:
     if text is None:
         return ""
     decomposed = unicodedata.normalize("NFKD", str(text).translate(_FOLD))
-    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    # Accents go, and so do control characters (a NUL is refused by PostgreSQL: it would be a 500, not "not found").
+    stripped = "".join(char for char in decomposed
+                       if not unicodedata.combining(char) and unicodedata.category(char) != "Cc" or char in "\t\n\r")
     return " ".join(stripped.casefold().translate(_FOLD).split())
 
 

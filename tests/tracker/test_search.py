@@ -25,6 +25,7 @@ from tracker.search import MAX_WORDS, matching, normalise, search_text
         ("  Thủy   Điện\tHòa Bình ", "thuy dien hoa binh"),
         ("GCN-0123/QĐ", "gcn-0123/qd"),
         ("Müller Øresund", "muller oresund"),
+        ("Đồng\x00Tâm\x07", "dongtam"),  # control characters dropped (PostgreSQL refuses a NUL)
         ("", ""),
         (None, ""),
     ],
@@ -121,6 +122,14 @@ def test_the_search_page_says_when_nothing_matches_and_asks_when_the_box_is_empt
         assert not [q for q in queries.captured_queries if "search_text" in q["sql"]]
     response = staff_client.get(reverse("search"))  # no q at all
     assert response.status_code == 200 and "Nhập tên, mã, mã số thuế" in response.content.decode()
+
+
+def test_a_control_character_in_the_box_is_no_error(staff_client, places):
+    _response, found = _search(staff_client, "Đồng\x00 Tâm")  # PostgreSQL refuses a NUL: dropped before the query
+    assert found["clusters"] == ["CCN-MD"]
+    for url in ("/clusters/", "/projects/", "/investors/"):  # the lists' form says "no null characters" beside the box
+        response = staff_client.get(url, {"q": "Đồng\x00 Tâm"})
+        assert response.status_code == 200 and "q" in response.context["filter"].form.errors, url
 
 
 def test_a_long_query_is_cut_not_refused(staff_client, places):
