@@ -9,7 +9,7 @@ from tracker.filters import BaseFilterSet, SearchFilter, VNDateFilter
 class ClusterFilter(BaseFilterSet):
     default_order = ("code",)
 
-    q = SearchFilter(search_fields=["code", "name", "developer_name", "commune__name"], label=_("Search"))
+    q = SearchFilter(label=_("Search"))  # code, name, commune, developer, decision no. (Cluster.search_parts)
     commune = django_filters.ModelChoiceFilter(queryset=Commune.objects.order_by("name"), label=_("Commune or ward"))
     former_district = django_filters.ModelChoiceFilter(
         queryset=FormerDistrict.objects.order_by("name"), label=_("Former district")

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tracker.search import Searchable
+
 
 class FormerDistrict(models.Model):
     """A district abolished on 1 July 2025, kept as a label for history and reports (huyện cũ)."""
@@ -24,10 +26,12 @@ class FormerDistrict(models.Model):
         return self.name
 
 
-class Commune(models.Model):
+class Commune(Searchable):
     """A live administrative unit: commune (xã) or ward (phường)."""
 
     commune_path = "pk"  # where tracker.access finds the commune of a row
+    search_parts = ("name",)
+    search_dependants = ("clusters",)  # a cluster is found by its commune's name
 
     class Kind(models.TextChoices):
         COMMUNE = "commune", _("Commune")
@@ -66,10 +70,11 @@ def unique_code_error(instance, model_class, unique_check, taken: dict):
     return models.Model.unique_error_message(instance, model_class, unique_check)
 
 
-class Cluster(models.Model):
+class Cluster(Searchable):
     """An industrial cluster (CCN) with its lifecycle stage, areas and infrastructure."""
 
     commune_path = "commune"
+    search_parts = ("code", "name", "commune.name", "developer_name", "establishment_decision_number")
 
     class Kind(models.TextChoices):
         GENERAL = "general", _("General")
@@ -145,7 +150,7 @@ class Cluster(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Optimistic concurrency: an edit based on an older version is refused instead of overwriting.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         ordering = ["code"]

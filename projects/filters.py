@@ -10,10 +10,7 @@ from tracker.filters import BaseFilterSet, BillionVNDFilter, SearchFilter, VNDat
 class ProjectFilter(BaseFilterSet):
     default_order = ("code",)
 
-    q = SearchFilter(
-        search_fields=["code", "name", "investor__name", "investor__tax_code", "irc_number"],
-        label=_("Search (name, code, investor, tax code)"),
-    )
+    q = SearchFilter(label=_("Search (name, code, investor, tax code)"))  # Project.search_parts
     cluster = django_filters.ModelChoiceFilter(queryset=Cluster.objects.order_by("name"), label=_("Industrial cluster"))
     commune = django_filters.ModelChoiceFilter(
         field_name="cluster__commune", queryset=Commune.objects.order_by("name"), label=_("Commune or ward")
@@ -66,7 +63,7 @@ class ProjectFilter(BaseFilterSet):
 class InvestorFilter(BaseFilterSet):
     default_order = ("name",)
 
-    q = SearchFilter(search_fields=["name", "tax_code", "contact_person"], label=_("Search (name, tax code)"))
+    q = SearchFilter(label=_("Search (name, tax code)"))  # Investor.search_parts
     is_foreign = django_filters.BooleanFilter(label=_("Foreign investor"))
     country = django_filters.CharFilter(lookup_expr="icontains", label=_("Country"))
     o = django_filters.OrderingFilter(

@@ -127,7 +127,7 @@ def test_without_javascript_the_filters_stay_visible_on_a_phone(live_server, bro
         context.close()
 
 
-@pytest.mark.parametrize("width", [1200, 1366, 1400, 1440, 1600, 1719, 1720, 1920])
+@pytest.mark.parametrize("width", [1200, 1365, 1366, 1400, 1440, 1600, 1719, 1720, 1919, 1920])
 def test_the_longest_menu_an_administrator_sees_is_one_line_from_the_xl_width(live_server, page, make_user, width):
     user = make_user("quantri", "staff", is_superuser=True, is_staff=True, first_name="Nguyễn Văn", last_name="Quản Trị")
     user.set_password("QuanTri@2026")
@@ -138,6 +138,9 @@ def test_the_longest_menu_an_administrator_sees_is_one_line_from_the_xl_width(li
     page.get_by_role("button", name="Đăng nhập").click()
     _open(page, live_server.url + "/projects/", {"width": width, "height": 800}, "admin-menu")
     assert page.get_by_role("link", name="Quản trị").is_visible()
+    # The search: its button always, its box from 1366 px (below, the button opens the search page).
+    assert page.locator("nav").get_by_role("button", name="Tìm kiếm").is_visible()
+    assert page.get_by_label("Tìm trên toàn hệ thống").is_visible() == (width >= 1366)
     assert page.locator("nav.navbar").first.bounding_box()["height"] < 70
     assert _lines(page.get_by_role("button", name="Đăng xuất")) == 1
     wide = page.evaluate(

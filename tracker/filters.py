@@ -1,11 +1,11 @@
 """Filter pieces shared by every list: Vietnamese dates and amounts, free-text search, date ranges."""
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tracker.access import restrict
 from tracker.forms import style_fields
+from tracker.search import matching
 from tracker.fields import BillionVNDField, VNDateField, VNDecimalField
 
 
@@ -24,21 +24,16 @@ class VNDecimalFilter(django_filters.NumberFilter):
 
 
 class SearchFilter(django_filters.CharFilter):
-    """Case-insensitive search over several columns: every word must match one of them."""
+    """The search box of a list: every word must be in the row's stored search text, accents and case ignored
+    ("luong son" finds "Lương Sơn"); the same matching as the search page (tracker.search)."""
 
-    def __init__(self, *, search_fields, **kwargs):
+    def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Search"))
         kwargs.setdefault("method", self.search)
         super().__init__(**kwargs)
-        self.search_fields = search_fields
 
     def search(self, queryset, name, value):
-        for word in value.split()[:10]:
-            condition = Q()
-            for field in self.search_fields:
-                condition |= Q(**{f"{field}__icontains": word})
-            queryset = queryset.filter(condition)
-        return queryset
+        return matching(queryset, value)
 
 
 EMPTY_DEFAULT = "---------"  # django-filter's label for "no choice"; a filter may give its own instead

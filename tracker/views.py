@@ -17,6 +17,7 @@ from django.views.decorators.csrf import requires_csrf_token
 
 from tracker.dashboard import dashboard, default_year
 from tracker.models import WorkerHeartbeat
+from tracker.site_search import clean_query, has_words, site_search
 
 logger = logging.getLogger(__name__)
 
@@ -144,3 +145,13 @@ def _check_broker() -> str:
         logger.exception("health check: broker unreachable")
         return "error"
     return "ok"
+
+
+def search(request):
+    """One search box for clusters, investors and projects (tracker.site_search); an empty query searches nothing."""
+    query = clean_query(request.GET.get("q"))
+    groups = site_search(user=request.user, query=query, pages=request.GET) if has_words(query) else []
+    return render(request, "search.html", {
+        "query": query, "groups": groups, "searched": bool(groups),
+        "found": sum(group.page.paginator.count for group in groups),
+    })

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from clusters.models import CODE_TAKEN, Cluster, unique_code_error
 from tracker.numbers import format_decimal
+from tracker.search import Searchable
 
 # Mã số thuế: 10 digits, or 10 digits, a hyphen and 3 digits for a branch.
 TAX_CODE_RE = r"^\d{10}(-\d{3})?$"
@@ -19,8 +20,10 @@ tax_code_validator = RegexValidator(
 )
 
 
-class Investor(models.Model):
+class Investor(Searchable):
     commune_path = None  # investors are shared by every commune
+    search_parts = ("name", "tax_code", "contact_person")
+    search_dependants = ("projects",)  # a project is found by its investor's name and tax code
     name = models.CharField(_("name"), max_length=255)
     tax_code = models.CharField(_("tax code"), max_length=14, unique=True, validators=[tax_code_validator])
     is_foreign = models.BooleanField(_("foreign investor"), default=False)
@@ -33,7 +36,7 @@ class Investor(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         ordering = ["name"]
@@ -61,10 +64,11 @@ class Investor(models.Model):
 IRC_TAKEN = _("This certificate number cannot be used; check it.")
 
 
-class Project(models.Model):
+class Project(Searchable):
     """A secondary investment project inside a cluster, with its committed deadlines and actual dates."""
 
     commune_path = "cluster__commune"
+    search_parts = ("code", "name", "irc_number", "policy_approval_number", "investor.name", "investor.tax_code")
     derived_fields = ("latest_implemented_vnd", "next_check_on", "status_since")  # kept by the services, never by a form
 
     class Status(models.TextChoices):
@@ -137,7 +141,7 @@ class Project(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    history = HistoricalRecords(excluded_fields=["next_check_on"])
+    history = HistoricalRecords(excluded_fields=["next_check_on", "search_text"])
 
     class Meta:
         ordering = ["code"]

@@ -43,6 +43,7 @@ ALLOWED = {
 # URL name → (action, what its arguments point at). "scoped" pages are tried on commune A's and commune B's object.
 PAGES = {
     "home": ("view", None),
+    "search": ("view", None),  # /search/?q=…: each group through the door (see the officer's test below)
     "clusters:list": ("view", None),
     "clusters:create": ("add", None),
     "clusters:map": ("view", None),
@@ -241,7 +242,7 @@ def _snapshot():
 def test_commune_officer_lists_only_their_communes(world, client):
     objects, users = world
     client.force_login(users["commune_officer"])
-    for name, key in (("/projects/", "DA-"), ("/clusters/", "CCN-")):
+    for name, key in (("/projects/", "DA-"), ("/clusters/", "CCN-"), ("/search/?q=a", "DA-"), ("/search/?q=a", "CCN-")):
         html = client.get(name).content.decode()
         assert f"{key}A" in html and f"{key}B" not in html
     home = client.get("/", {"year": 2025}).context  # the dashboard: commune A's figures only

@@ -99,3 +99,9 @@ def share(part, whole, places=1):
     if not whole:
         return "—"
     return format_decimal(Decimal(part or 0) * 100 / Decimal(whole), int(places)) + " %"
+
+
+@register.simple_tag(takes_context=True)
+def url_replace_param(context, name, value):
+    """url_replace for a parameter whose name is itself a variable (the search page's clusters_page…)."""
+    return url_replace(context, **{name: value})
