@@ -146,3 +146,12 @@ def test_axe_is_vendored_for_the_tests_but_never_loaded_by_a_page(staff_client):
     assert axe.read_text().startswith("/*! axe v4.14.1") and "sourceMappingURL" not in axe.read_text()
     html = staff_client.get("/projects/").content.decode()
     assert "axe-core" not in html and "axe.min.js" not in html
+
+
+def test_a_forbidden_page_is_the_sites_own_page_in_vietnamese(client, make_user):
+    client.force_login(make_user("xem", "viewer"))
+    response = client.get(reverse("projects:create"))
+    assert response.status_code == 403
+    html = response.content.decode()
+    # Django's bare fallback was "<h1>403 Forbidden</h1>" in English, without the menu.
+    assert '<html lang="vi">' in html and "Không được phép" in html and 'id="main"' in html and "Forbidden" not in html
