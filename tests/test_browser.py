@@ -143,6 +143,7 @@ def test_leader_reads_the_dashboard_of_the_demo_data(live_server, page):
     page.get_by_label("Mật khẩu").fill("LanhDao@2026")
     page.get_by_role("button", name="Đăng nhập").click()
     page.get_by_label("Năm", exact=True).select_option("2024")
+    page.locator("#year-form").get_by_role("button", name="Xem").click()
     page.wait_for_url("**/?year=2024")
     page.get_by_role("heading", name="Chỉ tiêu và cụm công nghiệp năm 2024").wait_for()
     projects = page.locator("#target-projects")

@@ -54,7 +54,10 @@ def style_fields(form: forms.Form) -> None:
 
 
 class StyledFormMixin:
-    """Bootstrap classes on every widget; a field with an error is marked invalid for the eye and screen readers."""
+    """Bootstrap classes on every widget; a field with an error is marked invalid for the eye. For screen readers
+    Django's BoundField adds aria-invalid and an aria-describedby listing the help text (`<id>_helptext`) and then
+    the errors (`<id>_error`), the ids templates/includes/field.html gives them; setting aria-describedby on the
+    widget here would replace that list (and drop the help text)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,8 +70,6 @@ class StyledFormMixin:
                 attrs = self.fields[name].widget.attrs
                 if "is-invalid" not in attrs.get("class", ""):
                     attrs["class"] = (attrs.get("class", "") + " is-invalid").strip()
-                attrs["aria-invalid"] = "true"
-                attrs["aria-describedby"] = f"id_{name}_error"
 
 
 class TrackerForm(StyledFormMixin, forms.Form):

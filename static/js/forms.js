@@ -1,4 +1,5 @@
-// Date pickers on dd/mm/yyyy inputs, and forms that submit themselves when a select changes (no inline script).
+// Date pickers on dd/mm/yyyy inputs (no inline script). No form submits itself when a select changes (WCAG 3.2.2,
+// On Input): the year, the page size and the language each have their own button.
 (function () {
   "use strict";
   var DATE_FORMAT = "d/m/Y";
@@ -57,9 +58,6 @@
         datePicker(input, lang || "default");
       });
     }
-    root.querySelectorAll("form[data-autosubmit] select").forEach(function (select) {
-      select.addEventListener("change", function () { select.form.submit(); });
-    });
   }
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:load", function (event) { init(event.target); });

@@ -57,25 +57,28 @@ def url_replace(context, **kwargs):
 
 
 @register.simple_tag(takes_context=True)
-def sort_header(context, field, label):
-    """A column header that sorts by `field`, toggling ascending/descending, with an arrow for the current sort."""
+def sort_header(context, field, label, css=""):
+    """A column's header cell that sorts by `field`, toggling ascending/descending. The sorted column's <th> says so
+    in `aria-sort` (the cell, not the link, as ARIA wants; the other columns carry none) and shows an arrow that
+    screen readers skip, since aria-sort already tells them."""
     request = context["request"]
     current = request.GET.get("o", "")
     if current == field:
-        target, arrow, aria = "-" + field, " ▲", "ascending"
+        target, arrow, aria = "-" + field, "▲", "ascending"
     elif current == "-" + field:
-        target, arrow, aria = field, " ▼", "descending"
+        target, arrow, aria = field, "▼", "descending"
     else:
-        target, arrow, aria = field, "", "none"
+        target, arrow, aria = field, "", ""
     query = request.GET.copy()
     query["o"] = target
     query.pop("page", None)
     return format_html(
-        '<a href="?{}" class="text-decoration-none text-reset" aria-sort="{}">{}{}</a>',
+        '<th scope="col"{}{}><a href="?{}" class="text-decoration-none text-reset">{}{}</a></th>',
+        format_html(' class="{}"', css) if css else "",
+        format_html(' aria-sort="{}"', aria) if aria else "",
         query.urlencode(),
-        aria,
         label,
-        arrow,
+        format_html(' <span aria-hidden="true">{}</span>', arrow) if arrow else "",
     )
 
 
