@@ -161,7 +161,8 @@ def start_worker(celery_on, transactional_db, tmp_path):
         "DJANGO_SETTINGS_MODULE": "tests.settings",
         "DATABASE_URL": database_url,
         "REDIS_URL": celery_on.url,
-        "VAR_DIR": str(tmp_path / "worker-var"),
+        # The same folder as this process's: the worker reads the files uploaded here (MEDIA_ROOT is VAR_DIR/media).
+        "VAR_DIR": str(tmp_path),
         "WATCHLIST_SCAN_TIME_LIMIT_SECONDS": str(SCAN_TIME_LIMIT),
         "BROKER_VISIBILITY_TIMEOUT_SECONDS": str(VISIBILITY_TIMEOUT),
         "PYTHONUNBUFFERED": "1",
