@@ -111,10 +111,12 @@ SPREADSHEETS = {
     "reports:form03_xlsx": ("xlsx",),
     "reports:watchlist_xlsx": ("xlsx",),
     "imports:template": ("xlsx",),
+    "public:xlsx": ("xlsx",),
 }
 NOT_SPREADSHEETS = {
     "projects:document_download": "serves an uploaded PDF or image as it was uploaded",
     "reports:watchlist_pdf": "a PDF: nothing in it is evaluated",
+    "public:pdf": "a PDF: nothing in it is evaluated",
 }
 DOWNLOAD_WORDS = ("export", "xlsx", "csv", "pdf", "template", "download", "report")
 
@@ -183,10 +185,22 @@ EXPECTED = {
     "reports:form03_xlsx": [],
     "reports:watchlist_xlsx": ["investor"],
     "imports:template": [],
+    "public:xlsx": ["cluster_code", "cluster_name", "commune"],
 }
 
 
 def _url(name, planted):
+    if name == "public:xlsx":  # the public list of the clusters' unleased land, approved from the planted data
+        from projects.models import Publication
+        from projects.publication.selectors import preview_rows
+
+        from django.contrib.auth import get_user_model
+
+        kind = Publication.Kind.UNLEASED
+        approver = get_user_model().objects.create_user(username="lanhdao-congkhai")
+        Publication.objects.create(kind=kind, version=1, rows=preview_rows(kind, timezone.localdate()),
+                                   approved_by=approver, approved_on=timezone.now(), published_on=timezone.localdate())
+        return reverse(name, args=[kind])
     return reverse(name, args=[planted["commune"].pk] if name == "reports:form03_xlsx" else [])
 
 
