@@ -2,6 +2,7 @@
 changed since its last approved version, and the button that approves it. The public pages (/cong-khai/, no
 login) show the last approved version of each list, as a page, xlsx and PDF: cacheable (ETag, Last-Modified), a
 few queries each, and rate-limited per client address."""
+import logging
 import time
 from functools import wraps
 
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_GET
+from redis.exceptions import RedisError
 
 from projects.models import Publication
 from projects.publication.columns import FIELDS, value
@@ -28,6 +30,7 @@ from projects.publication.selectors import (
 from projects.publication.services import APPROVE_PERMISSION, publication_approve
 
 RATE_WINDOW_SECONDS = 60
+logger = logging.getLogger(__name__)
 
 
 def _table(kind, rows) -> list[list]:
@@ -85,7 +88,8 @@ def _count(address: str) -> int:
     except ValueError:  # expired between add and incr
         cache.set(key, 1, RATE_WINDOW_SECONDS * 2)
         return 1
-    except Exception:  # noqa: BLE001 - the cache is a convenience (tracker/cache.py): without it, no limit
+    except RedisError:  # the cache is a convenience (tracker/cache.py): with Redis down the pages are served unlimited
+        logger.warning("cache unreachable: public lists' rate limit not counted", exc_info=True)
         return 1
 
 

@@ -360,3 +360,13 @@ def test_the_pdf_carries_the_list_in_vietnamese(unused, leader, leader_client, a
     text = " ".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
     text = " ".join(text.split())
     assert "Nhà máy Gạch Tuynel" in text and "phiên bản 1" in text and "Đã kiểm tra" in text
+
+
+def test_with_the_cache_down_the_public_pages_are_still_served(monkeypatch, anonymous):
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    def down(*args, **kwargs):
+        raise RedisConnectionError("down")
+
+    monkeypatch.setattr(publication_views.cache, "incr", down)
+    assert anonymous.get("/cong-khai/").status_code == 200
