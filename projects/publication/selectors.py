@@ -5,6 +5,7 @@ import json
 from datetime import date
 
 from django.db.models import Max, OuterRef, Q, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext, override
 
 from clusters.models import Cluster
@@ -125,7 +126,7 @@ def _violation_rows(today: date) -> list[dict]:
             "basis": public_legal_basis(flag.rule.legal_basis),
             "ground": flag.ground,
             "state": flag.state,
-            "handled_on": _iso(flag.handled_on.date()) if flag.handled_on else None,
+            "handled_on": _iso(timezone.localdate(flag.handled_on)) if flag.handled_on else None,
         })
     return rows
 

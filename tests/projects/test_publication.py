@@ -370,3 +370,20 @@ def test_with_the_cache_down_the_public_pages_are_still_served(monkeypatch, anon
 
     monkeypatch.setattr(publication_views.cache, "incr", down)
     assert anonymous.get("/cong-khai/").status_code == 200
+
+
+def test_the_pdf_of_a_version_is_rendered_once_per_language(monkeypatch, leader_client, anonymous):
+    from projects.publication import exports
+
+    _approve(leader_client, Kind.UNLEASED)
+    rendered = []
+    real = exports.render_pdf
+    monkeypatch.setattr(exports, "render_pdf", lambda *args: rendered.append(args) or real(*args))
+    url = reverse("public:pdf", args=[Kind.UNLEASED])
+    first, second = anonymous.get(url), anonymous.get(url)
+    assert first.content == second.content and len(rendered) == 1
+    anonymous.post(reverse("set_language"), {"language": "en", "next": "/cong-khai/"})
+    assert anonymous.get(url).content != first.content and len(rendered) == 2
+    _approve(leader_client, Kind.UNLEASED)  # a new version is rendered anew
+    anonymous.get(url)
+    assert len(rendered) == 3
