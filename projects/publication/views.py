@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import condition, require_GET
+from django.views.decorators.http import condition, require_safe
 from redis.exceptions import RedisError
 
 from projects.models import Publication
@@ -162,10 +162,10 @@ def _index_last_modified(request):
 
 
 def public_view(etag_func, last_modified_func):
-    """No login, GET only, rate-limited, cacheable, with the conditional answers (304) of ETag and Last-Modified."""
+    """No login, GET and HEAD only, rate-limited, cacheable, with the conditional answers (304) of ETag and Last-Modified."""
 
     def decorate(view):
-        return login_not_required(rate_limited(public_cache(require_GET(condition(
+        return login_not_required(rate_limited(public_cache(require_safe(condition(
             etag_func=etag_func, last_modified_func=last_modified_func
         )(view)))))
 

@@ -314,6 +314,8 @@ def test_etag_and_last_modified_answer_304(leader_client, anonymous):
         assert anonymous.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
         assert anonymous.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
         assert anonymous.get(url, HTTP_IF_NONE_MATCH='W/"other"').status_code == 200
+        head = anonymous.head(url)  # what a proxy or a monitor asks
+        assert head.status_code == 200 and head["ETag"] == first["ETag"]
     etag = _public(anonymous, Kind.UNLEASED)["ETag"]
     _approve(leader_client, Kind.UNLEASED)  # a new version: the old copy is no longer current
     response = _public(anonymous, Kind.UNLEASED, HTTP_IF_NONE_MATCH=etag)
