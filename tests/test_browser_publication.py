@@ -16,7 +16,7 @@ SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 
 
 @pytest.fixture
-def leader_page(live_server, page):
+def leader_page(live_server, page, watchlist_rules):
     from django.core.cache import cache
     from django.core.management import call_command
 

@@ -189,19 +189,29 @@ EXPECTED = {
 }
 
 
+def public_xlsx_url() -> str:
+    """The public list of the clusters' unleased land, approved from the data as it stands (projects/publication)."""
+    from django.contrib.auth import get_user_model
+
+    from projects.models import Publication
+    from projects.publication.selectors import preview_rows
+
+    kind = Publication.Kind.UNLEASED
+    approver, _created = get_user_model().objects.get_or_create(username="lanhdao-congkhai")
+    version = Publication.objects.filter(kind=kind).count() + 1
+    Publication.objects.create(kind=kind, version=version, rows=preview_rows(kind, timezone.localdate()),
+                               approved_by=approver, approved_on=timezone.now(), published_on=timezone.localdate())
+    return reverse("public:xlsx", args=[kind])
+
+
+def download_url(name, commune) -> str:
+    if name == "public:xlsx":
+        return public_xlsx_url()
+    return reverse(name, args=[commune.pk] if name == "reports:form03_xlsx" else [])
+
+
 def _url(name, planted):
-    if name == "public:xlsx":  # the public list of the clusters' unleased land, approved from the planted data
-        from projects.models import Publication
-        from projects.publication.selectors import preview_rows
-
-        from django.contrib.auth import get_user_model
-
-        kind = Publication.Kind.UNLEASED
-        approver = get_user_model().objects.create_user(username="lanhdao-congkhai")
-        Publication.objects.create(kind=kind, version=1, rows=preview_rows(kind, timezone.localdate()),
-                                   approved_by=approver, approved_on=timezone.now(), published_on=timezone.localdate())
-        return reverse(name, args=[kind])
-    return reverse(name, args=[planted["commune"].pk] if name == "reports:form03_xlsx" else [])
+    return download_url(name, planted["commune"])
 
 
 def _assert_inert_text(text: str, where):
