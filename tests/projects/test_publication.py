@@ -6,10 +6,11 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from projects.models import Flag, ForceMajeurePeriod, LandUseExtension, Publication, ReviewStep, Rule
@@ -27,6 +28,10 @@ PERSONAL = ("0912 345 678", "giamdoc@congty.vn", "Ông Nguyễn Văn Liên Hệ"
 @pytest.fixture(autouse=True)
 def _fresh_rate_limit():
     cache.clear()  # the rate limit counts in the cache
+    yield
+    # The language middleware leaves the last request's language active in this thread: an English page asked for
+    # here must not make a later test read English messages.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
