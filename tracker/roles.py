@@ -35,6 +35,8 @@ REFERENCE = ["clusters.commune", "clusters.formerdistrict", "clusters.establishm
 WATCHLIST = ["projects.flag", "projects.reviewstep", "projects.rule", "projects.scan"]
 WORK_FLAGS = {"projects.work_flag"}
 DECIDE_FLAGS = {"projects.decide_flag"}
+# The public lists: leadership approves what is published (projects/publication/).
+APPROVE_PUBLICATION = {"projects.approve_publication"}
 
 
 def _perms(models, actions):
@@ -51,7 +53,8 @@ ROLE_PERMISSIONS = {
     | _perms(RECORDS, ["add", "change", "delete"])
     | _perms(["projects.annualtarget"], ["add", "change", "delete"])
     | WORK_FLAGS
-    | DECIDE_FLAGS,
+    | DECIDE_FLAGS
+    | APPROVE_PUBLICATION,
     # Scoped to the communes assigned to them (no access_all_communes); they add and edit, but do not delete.
     COMMUNE_OFFICER: VIEW_ALL | _perms(RECORDS, ["add", "change"]) | WORK_FLAGS,
     VIEWER: VIEW_ALL | ALL_COMMUNES,

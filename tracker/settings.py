@@ -182,6 +182,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # PASSWORD_RESET_PER_HOUR requests an hour from one client address and e-mails to one address.
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_HOURS", default=24) * 3600
 PASSWORD_RESET_PER_HOUR = env.int("PASSWORD_RESET_PER_HOUR", default=5)
+# The public lists (/cong-khai/, issue 14): requests a minute from one client address (more get a 429 page), and how
+# long a browser or a proxy may keep a public page.
+PUBLIC_LISTS_PER_MINUTE = env.int("PUBLIC_LISTS_PER_MINUTE", default=60)
+PUBLIC_LISTS_MAX_AGE = env.int("PUBLIC_LISTS_MAX_AGE", default=300)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

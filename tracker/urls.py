@@ -1,4 +1,5 @@
-"""The tracker's URLs; every page needs a login except the login page itself."""
+"""The tracker's URLs; every page needs a login except the login page itself, the password reset, the language
+switch, /healthz and the public lists (/cong-khai/)."""
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -6,6 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from projects.publication.urls import public_urlpatterns
 from projects.urls import investor_urlpatterns, target_urlpatterns
 from tracker import views
 
@@ -24,6 +26,8 @@ urlpatterns = [
     path("targets/", include((target_urlpatterns, "targets"))),
     path("imports/", include("projects.imports.urls")),
     path("reports/", include("tracker.reports.urls")),
+    path("publication/", include("projects.publication.urls")),
+    path("cong-khai/", include((public_urlpatterns, "public"))),
     path("admin/", admin.site.urls),
 ]
 

@@ -6,8 +6,10 @@ single module they came from, so the migrations need no change.
   violation notices, transfer requests, unreachable investors)
 - watchlist: rules, flags, review steps, scans, the weekly digest
 - imports: the browser's import jobs
+- publication: the approved versions of the public lists
 """
 from projects.models.imports import ImportJob, import_upload_to
+from projects.models.publication import Publication
 from projects.models.records import (
     CapitalReport,
     Document,
@@ -25,7 +27,7 @@ from projects.models.watchlist import SEVERITY_RANK, DigestSent, Flag, ReviewSte
 
 __all__ = [
     "TAX_CODE_RE", "AnnualTarget", "CapitalReport", "DigestSent", "Document", "Flag", "ForceMajeurePeriod",
-    "ImportJob", "Investor", "LandUseExtension", "Project", "ProjectStatusChange", "ReviewStep", "Rule", "SEVERITY_RANK", "Scan", "ScanFailure",
+    "ImportJob", "Investor", "LandUseExtension", "Project", "ProjectStatusChange", "Publication", "ReviewStep", "Rule", "SEVERITY_RANK", "Scan", "ScanFailure",
     "ScheduleAdjustment", "Severity", "TransferRequest", "UnreachableRecord", "ViolationNotice",
     "document_upload_to", "import_upload_to", "tax_code_validator",
 ]

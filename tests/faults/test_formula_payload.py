@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from projects.imports.engine import run_import
 from projects.models import Project
-from tests.tracker.test_formula_injection import HYPERLINK, NUMBER, SPREADSHEETS
+from tests.tracker.test_formula_injection import HYPERLINK, NUMBER, SPREADSHEETS, download_url
 from tracker.cells import TRIGGERS
 
 
@@ -24,7 +24,7 @@ def test_a_formula_imported_by_a_commune_officer_comes_out_inert_everywhere(make
     assert Project.objects.get(code="@A1").name == HYPERLINK  # stored as typed: the exports make it inert
 
     for name, formats in SPREADSHEETS.items():
-        url = reverse(name, args=[commune.pk] if name == "reports:form03_xlsx" else [])
+        url = download_url(name, commune)
         for fmt in formats:
             response = staff_client.get(url, {"format": fmt} if name.endswith(":export") else {})
             assert response.status_code == 200, (name, fmt)

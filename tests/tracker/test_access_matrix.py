@@ -39,6 +39,7 @@ ALLOWED = {
     "targets": {"leadership", "superuser"},  # the year's targets are leadership's
     "province": {"staff", "leadership", "viewer", "superuser"},  # form 04 counts every commune
     "account": {"staff", "leadership", "commune_officer", "viewer", "superuser"},  # one's own password
+    "publish": {"leadership", "superuser"},  # approving what the public lists publish
 }
 # URL name → (action, what its arguments point at). "scoped" pages are tried on commune A's and commune B's object.
 PAGES = {
@@ -93,10 +94,13 @@ PAGES = {
     "reports:watchlist_pdf": ("view", None),
     "password_change": ("account", None),
     "password_change_done": ("account", None),
+    "publication:index": ("publish", None),
 }
 # The password reset pages are for people who cannot log in.
 PASSWORD_RESET = {"password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete"}
-PUBLIC = {"login", "logout", "set_language", "healthz"} | PASSWORD_RESET
+# The public lists (issue 14): the only pages with data that open without a login, for everyone.
+PUBLIC_LISTS = {"public:index", "public:list", "public:xlsx", "public:pdf"}
+PUBLIC = {"login", "logout", "set_language", "healthz"} | PASSWORD_RESET | PUBLIC_LISTS
 
 
 def _named_routes(resolver=None, namespace=""):
@@ -229,6 +233,50 @@ def test_the_password_reset_pages_open_without_a_login(world, name):
     args = ["MQ", "set-password"] if name == "password_reset_confirm" else []
     response = Client().get(reverse(name, args=args))
     assert response.status_code == 200, name
+
+
+def _public_urls():
+    from django.urls import reverse
+
+    from projects.models import Publication
+
+    urls = [reverse("public:index")]
+    for kind in Publication.Kind.values:
+        urls += [reverse(name, args=[kind]) for name in sorted(PUBLIC_LISTS - {"public:index"})]
+    return urls
+
+
+def test_the_public_urls_are_all_tried():
+    from django.urls import reverse
+
+    from projects.models import Publication
+
+    tried = {url for url in _public_urls()}
+    assert len(tried) == 1 + 3 * len(Publication.Kind.values)
+    assert {reverse("public:pdf", args=[kind]) for kind in Publication.Kind.values} <= tried
+
+
+def test_the_public_lists_open_for_everyone_and_only_with_get(world, settings):
+    """Anonymous users and every role read the public lists (once approved); nothing there takes a POST."""
+    from projects.models import Publication
+    from projects.publication.selectors import preview_rows, rows_digest
+    from projects.publication.services import publication_approve
+
+    _objects, users = world
+    settings.PUBLIC_LISTS_PER_MINUTE = 10_000  # this test asks for more pages than a visitor may
+    today = timezone.localdate()
+    for kind in Publication.Kind.values:
+        publication_approve(kind=kind, user=users["leadership"], digest=rows_digest(preview_rows(kind, today)))
+    clients = {"anonymous": Client()}
+    for role in ROLES:
+        clients[role] = Client()
+        clients[role].force_login(users[role])
+    for who, client in clients.items():
+        for url in _public_urls():
+            assert client.get(url).status_code == 200, (who, url)
+            before = _snapshot()
+            assert client.post(url, {"name": "Bị sửa"}).status_code == 405, (who, url)
+            assert _snapshot() == before
 
 
 def _snapshot():

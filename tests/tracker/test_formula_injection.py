@@ -111,10 +111,12 @@ SPREADSHEETS = {
     "reports:form03_xlsx": ("xlsx",),
     "reports:watchlist_xlsx": ("xlsx",),
     "imports:template": ("xlsx",),
+    "public:xlsx": ("xlsx",),
 }
 NOT_SPREADSHEETS = {
     "projects:document_download": "serves an uploaded PDF or image as it was uploaded",
     "reports:watchlist_pdf": "a PDF: nothing in it is evaluated",
+    "public:pdf": "a PDF: nothing in it is evaluated",
 }
 DOWNLOAD_WORDS = ("export", "xlsx", "csv", "pdf", "template", "download", "report")
 
@@ -183,11 +185,33 @@ EXPECTED = {
     "reports:form03_xlsx": [],
     "reports:watchlist_xlsx": ["investor"],
     "imports:template": [],
+    "public:xlsx": ["cluster_code", "cluster_name", "commune"],
 }
 
 
+def public_xlsx_url() -> str:
+    """The public list of the clusters' unleased land, approved from the data as it stands (projects/publication)."""
+    from django.contrib.auth import get_user_model
+
+    from projects.models import Publication
+    from projects.publication.selectors import preview_rows
+
+    kind = Publication.Kind.UNLEASED
+    approver, _created = get_user_model().objects.get_or_create(username="lanhdao-congkhai")
+    version = Publication.objects.filter(kind=kind).count() + 1
+    Publication.objects.create(kind=kind, version=version, rows=preview_rows(kind, timezone.localdate()),
+                               approved_by=approver, approved_on=timezone.now(), published_on=timezone.localdate())
+    return reverse("public:xlsx", args=[kind])
+
+
+def download_url(name, commune) -> str:
+    if name == "public:xlsx":
+        return public_xlsx_url()
+    return reverse(name, args=[commune.pk] if name == "reports:form03_xlsx" else [])
+
+
 def _url(name, planted):
-    return reverse(name, args=[planted["commune"].pk] if name == "reports:form03_xlsx" else [])
+    return download_url(name, planted["commune"])
 
 
 def _assert_inert_text(text: str, where):

@@ -5,7 +5,7 @@ from django.db import migrations
 def apply_roles(apps, schema_editor):
     from tracker.roles import sync_roles
 
-    sync_roles(apps)
+    sync_roles(apps, strict=False)  # projects/migrations/0012 completes it once the publication model exists
 
 
 class Migration(migrations.Migration):
