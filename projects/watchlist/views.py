@@ -3,21 +3,27 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
+from django.urls import reverse
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Flag, ReviewStep, Rule, Severity
+from projects.models import Flag, Project, ReviewStep, Rule, Severity
+from projects.watchlist.coming_due import DEFAULT_HORIZON, attach_projects, coming_due, counts_by_rule, sort_rows, what_stops_it
+from projects.watchlist.evidence import short_name
 from projects.watchlist.reviews import STEPS, allowed_steps, recovery_next, review_step_record
 from projects.watchlist.exports import FLAG_COLUMNS
-from projects.watchlist.forms import ReviewStepForm
+from projects.watchlist.forms import ComingDueForm, ReviewStepForm
 from projects.watchlist.rules import GROUNDS, describe
 from projects.watchlist.selectors import flag_list, flag_queryset, last_successful_scan
 from projects.selectors import project_deadlines
 from tracker import access
-from tracker.generic import ExportView, FilteredListView, apply_validation_error
+from tracker.exports import FORMATS, Column, export_response
+from tracker.generic import PAGE_SIZES, ExportView, FilteredListView, apply_validation_error
 
 class WatchlistView(FilteredListView):
     model = Flag
@@ -118,3 +124,87 @@ class FlagExportView(ExportView):
     list_selector = staticmethod(flag_list)
     columns = FLAG_COLUMNS
     filename = "danh-sach-giam-sat"
+
+
+def _require_coming_due(user):
+    """Leadership, staff and commune officers (their communes): those who work the flags."""
+    access.require(user, Project, "view")
+    if not (user.has_perm("projects.work_flag") or user.has_perm("projects.decide_flag")):
+        raise PermissionDenied
+
+
+def _coming_due_rows(request):
+    """The filter form and the rows it selects, sorted, for the page and for the export (the same rows)."""
+    user = request.user
+    form = ComingDueForm(request.GET or None, user=user)
+    data = form.cleaned_data if form.is_valid() else {}
+    days = data.get("days") or DEFAULT_HORIZON
+    projects = access.restrict(Project.objects.all(), user, "view")
+    if data.get("commune"):
+        projects = projects.filter(cluster__commune=data["commune"])
+    rows = coming_due(projects=projects, today=timezone.localdate(), days=days,
+                      rule_codes=[data["rule"]] if data.get("rule") else None)
+    return form, days, projects, sort_rows(rows, data.get("o") or "crossing")
+
+
+class _Filter:
+    """What includes/filter_form.html reads: the form."""
+
+    def __init__(self, form):
+        self.form = form
+
+
+def coming_due_list(request):
+    _require_coming_due(request.user)
+    form, days, projects, rows = _coming_due_rows(request)
+    paginator = Paginator(rows, _page_size(request))
+    page = paginator.get_page(request.GET.get("page"))
+    attach_projects(page.object_list, projects)
+    for row in page.object_list:
+        row.action = what_stops_it(row)
+    return render(request, "projects/watchlist/coming_due.html", {
+        "title": _("Coming due"),
+        "filter": _Filter(form),
+        "days": days,
+        "page_obj": page,
+        "object_list": page.object_list,
+        "paginator": paginator,
+        "page_sizes": PAGE_SIZES,
+        "export_url": reverse("watchlist:coming_due_export"),
+        "filtered": any(value for key, value in request.GET.items() if key not in ("page", "o", "per_page")),
+        "counts": [(code, n) for code, n in sorted(counts_by_rule(rows).items())],
+    })
+
+
+def _page_size(request) -> int:
+    try:
+        size = int(request.GET.get("per_page", PAGE_SIZES[0]))
+    except ValueError:
+        return PAGE_SIZES[0]
+    return size if size in PAGE_SIZES else PAGE_SIZES[0]
+
+
+COMING_DUE_COLUMNS = [
+    Column(_("Project code"), "project_code", lambda r: r.project_code),
+    Column(_("Project name"), "project_name", lambda r: r.project.name),
+    Column(_("Investor"), "investor", lambda r: r.project.investor.name),
+    Column(_("Cluster"), "cluster_name", lambda r: r.project.cluster.name),
+    Column(_("Commune or ward"), "commune", lambda r: r.project.cluster.commune.name),
+    Column(_("Rule"), "rule", lambda r: short_name(r.rule_code)),
+    Column(_("Rule code"), "rule_code", lambda r: r.rule_code),
+    Column(_("Crossed on"), "crossing", lambda r: r.crossing),
+    Column(_("Days left"), "days_left", lambda r: r.days_left),
+    Column(_("What would stop it"), "action", lambda r: what_stops_it(r)),
+    Column(_("Last contact"), "last_contact", lambda r: r.last_contact[0] if r.last_contact else None),
+]
+
+
+def coming_due_export(request):
+    _require_coming_due(request.user)
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in FORMATS:
+        return HttpResponseBadRequest(_("Unknown export format; use csv or xlsx."))
+    _form, _days, projects, rows = _coming_due_rows(request)
+    attach_projects(rows, projects)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    return export_response(rows, COMING_DUE_COLUMNS, fmt, f"sap-den-han-{stamp}")

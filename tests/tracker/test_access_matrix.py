@@ -74,6 +74,8 @@ PAGES = {
     "investors:export": ("view", None),
     "clusters:export": ("view", None),
     "watchlist:export": ("view", None),
+    "watchlist:coming_due": ("work", None),
+    "watchlist:coming_due_export": ("work", None),
     "targets:create": ("targets", None),
     "targets:update": ("targets", "target"),
     "targets:history": ("view", "target"),

@@ -1,0 +1,186 @@
+"""The coming-due list: what will cross a legal threshold in the next N days, derived from the rules' next dates."""
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from clusters.models import Cluster, Commune
+from projects.models import Flag, Project, ProjectStatusChange, Rule, UnreachableRecord, ViolationNotice
+from projects.watchlist.coming_due import coming_due, what_stops_it
+from projects.watchlist.scans import run_scan
+
+DAY = timedelta(days=1)
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _due(today=None, days=90, rule="MILESTONE_OVERDUE"):
+    today = today or _today()
+    return [row for row in coming_due(projects=Project.objects.all(), today=today, days=days) if row.rule_code == rule]
+
+
+@pytest.fixture
+def start_due_in(make_project):
+    """A project whose construction-start deadline is the day before `days` from today: MILESTONE_OVERDUE holds
+    from today + days."""
+
+    def make(days, **fields):
+        return make_project(construction_start_deadline=_today() + timedelta(days=days) - DAY, **fields)
+
+    return make
+
+
+@pytest.mark.parametrize("days", [30, 60, 90])
+def test_a_project_crossing_in_exactly_n_days_is_listed_and_one_day_later_is_not(start_due_in, days):
+    inside, outside = start_due_in(days), start_due_in(days + 1)
+    rows = _due(days=days)
+    assert [(row.project_id, row.crossing, row.days_left) for row in rows] == [(inside.pk, _today() + timedelta(days=days), days)]
+    assert outside.pk not in {row.project_id for row in rows}
+    assert rows[0].finding.severity == "warning"
+
+
+def test_crossed_today_is_a_flag_not_coming_due(start_due_in):
+    today_project = start_due_in(0)  # the deadline was yesterday: the rule holds today
+    tomorrow = start_due_in(1)
+    assert [row.project_id for row in _due()] == [tomorrow.pk]
+    run_scan()
+    assert Flag.objects.filter(project=today_project, rule__code="MILESTONE_OVERDUE", cleared_at__isnull=True).exists()
+    assert [row.project_id for row in _due()] == [tomorrow.pk]
+
+
+def test_a_project_already_flagged_for_the_rule_is_not_listed(start_due_in):
+    project = start_due_in(10)
+    now = timezone.now()
+    Flag.objects.create(project=project, rule=Rule.objects.get(code="MILESTONE_OVERDUE"), severity="warning",
+                        since=_today() - DAY, first_seen=now, last_confirmed=now)
+    assert _due() == []
+
+
+def test_the_next_date_is_only_listed_when_the_rule_then_gives_a_finding(make_project):
+    """Suspended 12 months: the threshold passes, but without an unreachable investor it is no ground and no
+    finding; with one, it is coming due."""
+    today = _today()
+    stopped = date(today.year - 1, today.month, min(today.day, 28)) + timedelta(days=20)
+    project = make_project(status="suspended", status_on=stopped)
+    assert _due(rule="SUSPENDED_12M") == []
+    UnreachableRecord.objects.create(project=project, since=today - timedelta(days=40))
+    [row] = _due(rule="SUSPENDED_12M")
+    assert row.finding.ground and today < row.crossing <= today + timedelta(days=21)
+    assert row.crossing.isoformat() == row.finding.evidence["threshold_date"]
+
+
+def test_candidates_follow_the_stored_next_check_date(start_due_in):
+    """A scan stores each project's next date; the list is the same after it, and a project whose stored date lies
+    beyond the window is not looked at."""
+    project = start_due_in(20)
+    before = _due()
+    run_scan()
+    project.refresh_from_db()
+    assert project.next_check_on == _today() + timedelta(days=20)
+    assert _due() == before and len(before) == 1
+    assert _due(days=30) and not [r for r in coming_due(projects=Project.objects.all(), today=_today(), days=19)]
+
+
+def test_what_stops_it_is_said_in_vietnamese_with_the_last_day(start_due_in):
+    start_due_in(5)
+    [row] = _due()
+    with translation.override("vi"):
+        text = what_stops_it(row)
+    assert "khởi công" in text and "điều chỉnh tiến độ" in text
+    assert (_today() + timedelta(days=4)).strftime("%d/%m/%Y") in text
+
+
+def test_a_notice_without_a_request_comes_due_the_day_after_the_15_days(make_project):
+    today = _today()
+    project = make_project(land_handover_date=today - timedelta(days=60))
+    ViolationNotice.objects.create(project=project, number="TB-1", notice_date=today - timedelta(days=5))
+    [row] = _due(rule="EXTENSION_NOT_REQUESTED")
+    assert row.crossing == today + timedelta(days=11) and row.finding.ground
+    assert (today + timedelta(days=10)).strftime("%d/%m/%Y") in what_stops_it(row)
+
+
+# ---- The page ---------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_communes(make_project, cluster, district):
+    other_commune = Commune.objects.create(name="Xã Khác", former_district=district)
+    other = Cluster.objects.create(code="CCN-KHAC", name="Cụm khác", commune=other_commune, former_district=district,
+                                   stage="planned", total_area_ha=50, industrial_land_ha=40)
+    deadline = _today() + timedelta(days=9)
+    mine = make_project(code="DA-MINE", construction_start_deadline=deadline)
+    theirs = make_project(code="DA-THEIRS", cluster=other, construction_start_deadline=deadline)
+    return cluster.commune, mine, theirs
+
+
+def test_the_page_lists_the_rows_with_rule_date_days_and_action(client, make_user, two_communes):
+    client.force_login(make_user("lanhdao", "leadership"))
+    response = client.get(reverse("watchlist:coming_due"), {"days": 30}, HTTP_ACCEPT_LANGUAGE="vi")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "DA-MINE" in html and "DA-THEIRS" in html
+    assert (_today() + timedelta(days=10)).strftime("%d/%m/%Y") in html
+    assert [row.days_left for row in response.context["object_list"]] == [10, 10]
+
+
+def test_a_commune_officer_sees_only_their_communes(client, make_user, two_communes):
+    commune, _mine, _theirs = two_communes
+    client.force_login(make_user("canboxa", "commune_officer", communes=[commune]))
+    html = client.get(reverse("watchlist:coming_due")).content.decode()
+    assert "DA-MINE" in html and "DA-THEIRS" not in html
+    export = b"".join(client.get(reverse("watchlist:coming_due_export"), {"format": "csv"}).streaming_content).decode()
+    assert "DA-MINE" in export and "DA-THEIRS" not in export
+
+
+def test_a_viewer_may_not_open_it(client, make_user):
+    client.force_login(make_user("xem", "viewer"))
+    assert client.get(reverse("watchlist:coming_due")).status_code == 403
+    assert client.get(reverse("watchlist:coming_due_export")).status_code == 403
+
+
+def test_filters_rule_and_commune(client, make_user, two_communes, make_project):
+    commune, _mine, _theirs = two_communes
+    today = _today()
+    notice = make_project(code="DA-NOTICE", land_handover_date=today - timedelta(days=60))
+    ViolationNotice.objects.create(project=notice, number="TB-1", notice_date=today - timedelta(days=5))
+    client.force_login(make_user("chuyenvien", "staff"))
+    url = reverse("watchlist:coming_due")
+    rows = client.get(url, {"rule": "EXTENSION_NOT_REQUESTED"}).context["object_list"]
+    assert [(row.project_code, row.rule_code) for row in rows] == [("DA-NOTICE", "EXTENSION_NOT_REQUESTED")]
+    rows = client.get(url, {"commune": commune.pk, "rule": "MILESTONE_OVERDUE"}).context["object_list"]
+    assert [row.project_code for row in rows] == ["DA-MINE"]
+    # A bad value is ignored with the filter form's message, never a 500.
+    response = client.get(url, {"days": "45", "rule": "NOPE"})
+    assert response.status_code == 200 and response.context["days"] == 90
+
+
+def test_sort_by_project_descending(client, make_user, two_communes):
+    client.force_login(make_user("chuyenvien", "staff"))
+    rows = client.get(reverse("watchlist:coming_due"), {"o": "-project", "rule": "MILESTONE_OVERDUE"}).context["object_list"]
+    assert [row.project_code for row in rows] == ["DA-THEIRS", "DA-MINE"]
+
+
+def _queries(client, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(reverse("watchlist:coming_due"), {"per_page": 100}).status_code == 200
+    return len(context.captured_queries)
+
+
+def test_the_page_costs_the_same_queries_for_1_and_20_rows(client, make_user, start_due_in, django_assert_max_num_queries):
+    client.force_login(make_user("chuyenvien", "staff"))
+    start_due_in(5)
+    one = _queries(client, django_assert_max_num_queries)
+    for days in range(6, 25):
+        project = start_due_in(days)
+        ViolationNotice.objects.create(project=project, number=f"TB-{days}", notice_date=_today() - timedelta(days=400))
+    many = _queries(client, django_assert_max_num_queries)
+    assert many == one
+    # Pinned: session, user, groups/permissions, rules, the facts (projects + 8 kinds of record), the open flags,
+    # the page's projects, notices, unreachable records (2), the commune choices.
+    assert one <= 24
