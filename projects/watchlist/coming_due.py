@@ -14,12 +14,15 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.db import transaction
 from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
-from projects.models import Flag, Project, Rule, UnreachableRecord, ViolationNotice
+from projects.models import Flag, Project, Rule, UnreachableRecord, ViolationNotice, WarningLetter
 from projects.watchlist.rules import FOR_TERMINATED, MILESTONE_NAMES, RULES, TERMINATED, Finding, period_words
 from projects.watchlist.scans import load_facts
+from tracker import access
+from tracker.services import model_save
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +46,7 @@ class DueRow:
     project: Project | None = None
     last_contact: tuple | None = None  # (date, what): the last time the department and the investor were in touch
     unreachable_since: date | None = None
+    warned_on: date | None = None  # the last warning letter recorded as sent for this crossing
     extra: dict = field(default_factory=dict)
 
 
@@ -112,9 +116,9 @@ def coming_due(*, projects, today: date, days: int, rule_codes=None, rules=None)
 
 
 def attach_projects(rows: list[DueRow], projects) -> None:
-    """The project of each row (name, cluster, commune, investor) and its last contact with the department, for the
-    rows shown or exported: a fixed number of queries (the projects, the violation notices, the unreachable
-    records)."""
+    """The project of each row (name, cluster, commune, investor), its last contact with the department and the
+    warning letter sent for the row, for the rows shown or exported: a fixed number of queries (the projects, the
+    violation notices, the unreachable records, the warning letters)."""
     ids = {row.project_id for row in rows}
     if not ids:
         return
@@ -131,13 +135,22 @@ def attach_projects(rows: list[DueRow], projects) -> None:
         UnreachableRecord.objects.filter(project_id__in=ids, resolved_on__isnull=True).order_by().values("project_id")
         .annotate(first=Max("since")).values_list("project_id", "first")
     )
+    warned, letters = {}, {}
+    for project_id, code, crossing, sent_on in WarningLetter.objects.filter(project_id__in=ids).values_list(
+            "project_id", "rule__code", "crossing_on", "sent_on"):
+        key = (project_id, code, crossing)
+        warned[key] = max(sent_on, warned.get(key, sent_on))
+        letters[project_id] = max(sent_on, letters.get(project_id, sent_on))
     for row in rows:
         row.project = by_id.get(row.project_id)
+        row.warned_on = warned.get((row.project_id, row.rule_code, row.crossing))
         contacts = []
         if row.project_id in notices:
             contacts.append((notices[row.project_id], _("violation notice")))
         if row.project_id in reached:
             contacts.append((reached[row.project_id], _("reached again")))
+        if row.project_id in letters:
+            contacts.append((letters[row.project_id], _("warning letter")))
         row.last_contact = max(contacts, key=lambda contact: contact[0]) if contacts else None
         row.unreachable_since = unreachable.get(row.project_id)
 
@@ -221,3 +234,48 @@ def counts_by_rule(rows: list[DueRow]) -> dict[str, int]:
     for row in rows:
         counts[row.rule_code] = counts.get(row.rule_code, 0) + 1
     return counts
+
+
+MAX_LETTERS = 200  # letters in one file: a selection of the list's page at most
+
+
+def parse_items(values) -> list[tuple[int, str]]:
+    """`project_id:RULE_CODE` pairs from the list's check boxes; anything else is dropped."""
+    items = []
+    for value in values:
+        pk, _sep, code = str(value).partition(":")
+        if pk.isdigit() and code in RULES and (int(pk), code) not in items:
+            items.append((int(pk), code))
+    return items[:MAX_LETTERS]
+
+
+def due_rows(*, user, items, today: date) -> list[DueRow]:
+    """The coming-due rows of the chosen (project, rule) pairs that the user may see, within the longest window;
+    a pair that is not (or no longer) coming due is left out."""
+    if not items:
+        return []
+    projects = access.restrict(Project.objects.all(), user, "view").filter(pk__in={pk for pk, _code in items})
+    wanted = set(items)
+    rows = [row for row in coming_due(projects=projects, today=today, days=max(HORIZONS),
+                                      rule_codes={code for _pk, code in items})
+            if (row.project_id, row.rule_code) in wanted]
+    attach_projects(rows, projects)
+    return rows
+
+
+def warning_letters_record(*, rows: list[DueRow], user, sent_on: date) -> list[WarningLetter]:
+    """Record that the letters of these rows were sent (their project, rule and crossing date), by whom and when; the
+    same letter recorded twice on one day is recorded once."""
+    rules = {rule.code: rule for rule in Rule.objects.filter(code__in={row.rule_code for row in rows})}
+    recorded = []
+    with transaction.atomic():
+        for row in rows:
+            existing = WarningLetter.objects.filter(project_id=row.project_id, rule=rules[row.rule_code],
+                                                    crossing_on=row.crossing, sent_on=sent_on).first()
+            if existing is not None:
+                recorded.append(existing)
+                continue
+            letter = WarningLetter(project_id=row.project_id, rule=rules[row.rule_code])
+            recorded.append(model_save(letter, fields={"crossing_on": row.crossing, "sent_on": sent_on, "sent_by": user},
+                                       user=user, change_reason=_("Warning letter sent")))
+    return recorded

@@ -13,7 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Flag, Project, ReviewStep, Rule, Severity
-from projects.watchlist.coming_due import DEFAULT_HORIZON, attach_projects, coming_due, counts_by_rule, sort_rows, what_stops_it
+from projects.watchlist.coming_due import (
+    DEFAULT_HORIZON, attach_projects, coming_due, counts_by_rule, due_rows, parse_items, sort_rows, warning_letters_record,
+    what_stops_it,
+)
 from projects.watchlist.evidence import short_name
 from projects.watchlist.reviews import STEPS, allowed_steps, recovery_next, review_step_record
 from projects.watchlist.exports import FLAG_COLUMNS
@@ -196,6 +199,7 @@ COMING_DUE_COLUMNS = [
     Column(_("Days left"), "days_left", lambda r: r.days_left),
     Column(_("What would stop it"), "action", lambda r: what_stops_it(r)),
     Column(_("Last contact"), "last_contact", lambda r: r.last_contact[0] if r.last_contact else None),
+    Column(_("Warned on"), "warned_on", lambda r: r.warned_on),
 ]
 
 
@@ -208,3 +212,19 @@ def coming_due_export(request):
     attach_projects(rows, projects)
     stamp = timezone.localdate().strftime("%Y%m%d")
     return export_response(rows, COMING_DUE_COLUMNS, fmt, f"sap-den-han-{stamp}")
+
+
+def warning_letters_sent(request):
+    """Record that the warning letters of the chosen rows were sent today ("Ghi nhận đã gửi"): a POST from the
+    coming-due list; downloading a letter records nothing."""
+    _require_coming_due(request.user)
+    if request.method != "POST":
+        return redirect("watchlist:coming_due")
+    rows = due_rows(user=request.user, items=parse_items(request.POST.getlist("item")), today=timezone.localdate())
+    if not rows:
+        messages.error(request, _("Choose at least one project of the list that is still coming due."))
+    else:
+        letters = warning_letters_record(rows=rows, user=request.user, sent_on=timezone.localdate())
+        messages.success(request, _("Recorded as sent: %(count)s warning letter(s).") % {"count": len(letters)})
+    back = request.POST.get("next", "")
+    return redirect(back if back.startswith("/watchlist/coming-due/") else reverse("watchlist:coming_due"))

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from clusters.models import Cluster, Commune
-from projects.models import Flag, Project, ProjectStatusChange, Rule, UnreachableRecord, ViolationNotice
+from projects.models import Flag, Project, Rule, UnreachableRecord, ViolationNotice, WarningLetter
 from projects.watchlist.coming_due import coming_due, what_stops_it
 from projects.watchlist.scans import run_scan
 
@@ -184,3 +184,76 @@ def test_the_page_costs_the_same_queries_for_1_and_20_rows(client, make_user, st
     # Pinned: session, user, groups/permissions, rules, the facts (projects + 8 kinds of record), the open flags,
     # the page's projects, notices, unreachable records (2), the commune choices.
     assert one <= 24
+
+
+# ---- Warning letters ------------------------------------------------------------------------------------------
+
+
+def _pdf_text(content: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+@pytest.mark.django_db
+def test_a_warning_letter_is_a_vietnamese_administrative_letter(client, make_user, make_project, settings):
+    settings.DEPARTMENT_NAME = "Sở Công Thương"
+    today = _today()
+    project = make_project(code="DA-THU", name="Nhà máy may Thử", land_handover_date=today - timedelta(days=60))
+    ViolationNotice.objects.create(project=project, number="TB-9", notice_date=today - timedelta(days=5))
+    client.force_login(make_user("lanhdao", "leadership"))
+    response = client.get(reverse("reports:warning_letters_pdf"), {"item": f"{project.pk}:EXTENSION_NOT_REQUESTED"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = " ".join(_pdf_text(response.content).split())
+    for expected in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "SỞ CÔNG THƯƠNG", "Số:",
+                     "/SCT-", "DA-THU", "Nhà máy may Thử", "Công ty TNHH Thử nghiệm", "Nghị định 102/2024",
+                     (today + timedelta(days=11)).strftime("%d/%m/%Y"), (today + timedelta(days=10)).strftime("%d/%m/%Y"),
+                     "thu hồi đất"):
+        assert expected in text, expected
+    assert not WarningLetter.objects.exists()  # downloading records nothing
+
+
+def test_letters_for_a_selection_one_a_page_and_a_bad_choice_is_a_message(client, make_user, two_communes):
+    commune, mine, theirs = two_communes
+    client.force_login(make_user("canboxa", "commune_officer", communes=[commune]))
+    items = [f"{mine.pk}:MILESTONE_OVERDUE", f"{theirs.pk}:MILESTONE_OVERDUE"]  # the second is another commune's
+    response = client.post(reverse("reports:warning_letters_pdf"), {"item": items})
+    text = _pdf_text(response.content)
+    assert "DA-MINE" in text and "DA-THEIRS" not in text
+    response = client.post(reverse("reports:warning_letters_pdf"), {"item": [f"{theirs.pk}:MILESTONE_OVERDUE", "x:y"]}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("watchlist:coming_due")
+    assert "Hãy chọn ít nhất một dự án" in response.content.decode()
+
+
+def test_recording_a_letter_as_sent_shows_warned_on_the_list_the_project_and_its_history(client, make_user, start_due_in):
+    project = start_due_in(12)
+    user = make_user("chuyenvien", "staff")
+    client.force_login(user)
+    url = reverse("watchlist:coming_due")
+    assert client.get(url).context["object_list"][0].warned_on is None
+    assert client.get(reverse("watchlist:letters_sent")).status_code == 302  # a GET records nothing
+    assert not WarningLetter.objects.exists()
+    response = client.post(reverse("watchlist:letters_sent"), {"item": f"{project.pk}:MILESTONE_OVERDUE", "next": url + "?days=30"})
+    assert response.status_code == 302 and response.url == url + "?days=30"
+    letter = WarningLetter.objects.get()
+    assert (letter.project, letter.rule.code, letter.crossing_on, letter.sent_on, letter.sent_by) == (
+        project, "MILESTONE_OVERDUE", _today() + timedelta(days=12), _today(), user)
+    client.post(reverse("watchlist:letters_sent"), {"item": f"{project.pk}:MILESTONE_OVERDUE"})
+    assert WarningLetter.objects.count() == 1  # the same letter recorded twice on one day: once
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert f"Đã cảnh báo ngày {_today():%d/%m/%Y}" in html
+    assert f"Đã cảnh báo ngày {_today():%d/%m/%Y}" in client.get(project.get_absolute_url()).content.decode()
+    history = client.get(reverse("projects:history", args=[project.pk])).content.decode()
+    assert "Thư cảnh báo" in history and "chuyenvien" in history
+    assert letter.history.count() == 1
+
+
+def test_a_viewer_may_neither_print_nor_record_letters(client, make_user, start_due_in):
+    project = start_due_in(12)
+    client.force_login(make_user("xem", "viewer"))
+    item = {"item": f"{project.pk}:MILESTONE_OVERDUE"}
+    assert client.get(reverse("reports:warning_letters_pdf"), item).status_code == 403
+    assert client.post(reverse("watchlist:letters_sent"), item).status_code == 403
+    assert not WarningLetter.objects.exists()

@@ -76,6 +76,7 @@ PAGES = {
     "watchlist:export": ("view", None),
     "watchlist:coming_due": ("work", None),
     "watchlist:coming_due_export": ("work", None),
+    "watchlist:letters_sent": ("work_redirect", None),
     "targets:create": ("targets", None),
     "targets:update": ("targets", "target"),
     "targets:history": ("view", "target"),
@@ -92,6 +93,8 @@ PAGES = {
     "reports:form03_xlsx": ("view", "commune"),
     "reports:watchlist_xlsx": ("view", None),
     "reports:watchlist_pdf": ("view", None),
+    # Without a chosen row: back to the coming-due list with a message (302) for those who may print letters.
+    "reports:warning_letters_pdf": ("work_redirect", None),
     "password_change": ("account", None),
     "password_change_done": ("account", None),
 }
@@ -188,6 +191,8 @@ def _urls(name, target, objects):
 
 
 def _expected(role, action, scope):
+    if action == "work_redirect":
+        return 302 if role in ALLOWED["work"] else 403
     if action == "own_import":
         return 200 if role == "staff" else 403 if role not in ALLOWED["add"] else 404
     if role == "commune_officer" and scope == "B":

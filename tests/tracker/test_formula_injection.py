@@ -116,6 +116,7 @@ SPREADSHEETS = {
 NOT_SPREADSHEETS = {
     "projects:document_download": "serves an uploaded PDF or image as it was uploaded",
     "reports:watchlist_pdf": "a PDF: nothing in it is evaluated",
+    "reports:warning_letters_pdf": "a PDF: nothing in it is evaluated",
 }
 DOWNLOAD_WORDS = ("export", "xlsx", "csv", "pdf", "template", "download", "report")
 
