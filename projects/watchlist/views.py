@@ -139,8 +139,11 @@ def _require_coming_due(user):
 def _coming_due_rows(request):
     """The filter form and the rows it selects, sorted, for the page and for the export (the same rows)."""
     user = request.user
-    form = ComingDueForm(request.GET or None, user=user)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = request.GET.copy()
+    data.setdefault("days", str(DEFAULT_HORIZON))  # the select shows the window the list uses
+    form = ComingDueForm(data, user=user)
+    form.is_valid()
+    data = form.cleaned_data  # the valid filters; a bad one is ignored, and the form says so
     days = data.get("days") or DEFAULT_HORIZON
     projects = access.restrict(Project.objects.all(), user, "view")
     if data.get("commune"):

@@ -257,3 +257,13 @@ def test_a_viewer_may_neither_print_nor_record_letters(client, make_user, start_
     assert client.get(reverse("reports:warning_letters_pdf"), item).status_code == 403
     assert client.post(reverse("watchlist:letters_sent"), item).status_code == 403
     assert not WarningLetter.objects.exists()
+
+
+def test_the_window_select_shows_the_window_in_use_and_a_bad_filter_keeps_the_others(client, make_user, two_communes):
+    client.force_login(make_user("chuyenvien", "staff"))
+    url = reverse("watchlist:coming_due")
+    html = client.get(url).content.decode()
+    assert '<option value="90" selected>' in html
+    response = client.get(url, {"days": "30", "commune": "999999"})
+    assert response.context["days"] == 30 and response.context["filter"].form.errors
+    assert '<option value="30" selected>' in response.content.decode()
