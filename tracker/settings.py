@@ -258,6 +258,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projects.watchlist.tasks.weekly_digest",
         "schedule": crontab(day_of_week="mon", hour=7, minute=0),
     },
+    "watchlist-coming-due-digest": {
+        "task": "projects.watchlist.tasks.coming_due_digest",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=15),
+    },
     "imports-cleanup": {"task": "projects.imports.tasks.import_cleanup", "schedule": crontab(hour=3, minute=30)},
 }
 # The watchlist page warns when the last successful scan is older than this.

@@ -272,3 +272,15 @@ class WarningLetter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule.code} · {self.crossing_on:%d/%m/%Y}"
+
+
+class ComingDueDigestOptOut(models.Model):
+    """A user who asked not to receive the weekly coming-due digest by e-mail."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                                related_name="coming_due_digest_opt_out")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("coming-due digest opt-out")
+        verbose_name_plural = _("coming-due digest opt-outs")

@@ -8,7 +8,7 @@ from django.conf import settings
 from clusters.services import cluster_summary_refresh
 from projects.models import Project
 from projects.watchlist import scans
-from projects.watchlist.notifications import send_critical_flags, send_weekly_digest
+from projects.watchlist.notifications import send_coming_due_digest, send_critical_flags, send_weekly_digest
 from projects.watchlist.scans import run_scan, scan_refused
 from tracker.task_args import BadArgument, refuse, task_date, task_flag, task_id, task_ids
 
@@ -89,3 +89,10 @@ def notify_critical_flags(flag_ids: list[int]) -> int:
 def weekly_digest() -> int:
     """The weekly digest of open flags to leadership, sent once per ISO week."""
     return send_weekly_digest()
+
+
+@shared_task(name="projects.watchlist.tasks.coming_due_digest", autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
+def coming_due_digest() -> int:
+    """The weekly digest of what comes due in the next 30 days, to leadership and commune officers (their
+    communes), sent once per ISO week; a user may opt out."""
+    return send_coming_due_digest()

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Flag, Project, ReviewStep, Rule, Severity
+from projects.models import ComingDueDigestOptOut, Flag, Project, ReviewStep, Rule, Severity
 from projects.watchlist.coming_due import (
     DEFAULT_HORIZON, attach_projects, coming_due, counts_by_rule, due_rows, parse_items, sort_rows, warning_letters_record,
     what_stops_it,
@@ -25,6 +25,7 @@ from projects.watchlist.rules import GROUNDS, describe
 from projects.watchlist.selectors import flag_list, flag_queryset, last_successful_scan
 from projects.selectors import project_deadlines
 from tracker import access
+from tracker.roles import COMMUNE_OFFICER, LEADERSHIP
 from tracker.exports import FORMATS, Column, export_response
 from tracker.generic import PAGE_SIZES, ExportView, FilteredListView, apply_validation_error
 
@@ -179,7 +180,29 @@ def coming_due_list(request):
         "export_url": reverse("watchlist:coming_due_export"),
         "filtered": any(value for key, value in request.GET.items() if key not in ("page", "o", "per_page")),
         "counts": [(code, n) for code, n in sorted(counts_by_rule(rows).items())],
+        "digest": _digest_state(request.user),
     })
+
+
+def _digest_state(user):
+    """Whether the user gets the weekly coming-due digest: None when it is not for them (no e-mail address, or not
+    leadership nor commune officer)."""
+    if not user.email or not user.groups.filter(name__in=[LEADERSHIP, COMMUNE_OFFICER]).exists():
+        return None
+    return not ComingDueDigestOptOut.objects.filter(user=user).exists()
+
+
+def coming_due_digest_preference(request):
+    """Stop or restart one's own weekly coming-due digest (a POST from the coming-due page)."""
+    _require_coming_due(request.user)
+    if request.method == "POST":
+        if request.POST.get("digest") == "off":
+            ComingDueDigestOptOut.objects.get_or_create(user=request.user)
+            messages.success(request, _("You will no longer receive the weekly coming-due digest."))
+        elif request.POST.get("digest") == "on":
+            ComingDueDigestOptOut.objects.filter(user=request.user).delete()
+            messages.success(request, _("You will receive the weekly coming-due digest."))
+    return redirect("watchlist:coming_due")
 
 
 def _page_size(request) -> int:

@@ -267,3 +267,55 @@ def test_the_window_select_shows_the_window_in_use_and_a_bad_filter_keeps_the_ot
     response = client.get(url, {"days": "30", "commune": "999999"})
     assert response.context["days"] == 30 and response.context["filter"].form.errors
     assert '<option value="30" selected>' in response.content.decode()
+
+
+# ---- The weekly digest ----------------------------------------------------------------------------------------
+
+
+def test_the_weekly_digest_tells_each_recipient_their_communes_once_a_week(make_user, two_communes, mailoutbox):
+    from projects.watchlist.notifications import send_coming_due_digest
+
+    commune, _mine, _theirs = two_communes
+    make_user("lanhdao", "leadership", email="lanhdao@example.vn")
+    make_user("canboxa", "commune_officer", communes=[commune], email="canboxa@example.vn")
+    make_user("chuyenvien", "staff", email="cv@example.vn")  # staff are not among the recipients
+    make_user("xa2", "commune_officer", communes=[Commune.objects.get(name="Xã Khác")])  # no address: no mail
+    assert send_coming_due_digest() == 2
+    by_user = {message.to[0]: message for message in mailoutbox}
+    assert set(by_user) == {"lanhdao@example.vn", "canboxa@example.vn"}
+    assert "DA-MINE" in by_user["lanhdao@example.vn"].body and "DA-THEIRS" in by_user["lanhdao@example.vn"].body
+    assert "DA-MINE" in by_user["canboxa@example.vn"].body and "DA-THEIRS" not in by_user["canboxa@example.vn"].body
+    assert "[Sắp đến hạn] 1 trường hợp" in by_user["canboxa@example.vn"].subject
+    assert send_coming_due_digest() == 0 and len(mailoutbox) == 2  # once a week
+    assert send_coming_due_digest(_today() + timedelta(days=7)) == 2  # next week again (still within 30 days)
+
+
+def test_a_user_opts_out_of_the_digest_and_back_in(client, make_user, two_communes, mailoutbox):
+    from projects.watchlist.notifications import send_coming_due_digest
+
+    leader = make_user("lanhdao", "leadership", email="lanhdao@example.vn")
+    client.force_login(leader)
+    url = reverse("watchlist:coming_due")
+    assert 'value="off"' in client.get(url).content.decode()
+    client.post(reverse("watchlist:coming_due_digest"), {"digest": "off"})
+    assert 'value="on"' in client.get(url).content.decode()
+    assert send_coming_due_digest() == 0 and mailoutbox == []
+    client.post(reverse("watchlist:coming_due_digest"), {"digest": "on"})
+    assert send_coming_due_digest(_today() + timedelta(days=7)) == 1
+
+
+def test_a_failed_send_gives_the_week_back(make_user, two_communes, monkeypatch):
+    from django.core.mail.backends.locmem import EmailBackend
+
+    from projects.models import DigestSent
+    from projects.watchlist.notifications import send_coming_due_digest
+
+    make_user("lanhdao", "leadership", email="lanhdao@example.vn")
+
+    def broken(self, messages):
+        raise OSError("SMTP down")
+
+    monkeypatch.setattr(EmailBackend, "send_messages", broken)
+    with pytest.raises(OSError):
+        send_coming_due_digest()
+    assert not DigestSent.objects.exists()

@@ -77,6 +77,7 @@ PAGES = {
     "watchlist:coming_due": ("work", None),
     "watchlist:coming_due_export": ("work", None),
     "watchlist:letters_sent": ("work_redirect", None),
+    "watchlist:coming_due_digest": ("work_redirect", None),
     "targets:create": ("targets", None),
     "targets:update": ("targets", "target"),
     "targets:history": ("view", "target"),
