@@ -319,3 +319,21 @@ def test_a_failed_send_gives_the_week_back(make_user, two_communes, monkeypatch)
     with pytest.raises(OSError):
         send_coming_due_digest()
     assert not DigestSent.objects.exists()
+
+
+def test_the_letter_as_word_for_staff_to_edit(client, make_user, start_due_in):
+    import io
+
+    from docx import Document
+
+    project = start_due_in(12)
+    client.force_login(make_user("chuyenvien", "staff"))
+    response = client.get(reverse("reports:warning_letters_docx"), {"item": f"{project.pk}:MILESTONE_OVERDUE"})
+    assert response.status_code == 200 and response["Content-Disposition"].endswith('.docx"')
+    document = Document(io.BytesIO(response.content))
+    text = "\n".join([p.text for p in document.paragraphs] + [
+        cell.text for table in document.tables for row in table.rows for cell in row.cells])
+    for expected in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Số:", "Kính gửi",
+                     project.code, "Căn cứ pháp lý", (_today() + timedelta(days=12)).strftime("%d/%m/%Y")):
+        assert expected in text, expected
+    assert not WarningLetter.objects.exists()

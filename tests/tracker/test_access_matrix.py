@@ -96,6 +96,7 @@ PAGES = {
     "reports:watchlist_pdf": ("view", None),
     # Without a chosen row: back to the coming-due list with a message (302) for those who may print letters.
     "reports:warning_letters_pdf": ("work_redirect", None),
+    "reports:warning_letters_docx": ("work_redirect", None),
     "password_change": ("account", None),
     "password_change_done": ("account", None),
 }

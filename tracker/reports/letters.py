@@ -76,3 +76,54 @@ def letter_header(today: date) -> dict:
         "signature_title": [_("DIRECTOR"), _("(Signature, full name and seal)")],
         "recipients": [_("As above;"), _("Kept: archives.")],
     }
+
+
+def letters_docx(items: list[Letter], header: dict) -> bytes:
+    """The same letters as a Word document (python-docx), one a page, for staff to edit before signing."""
+    import io
+
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+    from docx.shared import Pt
+
+    document = Document()
+    style = document.styles["Normal"]
+    style.font.name, style.font.size = "Times New Roman", Pt(13)
+
+    def line(cell_or_doc, text, *, bold=False, italic=False, centre=False):
+        paragraph = cell_or_doc.add_paragraph()
+        run = paragraph.add_run(text)
+        run.bold, run.italic = bold, italic
+        if centre:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        return paragraph
+
+    for number, letter in enumerate(items):
+        table = document.add_table(rows=1, cols=2)
+        left, right = table.rows[0].cells
+        left.paragraphs[0].add_run(header["sender"][0]).bold = True
+        left.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        for text in header["sender"][1:]:
+            line(left, text, bold=True, centre=True)
+        line(left, header["reference"], centre=True)
+        line(left, letter.subject, italic=True, centre=True)
+        right.paragraphs[0].add_run(_("SOCIALIST REPUBLIC OF VIET NAM")).bold = True
+        right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        line(right, _("Independence - Freedom - Happiness"), bold=True, centre=True)
+        line(right, header["place_date"], italic=True, centre=True)
+        line(document, letter.recipient, bold=True, centre=True)
+        for text in letter.paragraphs:
+            document.add_paragraph(text)
+        signature = document.add_table(rows=1, cols=2)
+        recipients, signer = signature.rows[0].cells
+        recipients.paragraphs[0].add_run(_("Recipients:")).italic = True
+        for text in header["recipients"]:
+            line(recipients, f"- {text}")
+        signer.paragraphs[0].add_run(header["signature_title"][0]).bold = True
+        signer.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        line(signer, header["signature_title"][1], italic=True, centre=True)
+        if number < len(items) - 1:
+            document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
