@@ -20,7 +20,8 @@ SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 
 
 @pytest.fixture
-def leader_page(live_server, page):
+def leader_page(live_server, page, watchlist_rules):
+    """The demo, with the rules a transactional test before this one may have flushed; a leader logged in."""
     from django.core.management import call_command
 
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
