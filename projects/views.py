@@ -22,6 +22,7 @@ from projects.models import (
     TransferRequest,
     UnreachableRecord,
     ViolationNotice,
+    WarningLetter,
 )
 from projects.selectors import project_deadlines, investor_get, investor_list, investor_projects, project_get, project_list
 from tracker import access
@@ -59,6 +60,7 @@ def project_detail(request, pk: int):
         "changed": changed,
         "flags": flags.order_by("cleared_at", "-since"),
         "status_changes": project.status_changes.order_by("-effective_on", "-recorded_at", "-pk"),
+        "warning_letters": project.warning_letters.select_related("rule", "sent_by"),
     }
     context.update(_record_permissions(request.user))
     if context["can_change"]:  # who can correct the data is told the last scan could not evaluate it
@@ -103,6 +105,8 @@ def project_history(request, pk: int):
         (model.history.filter(project_id=project.pk), lambda r, label=label: f"{capfirst(str(label))} · {r.instance}")
         for model, _form, label in RECORD_KINDS.values()
     ]
+    related.append((WarningLetter.history.filter(project_id=project.pk),
+                    lambda r: f"{capfirst(str(_('warning letter')))} · {r.instance}"))
     entries = object_history(project, related) + review_entries(project, request.user)
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return render(request, "projects/project_history.html", {"project": project, "entries": entries, "tab": "history"})

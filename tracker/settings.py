@@ -267,6 +267,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projects.watchlist.tasks.weekly_digest",
         "schedule": crontab(day_of_week="mon", hour=7, minute=0),
     },
+    "watchlist-coming-due-digest": {
+        "task": "projects.watchlist.tasks.coming_due_digest",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=15),
+    },
     "imports-cleanup": {"task": "projects.imports.tasks.import_cleanup", "schedule": crontab(hour=3, minute=30)},
     # Import jobs whose worker died (past their deadline) are marked failed.
     "imports-sweep": {"task": "projects.imports.tasks.import_sweep", "schedule": 300.0},

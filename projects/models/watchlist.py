@@ -247,3 +247,40 @@ class DigestSent(models.Model):
     class Meta:
         verbose_name = _("weekly digest")
         verbose_name_plural = _("weekly digests")
+
+
+class WarningLetter(models.Model):
+    """A warning letter sent to the investor ahead of a threshold (the coming-due list): which project, which rule,
+    the date it will be crossed, when it was sent and by whom. Recorded when staff say it was sent, not when the letter
+    is downloaded."""
+
+    commune_path = "project__cluster__commune"
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="warning_letters")
+    rule = models.ForeignKey(Rule, verbose_name=_("rule"), on_delete=models.PROTECT, related_name="+")
+    crossing_on = models.DateField(_("threshold crossed on"))
+    sent_on = models.DateField(_("sent on"))
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("sent by"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-sent_on", "-pk"]
+        verbose_name = _("warning letter")
+        verbose_name_plural = _("warning letters")
+        indexes = [models.Index(fields=["project", "rule", "crossing_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.rule.code} · {self.crossing_on:%d/%m/%Y}"
+
+
+class ComingDueDigestOptOut(models.Model):
+    """A user who asked not to receive the weekly coming-due digest by e-mail."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                                related_name="coming_due_digest_opt_out")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("coming-due digest opt-out")
+        verbose_name_plural = _("coming-due digest opt-outs")

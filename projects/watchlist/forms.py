@@ -3,7 +3,12 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from clusters.models import Commune
 from projects.models import ReviewStep
+from projects.watchlist.coming_due import DEFAULT_HORIZON, HORIZONS, SORTS
+from projects.watchlist.evidence import short_name
+from projects.watchlist.rules import RULES
+from tracker import access
 from projects.watchlist.reviews import allowed_steps, assignable_users
 from tracker.fields import BillionVNDField, VNDateField
 from tracker.forms import TrackerForm
@@ -34,3 +39,23 @@ class ReviewStepForm(TrackerForm):
         self.fields["assignee"].queryset = assignable_users(flag)
 
 
+
+
+class ComingDueForm(TrackerForm):
+    """The coming-due list's filters: the window (30, 60 or 90 days), the rule, the commune (the user's own)."""
+
+    days = forms.TypedChoiceField(
+        label=_("Coming due within"), coerce=int, required=False,
+        choices=[(days, _("%(days)s days") % {"days": days}) for days in HORIZONS],
+    )
+    rule = forms.ChoiceField(label=_("Rule"), required=False)
+    commune = forms.ModelChoiceField(label=_("Commune or ward"), queryset=Commune.objects.none(), required=False)
+    o = forms.ChoiceField(required=False, choices=[(key, key) for key in SORTS])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rule"].choices = [("", "---------")] + [(code, short_name(code)) for code in RULES]
+        self.fields["commune"].queryset = access.restrict(Commune.objects.order_by("name"), self.user)
+
+    def clean_days(self):
+        return self.cleaned_data.get("days") or DEFAULT_HORIZON

@@ -8,7 +8,7 @@ from django.conf import settings
 from clusters.services import cluster_summary_refresh
 from projects.models import Project
 from projects.watchlist import scans
-from projects.watchlist.notifications import send_critical_flags, send_weekly_digest
+from projects.watchlist.notifications import send_coming_due_digest, send_critical_flags, send_weekly_digest
 from projects.watchlist.retention import scans_prune
 from projects.watchlist.scans import run_scan, scan_refused
 from tracker.task_args import BadArgument, refuse, task_date, task_flag, task_id, task_ids
@@ -96,3 +96,10 @@ def weekly_digest() -> int:
 def prune_scans() -> int:
     """Delete the scan records older than SCAN_RUN_RETENTION_DAYS, keeping the last full scans (Celery beat)."""
     return scans_prune()
+
+
+@shared_task(name="projects.watchlist.tasks.coming_due_digest", autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
+def coming_due_digest() -> int:
+    """The weekly digest of what comes due in the next 30 days, to leadership and commune officers (their
+    communes), sent once per ISO week; a user may opt out."""
+    return send_coming_due_digest()

@@ -3,21 +3,31 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
+from django.urls import reverse
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Flag, ReviewStep, Rule, Severity
+from projects.models import ComingDueDigestOptOut, Flag, Project, ReviewStep, Rule, Severity
+from projects.watchlist.coming_due import (
+    DEFAULT_HORIZON, attach_projects, coming_due, counts_by_rule, due_rows, parse_items, sort_rows, warning_letters_record,
+    what_stops_it,
+)
+from projects.watchlist.evidence import short_name
 from projects.watchlist.reviews import STEPS, allowed_steps, recovery_next, review_step_record
 from projects.watchlist.exports import FLAG_COLUMNS
-from projects.watchlist.forms import ReviewStepForm
+from projects.watchlist.forms import ComingDueForm, ReviewStepForm
 from projects.watchlist.rules import GROUNDS, describe
 from projects.watchlist.selectors import flag_list, flag_queryset, last_successful_scan
 from projects.selectors import project_deadlines
 from tracker import access
-from tracker.generic import ExportView, FilteredListView, apply_validation_error
+from tracker.roles import COMMUNE_OFFICER, LEADERSHIP
+from tracker.exports import FORMATS, Column, export_response
+from tracker.generic import PAGE_SIZES, ExportView, FilteredListView, apply_validation_error
 
 class WatchlistView(FilteredListView):
     model = Flag
@@ -118,3 +128,129 @@ class FlagExportView(ExportView):
     list_selector = staticmethod(flag_list)
     columns = FLAG_COLUMNS
     filename = "danh-sach-giam-sat"
+
+
+def _require_coming_due(user):
+    """Leadership, staff and commune officers (their communes): those who work the flags."""
+    access.require(user, Project, "view")
+    if not (user.has_perm("projects.work_flag") or user.has_perm("projects.decide_flag")):
+        raise PermissionDenied
+
+
+def _coming_due_rows(request):
+    """The filter form and the rows it selects, sorted, for the page and for the export (the same rows)."""
+    user = request.user
+    data = request.GET.copy()
+    data.setdefault("days", str(DEFAULT_HORIZON))  # the select shows the window the list uses
+    form = ComingDueForm(data, user=user)
+    form.is_valid()
+    data = form.cleaned_data  # the valid filters; a bad one is ignored, and the form says so
+    days = data.get("days") or DEFAULT_HORIZON
+    projects = access.restrict(Project.objects.all(), user, "view")
+    if data.get("commune"):
+        projects = projects.filter(cluster__commune=data["commune"])
+    rows = coming_due(projects=projects, today=timezone.localdate(), days=days,
+                      rule_codes=[data["rule"]] if data.get("rule") else None)
+    return form, days, projects, sort_rows(rows, data.get("o") or "crossing")
+
+
+class _Filter:
+    """What includes/filter_form.html reads: the form."""
+
+    def __init__(self, form):
+        self.form = form
+
+
+def coming_due_list(request):
+    _require_coming_due(request.user)
+    form, days, projects, rows = _coming_due_rows(request)
+    paginator = Paginator(rows, _page_size(request))
+    page = paginator.get_page(request.GET.get("page"))
+    attach_projects(page.object_list, projects)
+    for row in page.object_list:
+        row.action = what_stops_it(row)
+    return render(request, "projects/watchlist/coming_due.html", {
+        "title": _("Coming due"),
+        "filter": _Filter(form),
+        "days": days,
+        "page_obj": page,
+        "object_list": page.object_list,
+        "paginator": paginator,
+        "page_sizes": PAGE_SIZES,
+        "export_url": reverse("watchlist:coming_due_export"),
+        "filtered": any(value for key, value in request.GET.items() if key not in ("page", "o", "per_page")),
+        "counts": [(code, n) for code, n in sorted(counts_by_rule(rows).items())],
+        "digest": _digest_state(request.user),
+    })
+
+
+def _digest_state(user):
+    """Whether the user gets the weekly coming-due digest: None when it is not for them (no e-mail address, or not
+    leadership nor commune officer)."""
+    if not user.email or not user.groups.filter(name__in=[LEADERSHIP, COMMUNE_OFFICER]).exists():
+        return None
+    return not ComingDueDigestOptOut.objects.filter(user=user).exists()
+
+
+def coming_due_digest_preference(request):
+    """Stop or restart one's own weekly coming-due digest (a POST from the coming-due page)."""
+    _require_coming_due(request.user)
+    if request.method == "POST":
+        if request.POST.get("digest") == "off":
+            ComingDueDigestOptOut.objects.get_or_create(user=request.user)
+            messages.success(request, _("You will no longer receive the weekly coming-due digest."))
+        elif request.POST.get("digest") == "on":
+            ComingDueDigestOptOut.objects.filter(user=request.user).delete()
+            messages.success(request, _("You will receive the weekly coming-due digest."))
+    return redirect("watchlist:coming_due")
+
+
+def _page_size(request) -> int:
+    try:
+        size = int(request.GET.get("per_page", PAGE_SIZES[0]))
+    except ValueError:
+        return PAGE_SIZES[0]
+    return size if size in PAGE_SIZES else PAGE_SIZES[0]
+
+
+COMING_DUE_COLUMNS = [
+    Column(_("Project code"), "project_code", lambda r: r.project_code),
+    Column(_("Project name"), "project_name", lambda r: r.project.name),
+    Column(_("Investor"), "investor", lambda r: r.project.investor.name),
+    Column(_("Cluster"), "cluster_name", lambda r: r.project.cluster.name),
+    Column(_("Commune or ward"), "commune", lambda r: r.project.cluster.commune.name),
+    Column(_("Rule"), "rule", lambda r: short_name(r.rule_code)),
+    Column(_("Rule code"), "rule_code", lambda r: r.rule_code),
+    Column(_("Crossed on"), "crossing", lambda r: r.crossing),
+    Column(_("Days left"), "days_left", lambda r: r.days_left),
+    Column(_("What would stop it"), "action", lambda r: what_stops_it(r)),
+    Column(_("Last contact"), "last_contact", lambda r: r.last_contact[0] if r.last_contact else None),
+    Column(_("Warned on"), "warned_on", lambda r: r.warned_on),
+]
+
+
+def coming_due_export(request):
+    _require_coming_due(request.user)
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in FORMATS:
+        return HttpResponseBadRequest(_("Unknown export format; use csv or xlsx."))
+    _form, _days, projects, rows = _coming_due_rows(request)
+    attach_projects(rows, projects)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    return export_response(rows, COMING_DUE_COLUMNS, fmt, f"sap-den-han-{stamp}")
+
+
+def warning_letters_sent(request):
+    """Record that the warning letters of the chosen rows were sent today ("Ghi nhận đã gửi"): a POST from the
+    coming-due list; downloading a letter records nothing."""
+    _require_coming_due(request.user)
+    if request.method != "POST":
+        return redirect("watchlist:coming_due")
+    rows = due_rows(user=request.user, items=parse_items(request.POST.getlist("item")), today=timezone.localdate())
+    if not rows:
+        messages.error(request, _("Choose at least one project of the list that is still coming due."))
+    else:
+        letters = warning_letters_record(rows=rows, user=request.user, sent_on=timezone.localdate())
+        messages.success(request, _("Recorded as sent: %(count)s warning letter(s).") % {"count": len(letters)})
+    back = request.POST.get("next", "")
+    return redirect(back if back.startswith("/watchlist/coming-due/") else reverse("watchlist:coming_due"))

@@ -48,6 +48,8 @@ NOT_TYPED = {
     "projects.ScheduleAdjustment.previous_construction_completion_deadline",
     "projects.ScheduleAdjustment.previous_operation_deadline", "projects.Flag.since", "projects.Scan.as_of",
     "projects.Publication.published_on",  # the day a leader approves a public list
+    # A warning letter's crossing date comes from the rules, its sending day is the day staff record it.
+    "projects.WarningLetter.crossing_on", "projects.WarningLetter.sent_on",
 }
 # A date typed under another name: the project form's "status effective on" is the status history's day; a review
 # step's dates become the extension's decision, request and payment day when it grants one.

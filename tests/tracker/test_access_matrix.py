@@ -76,6 +76,10 @@ PAGES = {
     "investors:export": ("view", None),
     "clusters:export": ("view", None),
     "watchlist:export": ("view", None),
+    "watchlist:coming_due": ("work", None),
+    "watchlist:coming_due_export": ("work", None),
+    "watchlist:letters_sent": ("work_redirect", None),
+    "watchlist:coming_due_digest": ("work_redirect", None),
     "targets:create": ("targets", None),
     "targets:update": ("targets", "target"),
     "targets:history": ("view", "target"),
@@ -92,6 +96,9 @@ PAGES = {
     "reports:form03_xlsx": ("view", "commune"),
     "reports:watchlist_xlsx": ("view", None),
     "reports:watchlist_pdf": ("view", None),
+    # Without a chosen row: back to the coming-due list with a message (302) for those who may print letters.
+    "reports:warning_letters_pdf": ("work_redirect", None),
+    "reports:warning_letters_docx": ("work_redirect", None),
     "password_change": ("account", None),
     "password_change_done": ("account", None),
     "publication:index": ("publish", None),
@@ -191,6 +198,8 @@ def _urls(name, target, objects):
 
 
 def _expected(role, action, scope):
+    if action == "work_redirect":
+        return 302 if role in ALLOWED["work"] else 403
     if action == "own_import":
         return 200 if role == "staff" else 403 if role not in ALLOWED["add"] else 404
     if role == "commune_officer" and scope == "B":

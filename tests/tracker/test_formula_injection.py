@@ -4,7 +4,7 @@ numbers and dates stay typed; the import takes the apostrophe off again, so an e
 import csv
 import io
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -107,6 +107,7 @@ SPREADSHEETS = {
     "investors:export": ("csv", "xlsx"),
     "clusters:export": ("csv", "xlsx"),
     "watchlist:export": ("csv", "xlsx"),
+    "watchlist:coming_due_export": ("csv", "xlsx"),
     "reports:form04_xlsx": ("xlsx",),
     "reports:form03_xlsx": ("xlsx",),
     "reports:watchlist_xlsx": ("xlsx",),
@@ -117,6 +118,7 @@ NOT_SPREADSHEETS = {
     "projects:document_download": "serves an uploaded PDF or image as it was uploaded",
     "reports:watchlist_pdf": "a PDF: nothing in it is evaluated",
     "public:pdf": "a PDF: nothing in it is evaluated",
+    "reports:warning_letters_pdf": "a PDF: nothing in it is evaluated",
 }
 DOWNLOAD_WORDS = ("export", "xlsx", "csv", "pdf", "template", "download", "report")
 
@@ -166,7 +168,9 @@ def planted(settings, make_project, make_user, watchlist_rules):
         phone=PLANTED["phone"], country=PLANTED["country"], is_foreign=True,
     )
     project = make_project(code=PLANTED["project_code"], name=PLANTED["project_name"], cluster=cluster,
-                           investor=investor, irc_number=PLANTED["irc"], policy_approval_number=PLANTED["policy"])
+                           investor=investor, irc_number=PLANTED["irc"], policy_approval_number=PLANTED["policy"],
+                           # its construction start comes due in 10 days: a row of the coming-due list
+                           construction_start_deadline=timezone.localdate() + timedelta(days=9))
     now = timezone.now()
     Flag.objects.create(project=project, rule=Rule.objects.get(code="REPORT_MISSING"), severity="warning",
                         since=date(2025, 8, 1), evidence={"missing_periods": ["6 tháng đầu năm 2025"]},
@@ -181,6 +185,7 @@ EXPECTED = {
     "investors:export": ["investor", "address", "contact", "phone", "country"],
     "clusters:export": ["cluster_code", "cluster_name", "commune", "district", "decision", "developer"],
     "watchlist:export": ["project_code", "project_name", "cluster_name", "commune"],
+    "watchlist:coming_due_export": ["project_code", "project_name", "investor", "cluster_name", "commune"],
     "reports:form04_xlsx": [],
     "reports:form03_xlsx": [],
     "reports:watchlist_xlsx": ["investor"],
@@ -221,7 +226,7 @@ def _assert_inert_text(text: str, where):
 @pytest.mark.parametrize("name", sorted(SPREADSHEETS))
 def test_every_export_writes_a_planted_formula_inert(staff_client, planted, name):
     for fmt in SPREADSHEETS[name]:
-        response = staff_client.get(_url(name, planted), {"format": fmt} if name.endswith(":export") else {})
+        response = staff_client.get(_url(name, planted), {"format": fmt} if name.endswith("export") else {})
         assert response.status_code == 200, (name, fmt)
         content = b"".join(response.streaming_content) if response.streaming else response.content
         if fmt == "csv":

@@ -22,12 +22,12 @@ def _fetcher():
     return FontOnlyFetcher(allowed_protocols={"file"})
 
 
-def render_pdf(template: str, context: dict) -> bytes:
+def render_pdf(template: str, context: dict, stylesheet: str = "reports/print.css") -> bytes:
     from weasyprint import CSS, HTML  # imported here: the rest of the site runs without Pango
 
     fonts = Path(settings.REPORT_FONT_DIR).resolve()
     fetcher = _fetcher()
-    css = render_to_string("reports/print.css", {
+    css = render_to_string(stylesheet, {
         "regular": (fonts / "DejaVuSans.ttf").as_uri(), "bold": (fonts / "DejaVuSans-Bold.ttf").as_uri(),
         "italic": (fonts / "DejaVuSans-Oblique.ttf").as_uri(), **context,
     })

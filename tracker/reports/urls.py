@@ -11,4 +11,6 @@ urlpatterns = [
     path("form-03/<int:pk>/xlsx/", views.form03_xlsx, name="form03_xlsx"),
     path("watchlist/xlsx/", views.watchlist_report_xlsx, name="watchlist_xlsx"),
     path("watchlist/pdf/", views.watchlist_report_pdf, name="watchlist_pdf"),
+    path("warning-letters/pdf/", views.warning_letters_pdf, name="warning_letters_pdf"),
+    path("warning-letters/docx/", views.warning_letters_docx, name="warning_letters_docx"),
 ]

@@ -5,13 +5,16 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.validators import MaxValueValidator
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster, Commune
 from projects.models import Flag, Project
+from projects.watchlist.coming_due import due_rows, parse_items
 from projects.watchlist.selectors import flag_list
+from tracker.reports.letters import letter_header, letters, letters_docx
 from tracker.reports.indicators import HALF_YEAR, PERIOD_LABELS, YEAR, cutoff_date, form_indicators, latest_period
 from tracker.reports.official import form_document, form_xlsx, watchlist_header, watchlist_xlsx
 from tracker.reports.pdf import render_pdf
@@ -141,4 +144,41 @@ def watchlist_report_pdf(request):
         })
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="bao-cao-giam-sat-{today:%Y%m%d}.pdf"'
+    return response
+
+
+def warning_letters_pdf(request):
+    """The warning letters of one (project, rule) of the coming-due list, or of a selection (`item=<project>:<rule>`,
+    by GET from a row's link or POST from the list's check boxes), one letter a page. Those who open the list (staff,
+    leadership, commune officers for their communes) may print them; nothing is recorded here."""
+    return _warning_letters(request, "pdf")
+
+
+def warning_letters_docx(request):
+    """The same letters as a Word document, for staff to edit before signing."""
+    return _warning_letters(request, "docx")
+
+
+def _warning_letters(request, fmt: str):
+    access.require(request.user, Project, "view")
+    if not (request.user.has_perm("projects.work_flag") or request.user.has_perm("projects.decide_flag")):
+        raise PermissionDenied
+    today = timezone.localdate()
+    data = request.POST if request.method == "POST" else request.GET
+    rows = due_rows(user=request.user, items=parse_items(data.getlist("item")), today=today)
+    if not rows:
+        messages.error(request, _("Choose at least one project of the list that is still coming due."))
+        return redirect("watchlist:coming_due")
+    with translation.override(OFFICIAL_LANGUAGE):
+        header = letter_header(today)
+        if fmt == "docx":
+            content = letters_docx(letters(rows, today), header)
+            content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        else:
+            content = render_pdf("reports/warning_letter.html", {"letters": letters(rows, today), "header": header},
+                                 stylesheet="reports/letter.css")
+            content_type = "application/pdf"
+    name = f"thu-canh-bao-{rows[0].project_code}" if len(rows) == 1 else f"thu-canh-bao-{today:%Y%m%d}"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
