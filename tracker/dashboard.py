@@ -11,7 +11,6 @@ from django.urls import reverse
 from clusters.models import Cluster, ClusterSummary, EstablishmentCriteria
 from clusters.selectors import occupancy_pct
 from projects.models import AnnualTarget, Flag, Project, Rule, Scan, Severity
-from projects.watchlist.coming_due import coming_due, counts_by_rule
 from tracker.access import can, restrict
 from tracker.numbers import vnd_to_billions
 
@@ -19,7 +18,6 @@ ESTABLISHED = {
     Cluster.Stage.ESTABLISHED, Cluster.Stage.DETAILED_PLAN, Cluster.Stage.INFRASTRUCTURE, Cluster.Stage.OPERATING,
     Cluster.Stage.EXPANDED,
 }
-DASHBOARD_HORIZON = 30  # days: the dashboard's "coming due" counts
 
 
 @dataclass
@@ -189,15 +187,8 @@ def dashboard(*, user, year: int, today: date) -> dict:
         rule_counts[rule_id]["n"] += n
         if severity == Severity.CRITICAL:
             rule_counts[rule_id]["critical"] += n
-    all_rules = list(Rule.objects.order_by("code"))
     rules = [(rule, rule_counts.get(rule.pk, {}).get("n", 0), rule_counts.get(rule.pk, {}).get("critical", 0))
-             for rule in all_rules]
-    # What crosses a threshold in the next 30 days, by rule, for those who may open the coming-due list.
-    coming = None
-    if can(user, Project, "view") and (user.has_perm("projects.work_flag") or user.has_perm("projects.decide_flag")):
-        counts = counts_by_rule(coming_due(projects=restrict(Project.objects.all(), user, "view"), today=today,
-                                           days=DASHBOARD_HORIZON, rules=all_rules))
-        coming = [(rule, counts[rule.code]) for rule in all_rules if counts.get(rule.code)]
+             for rule in Rule.objects.order_by("code")]
     last_scan = Scan.objects.filter(status=Scan.Status.SUCCEEDED, project__isnull=True).order_by("-finished_at").first()
 
     return {
@@ -216,8 +207,6 @@ def dashboard(*, user, year: int, today: date) -> dict:
         "criteria": criteria,
         "severities": [(value, label, severity_counts.get(value, 0)) for value, label in reversed(Severity.choices)],
         "rules": rules,
-        "coming_due": coming,
-        "coming_due_days": DASHBOARD_HORIZON,
         "last_scan": last_scan,
     }
 

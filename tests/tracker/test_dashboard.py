@@ -98,9 +98,7 @@ def test_the_dashboard_costs_a_fixed_number_of_queries(staff_client, make_cluste
         cluster = make_cluster(industrial_land_ha=Decimal(100), total_area_ha=Decimal(100))
         for _ in range(3):
             make_project(cluster=cluster, irc_date=D(2024, 5, 1))
-    # 20, plus the coming-due counts: the facts as a scan loads them today (the projects and 7 kinds of record)
-    # and the open flags; the rules are read once for both.
-    with django_assert_max_num_queries(20 + 8 + 1):
+    with django_assert_max_num_queries(20):
         with CaptureQueriesContext(connection) as large:
             response = staff_client.get(reverse("home"), {"year": 2024})
     assert len(large.captured_queries) == len(small.captured_queries)
@@ -228,17 +226,3 @@ def test_the_last_scan_is_dated_in_vietnamese(staff_client, db):
     html = staff_client.get(reverse("home")).content.decode()
     heading = re.search(r'id="flags-heading">.*?</h2>', html, flags=re.S).group(0)
     assert "cách đây 7\xa0phút" in heading and "minute" not in heading
-
-
-def test_the_dashboard_counts_what_comes_due_in_30_days_by_rule(client, make_user, make_project):
-    from django.utils import timezone
-
-    today = timezone.localdate()
-    make_project(construction_start_deadline=today + timezone.timedelta(days=29))  # crosses in 30 days: counted
-    make_project(construction_start_deadline=today + timezone.timedelta(days=30))  # in 31 days: not
-    client.force_login(make_user("lanhdao", "leadership"))
-    response = client.get(reverse("home"))
-    assert [(rule.code, n) for rule, n in response.context["coming_due"]] == [("MILESTONE_OVERDUE", 1)]
-    assert "/watchlist/coming-due/?days=30&amp;rule=MILESTONE_OVERDUE" in response.content.decode()
-    client.force_login(make_user("xem", "viewer"))  # a viewer does not get the list, nor its counts
-    assert client.get(reverse("home")).context["coming_due"] is None
