@@ -188,6 +188,24 @@ def constraint_error(instance, constraint) -> ValidationError:
     return ValidationError({field: ValidationError(message, code="constraint")})
 
 
+def constraint_fields(model) -> dict[str, list[str]]:
+    """The words of each check constraint that has its own message → the fields it compares, in the order it names
+    them: where a writer that puts every message in a column (the import) puts it, since Django tells such a
+    constraint for the row as a whole."""
+    found = {}
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, CheckConstraint) and (
+                constraint.violation_error_message != constraint.default_violation_error_message):
+            names = []
+            for path, value in _leaves(constraint.condition):
+                if not path.endswith("__isnull"):
+                    names.append(path.partition("__")[0])
+                    if isinstance(value, F):
+                        names.append(value.name.partition("__")[0])
+            found[str(constraint.get_violation_error_message())] = list(dict.fromkeys(names))
+    return found
+
+
 def validate_constraints(instance, exclude: set | None = None) -> None:
     """Model.validate_constraints, but a CheckConstraint made of plain comparisons is evaluated in Python, as the
     database would (a NULL operand passes), instead of by a query and a savepoint per constraint. Anything else
@@ -241,13 +259,15 @@ def full_clean(instance, *, exclude: set | None = None, validate_unique: bool = 
             error = date_error(getattr(instance, model_field.attname))
             if error:
                 errors.setdefault(model_field.name, []).append(ValidationError(error, code="date_window"))
-    failed = {name for name in errors if name != NON_FIELD_ERRORS}
+    # A field left out (the import's cell that could not be read) is not judged again by uniqueness or a
+    # constraint, as in Django's full_clean.
+    failed = {name for name in errors if name != NON_FIELD_ERRORS} | set(exclude or ())
     if validate_unique:  # a bulk writer may check uniqueness against what it loaded instead
         try:
             instance.validate_unique(exclude=failed)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
-    failed = {name for name in errors if name != NON_FIELD_ERRORS}
+    failed = {name for name in errors if name != NON_FIELD_ERRORS} | set(exclude or ())
     try:
         validate_constraints(instance, exclude=failed)
     except ValidationError as error:
