@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import logging
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
@@ -20,11 +21,11 @@ from django.db import DatabaseError, transaction
 from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from clusters.models import CODE_TAKEN, Cluster, Commune, FormerDistrict
 from clusters.services import batched_summaries, cluster_create, cluster_update, commune_get_or_create, former_district_get_or_create
-from projects.imports.files import BadFile, FileData, SheetData, cell_text, is_blank, read_upload
+from projects.imports.files import MAX_COLUMNS, BadFile, FileData, SheetData, cell_text, is_blank, read_upload
 from projects.imports.specs import (
     CAPITAL_REPORTS, CLUSTERS, KINDS, KNOWN_KEYS, ORDER, PROJECTS, CellError, Kind, Spec, display, kind_names,
     label_index, norm,
@@ -126,7 +127,9 @@ class Plan:
     kind: Kind
     sheet: SheetData
     columns: list  # Column
-    problem_cells: set = field(default_factory=set)  # (row, column letter) the reader refused (formula, error)
+    # row → the column numbers of the cells the reader refused (a formula, an Excel error, merged cells): reported
+    # already, and read as blank, so not reported again as a missing value
+    refused: dict = field(default_factory=dict)
 
     def has(self, key) -> bool:
         return any(column.spec.key == key for column in self.columns)
@@ -163,6 +166,27 @@ def detect_kind(sheet: SheetData, forced: str | None = None) -> Kind | None:
     if "cluster_code" in keys:
         return CLUSTERS
     return None
+
+
+def _refused_cells(sheet: SheetData, limit: int = 200_000) -> dict:
+    """Row → column numbers of the data cells the reader refused. A merged range covers the data rows within it (at
+    most `limit` cells in all: a file with more is refused anyway, and its blank cells may be reported twice)."""
+    refused: dict = {}
+    numbers = [number for number, _values in sheet.rows]  # ascending
+    budget = limit
+    for problem in sheet.problems:
+        if problem.span:
+            top, left, bottom, right = problem.span
+        else:
+            top = bottom = problem.row
+            left = right = column_index_from_string(problem.column)
+        for number in numbers[bisect_left(numbers, top):bisect_right(numbers, bottom)]:
+            width = min(right, left + MAX_COLUMNS) - left + 1  # no sheet is read wider
+            budget -= width
+            if budget < 0:
+                return refused
+            refused.setdefault(number, set()).update(range(left, left + width))
+    return refused
 
 
 def plan_sheet(sheet: SheetData, kind: Kind, outcome: Outcome) -> Plan | None:
@@ -211,7 +235,7 @@ def plan_sheet(sheet: SheetData, kind: Kind, outcome: Outcome) -> Plan | None:
             _("Sheet “%(sheet)s”: columns computed by the tracker, not imported: %(columns)s.")
             % {"sheet": sheet.name, "columns": "; ".join(ignored)}
         )
-    return Plan(kind, sheet, columns, {(problem.row, problem.column) for problem in sheet.problems})
+    return Plan(kind, sheet, columns, _refused_cells(sheet))
 
 
 # --- the run -----------------------------------------------------------------------------------------------------
@@ -314,7 +338,7 @@ class Importer:
         for column in plan.columns:
             raw = values[column.index] if column.index < len(values) else None
             cells[column.spec.key] = (column, raw)
-            if (number, column.letter) in plan.problem_cells:  # a formula or an Excel error, told by the reader
+            if column.index + 1 in plan.refused.get(number, ()):  # told by the reader: a formula, merged cells…
                 failed.add(column.spec.key)
                 continue
             try:
@@ -380,8 +404,8 @@ class Importer:
                 self._error(plan, number, column, raw, prefix + text)
 
     def _row_failed(self) -> bool:
-        """Whether the row being checked has any problem recorded so far."""
-        return len(self.outcome.errors) > self.row_start
+        """Whether the row being checked has any problem so far (a cell that could not be read included)."""
+        return bool(self.failed) or len(self.outcome.errors) > self.row_start
 
     def _skipped(self, plan) -> set:
         """The model fields of the row's cells that could not be read: kept out of the later checks."""

@@ -188,3 +188,29 @@ def test_no_check_constraint_is_ever_told_by_its_name(db):
     # the constraints of every app were walked, with and without a message of their own
     assert {"project_land_gte_0", "project_start_before_completion", "cluster_industrial_land_within_total",
             "report_capital_gte_0", "investor_tax_code_format"} <= walked, walked
+
+
+def test_a_cell_the_reader_refused_is_not_reported_again_as_missing(cluster):
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Dự án"
+    keys = list(project_row())
+    sheet.append(keys)
+    row = list(project_row("NK-01", cluster=cluster.code, land_area_ha="-1").values())
+    row[keys.index("registered_capital_billion_vnd")] = "=2*6"  # a required value, given by a formula
+    sheet.append(row)
+    sheet.append(list(project_row("NK-02", cluster=cluster.code).values()))
+    sheet.merge_cells("B3:C3")  # the name and the cluster code of NK-02: C3 reads as blank
+    handle = io.BytesIO()
+    book.save(handle)
+    handle.seek(0)
+    outcome = check(handle)
+    assert [(error.row, error.column[:1]) for error in outcome.errors] == [(2, "F"), (2, "G"), (3, "B")], \
+        messages(outcome)
+    assert outcome.errors[0].message.startswith("Ô chứa công thức")
+    assert outcome.errors[1].message == "Giá trị này không được âm."
+    assert outcome.errors[2].message.startswith("Ô gộp (B3:C3)")
