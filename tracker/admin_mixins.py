@@ -1,7 +1,9 @@
 """Admin pieces shared by the apps."""
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 
 from tracker.dates import validate_date_window
+from tracker.services import constraint_fields, validate_constraints
 
 
 class DateWindowAdminMixin:
@@ -25,3 +27,59 @@ class VersionedAdminMixin:
             current = type(obj)._default_manager.filter(pk=obj.pk).values_list("version", flat=True).first()
             obj.version = (current or obj.version) + 1
         super().save_model(request, obj, form, change)
+
+
+class ConstraintWordsFormMixin:
+    """A model form whose instance's constraints are checked by tracker.services.validate_constraints instead of
+    Django's: a check constraint is told in words beside its field ("Giá trị này không được âm."), a unique
+    constraint in words, never by its name (Django's "Constraint “project_land_gte_0” is violated."). A constraint
+    with words of its own, which Django tells for the form as a whole, goes beside the first of its fields the form
+    has (tracker.services.constraint_fields)."""
+
+    def _post_clean(self):
+        instance = self.instance  # construct_instance() fills this same object
+        instance.validate_constraints = self._validate_constraints_in_words
+        try:
+            super()._post_clean()
+        finally:
+            instance.__dict__.pop("validate_constraints", None)
+
+    def _validate_constraints_in_words(self, exclude=None):
+        try:
+            validate_constraints(self.instance, exclude=exclude)
+        except ValidationError as error:
+            between = constraint_fields(type(self.instance))
+            placed = {}
+            for name, errors in error.error_dict.items():
+                for item in errors:
+                    target = name if name in self.fields else NON_FIELD_ERRORS
+                    if target == NON_FIELD_ERRORS:
+                        text = " ".join(str(message) for message in item.messages)
+                        target = next((field for field in between.get(text, ()) if field in self.fields),
+                                      NON_FIELD_ERRORS)
+                    placed.setdefault(target, []).append(item)
+            raise ValidationError(placed) from error
+
+
+def constraint_words_form(form_class):
+    """The form class with ConstraintWordsFormMixin (the admin builds a new class for every request)."""
+    if form_class is None or issubclass(form_class, ConstraintWordsFormMixin):
+        return form_class
+    return type(form_class.__name__, (ConstraintWordsFormMixin, form_class), {"__module__": form_class.__module__})
+
+
+class ConstraintWordsAdminMixin:
+    """Every admin form and inline form tells a violated constraint in words (ConstraintWordsFormMixin), as the
+    tracker's own forms and the import do. Every ModelAdmin and inline of the tracker uses it, beside
+    DateWindowAdminMixin (tests/tracker/test_admin_constraints.py walks every registered admin form)."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        return constraint_words_form(super().get_form(request, obj, **kwargs))
+
+    def get_changelist_form(self, request, **kwargs):  # list_editable
+        return constraint_words_form(super().get_changelist_form(request, **kwargs))
+
+    def get_formset(self, request, obj=None, **kwargs):  # inlines
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = constraint_words_form(formset.form)
+        return formset

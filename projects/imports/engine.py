@@ -400,7 +400,8 @@ class Importer:
                 prefix = ""
                 if column is None and field_name not in ("__all__", None):
                     model = plan.kind.model
-                    prefix = f"{model._meta.get_field(field_name).verbose_name if _is_field(model, field_name) else field_name}: "
+                    label = model._meta.get_field(field_name).verbose_name if _is_field(model, field_name) else field_name
+                    prefix = f"{label}: "
                 self._error(plan, number, column, raw, prefix + text)
 
     def _row_failed(self) -> bool:
