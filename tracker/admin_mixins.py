@@ -1,9 +1,8 @@
 """Admin pieces shared by the apps."""
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 
 from tracker.dates import validate_date_window
-from tracker.services import constraint_fields, validate_constraints
+from tracker.forms import ConstraintWordsFormMixin
 
 
 class DateWindowAdminMixin:
@@ -29,43 +28,13 @@ class VersionedAdminMixin:
         super().save_model(request, obj, form, change)
 
 
-class ConstraintWordsFormMixin:
-    """A model form whose instance's constraints are checked by tracker.services.validate_constraints instead of
-    Django's: a check constraint is told in words beside its field ("Giá trị này không được âm."), a unique
-    constraint in words, never by its name (Django's "Constraint “project_land_gte_0” is violated."). A constraint
-    with words of its own, which Django tells for the form as a whole, goes beside the first of its fields the form
-    has (tracker.services.constraint_fields)."""
-
-    def _post_clean(self):
-        instance = self.instance  # construct_instance() fills this same object
-        instance.validate_constraints = self._validate_constraints_in_words
-        try:
-            super()._post_clean()
-        finally:
-            instance.__dict__.pop("validate_constraints", None)
-
-    def _validate_constraints_in_words(self, exclude=None):
-        try:
-            validate_constraints(self.instance, exclude=exclude)
-        except ValidationError as error:
-            between = constraint_fields(type(self.instance))
-            placed = {}
-            for name, errors in error.error_dict.items():
-                for item in errors:
-                    target = name if name in self.fields else NON_FIELD_ERRORS
-                    if target == NON_FIELD_ERRORS:
-                        text = " ".join(str(message) for message in item.messages)
-                        target = next((field for field in between.get(text, ()) if field in self.fields),
-                                      NON_FIELD_ERRORS)
-                    placed.setdefault(target, []).append(item)
-            raise ValidationError(placed) from error
-
-
 def constraint_words_form(form_class):
-    """The form class with ConstraintWordsFormMixin (the admin builds a new class for every request)."""
-    if form_class is None or issubclass(form_class, ConstraintWordsFormMixin):
+    """The form class with ConstraintWordsFormMixin, every message beside its field (the admin builds a new class
+    for every request)."""
+    if form_class is None or getattr(form_class, "constraints_beside_fields", False):
         return form_class
-    return type(form_class.__name__, (ConstraintWordsFormMixin, form_class), {"__module__": form_class.__module__})
+    bases = (form_class,) if issubclass(form_class, ConstraintWordsFormMixin) else (ConstraintWordsFormMixin, form_class)
+    return type(form_class.__name__, bases, {"__module__": form_class.__module__, "constraints_beside_fields": True})
 
 
 class ConstraintWordsAdminMixin:
