@@ -2,23 +2,23 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from clusters.models import Cluster, Commune, FormerDistrict
-from tracker.admin_mixins import DateWindowAdminMixin, VersionedAdminMixin
+from tracker.admin_mixins import ConstraintWordsAdminMixin, DateWindowAdminMixin, VersionedAdminMixin
 
 
 @admin.register(FormerDistrict)
-class FormerDistrictAdmin(DateWindowAdminMixin, admin.ModelAdmin):
+class FormerDistrictAdmin(DateWindowAdminMixin, ConstraintWordsAdminMixin, admin.ModelAdmin):
     search_fields = ["name"]
 
 
 @admin.register(Commune)
-class CommuneAdmin(DateWindowAdminMixin, admin.ModelAdmin):
+class CommuneAdmin(DateWindowAdminMixin, ConstraintWordsAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "former_district"]
     list_filter = ["kind", "former_district"]
     search_fields = ["name"]
 
 
 @admin.register(Cluster)
-class ClusterAdmin(DateWindowAdminMixin, VersionedAdminMixin, SimpleHistoryAdmin):
+class ClusterAdmin(DateWindowAdminMixin, ConstraintWordsAdminMixin, VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["code", "name", "commune", "former_district", "stage", "industrial_land_ha", "is_sample"]
     list_filter = ["stage", "kind", "former_district", "is_sample"]
     search_fields = ["code", "name", "developer_name"]

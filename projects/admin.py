@@ -16,18 +16,18 @@ from projects.models import (
 )
 from projects.queue import queue_project_scan
 from projects.services import project_record_changed, project_status_record
-from tracker.admin_mixins import DateWindowAdminMixin, VersionedAdminMixin
+from tracker.admin_mixins import ConstraintWordsAdminMixin, DateWindowAdminMixin, VersionedAdminMixin
 
 
 @admin.register(Investor)
-class InvestorAdmin(DateWindowAdminMixin, VersionedAdminMixin, SimpleHistoryAdmin):
+class InvestorAdmin(DateWindowAdminMixin, ConstraintWordsAdminMixin, VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "tax_code", "is_foreign", "country", "is_sample"]
     list_filter = ["is_foreign", "is_sample"]
     search_fields = ["name", "tax_code"]
 
 
 @admin.register(Project)
-class ProjectAdmin(DateWindowAdminMixin, VersionedAdminMixin, SimpleHistoryAdmin):
+class ProjectAdmin(DateWindowAdminMixin, ConstraintWordsAdminMixin, VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["code", "name", "cluster", "investor", "status", "registered_capital_vnd", "land_area_ha"]
     list_filter = ["status", "industry", "cluster__former_district", "is_sample"]
     search_fields = ["code", "name", "investor__name", "irc_number"]
@@ -58,7 +58,7 @@ class ProjectAdmin(DateWindowAdminMixin, VersionedAdminMixin, SimpleHistoryAdmin
 
 
 @admin.register(CapitalReport, ScheduleAdjustment, LandUseExtension, ForceMajeurePeriod)
-class ProjectRecordAdmin(DateWindowAdminMixin, SimpleHistoryAdmin):
+class ProjectRecordAdmin(DateWindowAdminMixin, ConstraintWordsAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "project"]
     search_fields = ["project__code", "project__name"]
     autocomplete_fields = ["project"]
@@ -85,19 +85,19 @@ class ProjectRecordAdmin(DateWindowAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(DateWindowAdminMixin, admin.ModelAdmin):
+class DocumentAdmin(DateWindowAdminMixin, ConstraintWordsAdminMixin, admin.ModelAdmin):
     list_display = ["title", "project", "kind", "content_type", "size_bytes", "uploaded_at"]
     search_fields = ["title", "project__code"]
     autocomplete_fields = ["project"]
 
 
 @admin.register(AnnualTarget)
-class AnnualTargetAdmin(DateWindowAdminMixin, SimpleHistoryAdmin):
+class AnnualTargetAdmin(DateWindowAdminMixin, ConstraintWordsAdminMixin, SimpleHistoryAdmin):
     list_display = ["year", "projects_min", "projects_max", "capital_min_vnd", "capital_max_vnd", "clusters_min", "clusters_max"]
 
 
 @admin.register(Rule)
-class RuleAdmin(DateWindowAdminMixin, SimpleHistoryAdmin):
+class RuleAdmin(DateWindowAdminMixin, ConstraintWordsAdminMixin, SimpleHistoryAdmin):
     """The watchlist rules' thresholds and legal-basis text are data; which rules are grounds for revocation is law
     and stays in the code (projects.watchlist.rules.GROUNDS)."""
 

@@ -7,17 +7,17 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker.accounts.services import password_change_require
-from tracker.admin_mixins import DateWindowAdminMixin
+from tracker.admin_mixins import ConstraintWordsAdminMixin, DateWindowAdminMixin
 from tracker.models import AccessScope, PasswordState, WorkerHeartbeat
 
 
 @admin.register(WorkerHeartbeat)
-class WorkerHeartbeatAdmin(DateWindowAdminMixin, admin.ModelAdmin):
+class WorkerHeartbeatAdmin(DateWindowAdminMixin, ConstraintWordsAdminMixin, admin.ModelAdmin):
     list_display = ["hostname", "last_seen", "beats"]
     readonly_fields = ["hostname", "last_seen", "beats"]
 
 
-class AccessScopeInline(DateWindowAdminMixin, admin.StackedInline):
+class AccessScopeInline(DateWindowAdminMixin, ConstraintWordsAdminMixin, admin.StackedInline):
     """The communes a commune officer is assigned to, edited on the user's page."""
 
     model = AccessScope
@@ -27,7 +27,7 @@ class AccessScopeInline(DateWindowAdminMixin, admin.StackedInline):
     max_num = 1
 
 
-class PasswordStateInline(DateWindowAdminMixin, admin.StackedInline):
+class PasswordStateInline(DateWindowAdminMixin, ConstraintWordsAdminMixin, admin.StackedInline):
     """The administrator's request that the user change their password (a checkbox), on the user's page."""
 
     model = PasswordState
@@ -39,7 +39,7 @@ class PasswordStateInline(DateWindowAdminMixin, admin.StackedInline):
 
 
 @admin.register(PasswordState)
-class PasswordStateAdmin(DateWindowAdminMixin, SimpleHistoryAdmin):
+class PasswordStateAdmin(DateWindowAdminMixin, ConstraintWordsAdminMixin, SimpleHistoryAdmin):
     """Who was asked to change their password, and when they did: each change is in the object's history."""
 
     list_display = ["user", "must_change", "changed_at"]
@@ -56,7 +56,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class TrackerUserAdmin(DateWindowAdminMixin, UserAdmin):
+class TrackerUserAdmin(DateWindowAdminMixin, ConstraintWordsAdminMixin, UserAdmin):
     inlines = [AccessScopeInline, PasswordStateInline]
     actions = ["require_password_change"]
     list_display = ["username", "first_name", "email", "is_active", "is_superuser", "roles"]

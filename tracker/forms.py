@@ -1,5 +1,6 @@
 """Form plumbing shared by every app: Vietnamese fields for money, areas and dates, Bootstrap classes."""
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.functional import lazy
@@ -7,6 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tracker.fields import BillionVNDField, VNDateField, VNDecimalField
+from tracker.services import constraint_fields, validate_constraints
 
 
 def _billion_label(verbose_name) -> str:
@@ -72,14 +74,50 @@ class StyledFormMixin:
                     attrs["class"] = (attrs.get("class", "") + " is-invalid").strip()
 
 
+class ConstraintWordsFormMixin:
+    """A model form whose instance's constraints are checked by tracker.services.validate_constraints instead of
+    Django's: a check constraint is told in words beside its field ("Giá trị này không được âm."), a unique
+    constraint in words, never by its name (Django's "Constraint “project_land_gte_0” is violated."). A constraint
+    with words of its own, which Django tells for the form as a whole, stays at the top of the tracker's forms (as
+    the services' refusals do); the admin's forms (constraints_beside_fields) put it beside the first of its fields
+    the form has (tracker.services.constraint_fields)."""
+
+    constraints_beside_fields = False
+
+    def _post_clean(self):
+        instance = self.instance  # construct_instance() fills this same object
+        instance.validate_constraints = self._validate_constraints_in_words
+        try:
+            super()._post_clean()
+        finally:
+            instance.__dict__.pop("validate_constraints", None)
+
+    def _validate_constraints_in_words(self, exclude=None):
+        try:
+            validate_constraints(self.instance, exclude=exclude)
+        except ValidationError as error:
+            between = constraint_fields(type(self.instance))
+            placed = {}
+            for name, errors in error.error_dict.items():
+                for item in errors:
+                    target = name if name in self.fields else NON_FIELD_ERRORS
+                    if target == NON_FIELD_ERRORS and self.constraints_beside_fields:
+                        text = " ".join(str(message) for message in item.messages)
+                        target = next((field for field in between.get(text, ()) if field in self.fields),
+                                      NON_FIELD_ERRORS)
+                    placed.setdefault(target, []).append(item)
+            raise ValidationError(placed) from error
+
+
 class TrackerForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
 
 
-class TrackerModelForm(StyledFormMixin, forms.ModelForm):
-    """A ModelForm with the department's fields and Bootstrap classes on every widget.
+class TrackerModelForm(ConstraintWordsFormMixin, StyledFormMixin, forms.ModelForm):
+    """A ModelForm with the department's fields and Bootstrap classes on every widget; a constraint it breaks is told
+    in words, never by its name (ConstraintWordsFormMixin).
 
     It carries the version the user started from (for models that have one), and an optional reason for the change
     that goes into the change history.

@@ -4,7 +4,7 @@ import re
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
-from django.db.models import CheckConstraint, F, Q
+from django.db.models import CheckConstraint, F, Q, UniqueConstraint
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -188,6 +188,35 @@ def constraint_error(instance, constraint) -> ValidationError:
     return ValidationError({field: ValidationError(message, code="constraint")})
 
 
+def unique_constraint_error(instance, model_class, constraint) -> ValidationError:
+    """A unique constraint's own message when it has one; otherwise the model's words for a value in use
+    (`unique_error_message`, which Django uses only for a constraint without a condition), never
+    "Constraint “flag_one_open_per_project_rule” is violated."."""
+    if constraint.violation_error_message != constraint.default_violation_error_message:
+        return ValidationError(constraint.get_violation_error_message(), code=constraint.violation_error_code)
+    if constraint.fields:
+        return instance.unique_error_message(model_class, tuple(constraint.fields))
+    return ValidationError(_("These values are already recorded in another row."), code="unique")
+
+
+def constraint_fields(model) -> dict[str, list[str]]:
+    """The words of each check constraint that has its own message → the fields it compares, in the order it names
+    them: where a writer that puts every message in a column (the import) puts it, since Django tells such a
+    constraint for the row as a whole."""
+    found = {}
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, CheckConstraint) and (
+                constraint.violation_error_message != constraint.default_violation_error_message):
+            names = []
+            for path, value in _leaves(constraint.condition):
+                if not path.endswith("__isnull"):
+                    names.append(path.partition("__")[0])
+                    if isinstance(value, F):
+                        names.append(value.name.partition("__")[0])
+            found[str(constraint.get_violation_error_message())] = list(dict.fromkeys(names))
+    return found
+
+
 def validate_constraints(instance, exclude: set | None = None) -> None:
     """Model.validate_constraints, but a CheckConstraint made of plain comparisons is evaluated in Python, as the
     database would (a NULL operand passes), instead of by a query and a savepoint per constraint. Anything else
@@ -211,6 +240,8 @@ def validate_constraints(instance, exclude: set | None = None) -> None:
                 except ValidationError as error:
                     if isinstance(constraint, CheckConstraint):
                         raise constraint_error(instance, constraint) from error
+                    if isinstance(constraint, UniqueConstraint):
+                        raise unique_constraint_error(instance, model_class, constraint) from error
                     raise
             except ValidationError as error:
                 if getattr(error, "code", None) == "unique" and len(getattr(constraint, "fields", ())) == 1:
@@ -241,13 +272,15 @@ def full_clean(instance, *, exclude: set | None = None, validate_unique: bool = 
             error = date_error(getattr(instance, model_field.attname))
             if error:
                 errors.setdefault(model_field.name, []).append(ValidationError(error, code="date_window"))
-    failed = {name for name in errors if name != NON_FIELD_ERRORS}
+    # A field left out (the import's cell that could not be read) is not judged again by uniqueness or a
+    # constraint, as in Django's full_clean.
+    failed = {name for name in errors if name != NON_FIELD_ERRORS} | set(exclude or ())
     if validate_unique:  # a bulk writer may check uniqueness against what it loaded instead
         try:
             instance.validate_unique(exclude=failed)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
-    failed = {name for name in errors if name != NON_FIELD_ERRORS}
+    failed = {name for name in errors if name != NON_FIELD_ERRORS} | set(exclude or ())
     try:
         validate_constraints(instance, exclude=failed)
     except ValidationError as error:

@@ -9,7 +9,9 @@ clean run that was asked to commit is kept. Nothing is ever half-written.
 """
 from __future__ import annotations
 
+import copy
 import logging
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
@@ -19,11 +21,11 @@ from django.db import DatabaseError, transaction
 from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from clusters.models import CODE_TAKEN, Cluster, Commune, FormerDistrict
 from clusters.services import batched_summaries, cluster_create, cluster_update, commune_get_or_create, former_district_get_or_create
-from projects.imports.files import BadFile, FileData, SheetData, cell_text, is_blank, read_upload
+from projects.imports.files import MAX_COLUMNS, BadFile, FileData, SheetData, cell_text, is_blank, read_upload
 from projects.imports.specs import (
     CAPITAL_REPORTS, CLUSTERS, KINDS, KNOWN_KEYS, ORDER, PROJECTS, CellError, Kind, Spec, display, kind_names,
     label_index, norm,
@@ -38,7 +40,7 @@ from projects.services import (
 )
 from projects.queue import batched_scans
 from tracker import access
-from tracker.services import full_clean
+from tracker.services import constraint_fields, full_clean
 
 logger = logging.getLogger(__name__)
 VIETNAM = {"việt nam", "viet nam", "vietnam", "vn"}
@@ -125,6 +127,9 @@ class Plan:
     kind: Kind
     sheet: SheetData
     columns: list  # Column
+    # row → the column numbers of the cells the reader refused (a formula, an Excel error, merged cells): reported
+    # already, and read as blank, so not reported again as a missing value
+    refused: dict = field(default_factory=dict)
 
     def has(self, key) -> bool:
         return any(column.spec.key == key for column in self.columns)
@@ -161,6 +166,27 @@ def detect_kind(sheet: SheetData, forced: str | None = None) -> Kind | None:
     if "cluster_code" in keys:
         return CLUSTERS
     return None
+
+
+def _refused_cells(sheet: SheetData, limit: int = 200_000) -> dict:
+    """Row → column numbers of the data cells the reader refused. A merged range covers the data rows within it (at
+    most `limit` cells in all: a file with more is refused anyway, and its blank cells may be reported twice)."""
+    refused: dict = {}
+    numbers = [number for number, _values in sheet.rows]  # ascending
+    budget = limit
+    for problem in sheet.problems:
+        if problem.span:
+            top, left, bottom, right = problem.span
+        else:
+            top = bottom = problem.row
+            left = right = column_index_from_string(problem.column)
+        for number in numbers[bisect_left(numbers, top):bisect_right(numbers, bottom)]:
+            width = min(right, left + MAX_COLUMNS) - left + 1  # no sheet is read wider
+            budget -= width
+            if budget < 0:
+                return refused
+            refused.setdefault(number, set()).update(range(left, left + width))
+    return refused
 
 
 def plan_sheet(sheet: SheetData, kind: Kind, outcome: Outcome) -> Plan | None:
@@ -209,7 +235,7 @@ def plan_sheet(sheet: SheetData, kind: Kind, outcome: Outcome) -> Plan | None:
             _("Sheet “%(sheet)s”: columns computed by the tracker, not imported: %(columns)s.")
             % {"sheet": sheet.name, "columns": "; ".join(ignored)}
         )
-    return Plan(kind, sheet, columns)
+    return Plan(kind, sheet, columns, _refused_cells(sheet))
 
 
 # --- the run -----------------------------------------------------------------------------------------------------
@@ -237,6 +263,8 @@ class Importer:
         self.updates: dict[str, tuple] = {}  # code → (project, set of changed field names)
         self.leased: dict[int, Decimal] = {}  # cluster id → land leased to its active projects, as the rows go
         self.irc_owner: dict[str, str] = {}  # certificate number → the project code holding it
+        self.row_start = 0  # the row being checked: where its problems start in outcome.errors
+        self.failed: set = set()  # and the keys of its cells that could not be read
 
     # permissions: the command line (no user) may do everything
     def may(self, model, action) -> bool:
@@ -302,22 +330,30 @@ class Importer:
         return error
 
     def _row(self, plan: Plan, number: int, values: list) -> None:
-        parsed, cells, failed = {}, {}, False
+        """Every problem of the row in one pass: each cell that cannot be read, then the rules of the fields that
+        could (required values, references, the model's and the database's rules); a field whose cell could not be
+        read is left out of the later checks, so it is reported once."""
+        self.row_start = len(self.outcome.errors)
+        parsed, cells, failed = {}, {}, set()
         for column in plan.columns:
             raw = values[column.index] if column.index < len(values) else None
             cells[column.spec.key] = (column, raw)
+            if column.index + 1 in plan.refused.get(number, ()):  # told by the reader: a formula, merged cells…
+                failed.add(column.spec.key)
+                continue
             try:
                 parsed[column.spec.key] = column.spec.parse(raw)
             except CellError as exc:
                 self._error(plan, number, column, raw, exc)
-                failed = True
+                failed.add(column.spec.key)
+        self.failed = failed
         identity = tuple(parsed.get(key) for key in plan.kind.identity)
         code = " ".join(display(plan.kind.spec(key), value) for key, value in zip(plan.kind.identity, identity))
         result = RowResult(sheet=plan.sheet.name, row=number, kind=plan.kind.key, code=code, action="error")
         self.outcome.rows.append(result)
-        if any(value is None for value in identity):
-            if not failed:
-                key = next(key for key, value in zip(plan.kind.identity, identity) if value is None)
+        if any(value is None for value in identity):  # a row that cannot be identified is checked no further
+            key = next(key for key, value in zip(plan.kind.identity, identity) if value is None)
+            if key not in failed:
                 self._error(plan, number, cells[key][0], None, _("This column identifies the row; it cannot be empty."))
             return
         earlier = self.seen.get((plan.kind.key, identity))
@@ -326,12 +362,12 @@ class Importer:
                         _("The same row is already in row %(row)s of this sheet.") % {"row": earlier})
             return
         self.seen[(plan.kind.key, identity)] = number
-        if failed:
-            return
         handler = getattr(self, f"_{plan.kind.key}")
         # No savepoint of our own: every service is atomic (a savepoint inside this transaction), so a row that
         # fails leaves the transaction usable; and since any error rolls the whole import back, a row half-done
-        # (a new investor, then a refused project) is never kept.
+        # (a new investor, then a refused project) is never kept. A handler records what it finds and goes on
+        # (`_error`); only a row the user may not write at all stops at once (`_refuse`). A row with any problem
+        # is not written (`_row_failed`).
         try:
             handler(plan, number, parsed, cells, result)
         except ValidationError as exc:
@@ -344,19 +380,37 @@ class Importer:
         except _RowRefused:
             result.action = "error"
 
-    def _validation_error(self, plan, number, cells, exc: ValidationError) -> None:
-        """A service's ValidationError, each message put in the column of the field it names."""
+    def _validation_error(self, plan, number, cells, exc: ValidationError, ignore=()) -> None:
+        """A service's ValidationError, each message put in the column of the field it names; a rule between
+        fields that Django tells for the row as a whole (a check constraint with words of its own) goes in the
+        column of the first of its fields the sheet has. Nothing is said again of the fields in `ignore` (their
+        cell could not be read, or they were reported already)."""
         keys = {spec.attr: spec.key for spec in plan.kind.specs}
         keys["year"] = "period"
         messages = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        between = constraint_fields(plan.kind.model)
         for name, texts in messages.items():
-            column, raw = cells.get(keys.get(name), (None, None))
-            prefix = ""
-            if column is None and name not in ("__all__", None):
-                field_name = plan.kind.model._meta.get_field(name).verbose_name if _is_field(plan.kind.model, name) else name
-                prefix = f"{field_name}: "
+            if name in ignore:
+                continue
             for text in texts:
+                field_name = name
+                if name in ("__all__", None) and text in between:
+                    field_name = next((f for f in between[text] if keys.get(f) in cells), name)
+                column, raw = cells.get(keys.get(field_name), (None, None))
+                prefix = ""
+                if column is None and field_name not in ("__all__", None):
+                    model = plan.kind.model
+                    label = model._meta.get_field(field_name).verbose_name if _is_field(model, field_name) else field_name
+                    prefix = f"{label}: "
                 self._error(plan, number, column, raw, prefix + text)
+
+    def _row_failed(self) -> bool:
+        """Whether the row being checked has any problem so far (a cell that could not be read included)."""
+        return bool(self.failed) or len(self.outcome.errors) > self.row_start
+
+    def _skipped(self, plan) -> set:
+        """The model fields of the row's cells that could not be read: kept out of the later checks."""
+        return {spec.attr for spec in plan.kind.specs if spec.key in self.failed}
 
     def _refuse(self, plan, number, column, value, message):
         self._error(plan, number, column, value, message)
@@ -371,8 +425,8 @@ class Importer:
         fields = {}
         for column in plan.columns:
             spec = column.spec
-            if spec.kind in ("ref",) or spec.key in skip or spec.kind == "period":
-                continue
+            if spec.kind in ("ref",) or spec.key in skip or spec.kind == "period" or spec.key in self.failed:
+                continue  # (a cell that could not be read changes nothing: the recorded value, or the default)
             value = parsed.get(spec.key)
             model_field = plan.kind.model._meta.get_field(spec.attr) if _is_field(plan.kind.model, spec.attr) else None
             if model_field is None:
@@ -389,10 +443,12 @@ class Importer:
             fields[spec.attr] = value
         return fields
 
-    def _require(self, plan, number, parsed, cells, creating: bool) -> None:
+    def _require(self, plan, number, parsed, cells, creating: bool) -> set:
+        """A new row's required values that are missing, each reported; returns their model fields (and those of the
+        cells that could not be read), which the later checks leave out."""
         missing = []
         for spec in plan.kind.specs:
-            if not spec.required:
+            if not spec.required or spec.key in self.failed:
                 continue
             # A new row needs every required value; on an existing row a blank required cell keeps the recorded value.
             if creating and parsed.get(spec.key) is None:
@@ -405,8 +461,7 @@ class Importer:
                             % {"key": spec.key, "label": spec.label})
             else:
                 self._error(plan, number, column, None, _("This value is required."))
-        if missing:
-            raise _RowRefused
+        return {spec.attr for spec in missing} | self._skipped(plan)
 
     # clusters
     def _clusters(self, plan, number, parsed, cells, result):
@@ -420,32 +475,39 @@ class Importer:
             # Another commune's code: refused as a form refuses a code in use, never "outside your communes",
             # which would confirm that it exists (issue 13).
             self._refuse(plan, number, cells["cluster_code"][0], code, CODE_TAKEN)
-        self._require(plan, number, parsed, cells, creating)
+        skip = self._require(plan, number, parsed, cells, creating)
         fields = self._plain_fields(plan, parsed, creating)
         district = None
         if parsed.get("former_district") is not None:
             district = self._by_name(FormerDistrict, parsed["former_district"])
-            if district is None:
-                if self.communes is not None:
-                    self._refuse(plan, number, cells["former_district"][0], parsed["former_district"],
-                                 _("Unknown former district."))
-                district = former_district_get_or_create(name=parsed["former_district"])
-                self.names[FormerDistrict][norm(district.name)] = district
-                result.notes.append(_("New former district “%(name)s”.") % {"name": district.name})
-            fields["former_district"] = district
+            if district is None and self.communes is not None:
+                self._error(plan, number, cells["former_district"][0], parsed["former_district"],
+                            _("Unknown former district."))
+                skip.add("former_district")
+            else:
+                if district is None:
+                    district = former_district_get_or_create(name=parsed["former_district"])
+                    self.names[FormerDistrict][norm(district.name)] = district
+                    result.notes.append(_("New former district “%(name)s”.") % {"name": district.name})
+                fields["former_district"] = district
         if parsed.get("commune") is not None:
             commune = self._by_name(Commune, parsed["commune"])
-            if commune is None:
-                if self.communes is not None:
-                    self._refuse(plan, number, cells["commune"][0], parsed["commune"],
-                                 _("Unknown commune or ward; ask the department to add it."))
-                commune = commune_get_or_create(name=parsed["commune"], former_district=district)
-                self.names[Commune][norm(commune.name)] = commune
-                result.notes.append(_("New commune or ward “%(name)s”.") % {"name": commune.name})
-            if not self.in_scope(commune.pk):
-                self._refuse(plan, number, cells["commune"][0], parsed["commune"],
-                             _("This commune is outside your communes."))
-            fields["commune"] = commune
+            if commune is None and self.communes is not None:
+                self._error(plan, number, cells["commune"][0], parsed["commune"],
+                            _("Unknown commune or ward; ask the department to add it."))
+                skip.add("commune")
+            elif commune is not None and not self.in_scope(commune.pk):
+                self._error(plan, number, cells["commune"][0], parsed["commune"],
+                            _("This commune is outside your communes."))
+                skip.add("commune")
+            else:
+                if commune is None:
+                    commune = commune_get_or_create(name=parsed["commune"], former_district=district)
+                    self.names[Commune][norm(commune.name)] = commune
+                    result.notes.append(_("New commune or ward “%(name)s”.") % {"name": commune.name})
+                fields["commune"] = commune
+        if self._row_failed():
+            self._check_only(plan, number, cells, cluster or Cluster(), fields, skip)
         if creating:
             cluster = cluster_create(user=self.user, change_reason=self.reason, **fields)
             self.clusters[code] = cluster
@@ -462,6 +524,18 @@ class Importer:
             cluster=cluster, user=self.user, change_reason=self.reason,
             **{name: new for name, (_s, _o, new) in changed.items()},
         ), store=lambda obj: self.clusters.__setitem__(code, obj))
+
+    def _check_only(self, plan, number, cells, instance, fields, skip) -> None:
+        """A row that has a problem already is not written; the rules of its other fields are checked as the service
+        would check them (model_save's full_clean), on a copy, and the row is refused."""
+        instance = copy.copy(instance)
+        for name, value in fields.items():
+            setattr(instance, name, value)
+        try:
+            full_clean(instance, exclude=skip)
+        except ValidationError as exc:
+            self._validation_error(plan, number, cells, exc, ignore=skip)
+        raise _RowRefused
 
     def _by_name(self, model, name: str):
         """A commune or former district by name, case and spacing ignored (SQLite folds only ASCII letters); each
@@ -562,20 +636,26 @@ class Importer:
                          _("You may not add projects.") if creating else _("You may not change projects."))
         if not creating and not self.in_scope(project.cluster.commune_id):
             self._refuse(plan, number, cells["project_code"][0], code, CODE_TAKEN)  # as for a cluster's code
-        self._require(plan, number, parsed, cells, creating)
+        skip = self._require(plan, number, parsed, cells, creating)
         fields = self._plain_fields(plan, parsed, creating, skip=("investor_name", "investor_country"))
         if parsed.get("cluster_code") is not None:
             cluster = self.clusters.get(parsed["cluster_code"])
             if cluster is None:
                 cluster = Cluster.objects.filter(code=parsed["cluster_code"]).select_related("commune").first()
             if cluster is None or not self.in_scope(cluster.commune_id):  # another commune's: as if there were none
-                self._refuse(plan, number, cells["cluster_code"][0], parsed["cluster_code"],
-                             _("No cluster has this code, in the tracker or in the clusters sheet of this file."))
-            self.clusters[cluster.code] = cluster
-            self._lock_and_count([cluster.pk])
-            fields["cluster"] = cluster
+                self._error(plan, number, cells["cluster_code"][0], parsed["cluster_code"],
+                            _("No cluster has this code, in the tracker or in the clusters sheet of this file."))
+                skip.add("cluster")
+            else:
+                self.clusters[cluster.code] = cluster
+                self._lock_and_count([cluster.pk])
+                fields["cluster"] = cluster
         if parsed.get("investor_tax_code") is not None:
-            fields["investor"] = self._investor(plan, number, parsed, cells, result)
+            investor = self._investor(plan, number, parsed, cells, result, skip)
+            if investor is None:
+                skip.add("investor")
+            else:
+                fields["investor"] = investor
         if creating:
             before, previous = None, {}
             project = Project(**fields)
@@ -589,6 +669,8 @@ class Importer:
                 if old != value:
                     changed[name] = (self._spec_for(plan, name), _ref_value(name, old), _ref_value(name, value))
             if not changed:
+                if self._row_failed():
+                    raise _RowRefused
                 result.action = "unchanged"
                 return
             previous = {name: getattr(project, name) for name in changed}
@@ -596,11 +678,16 @@ class Importer:
             for name in changed:
                 setattr(project, name, fields[name])
         try:
-            self._check_project(project, before, code)
-        except ValidationError:
+            self._check_project(project, before, code, skip)
+        except ValidationError as exc:
+            self._validation_error(plan, number, cells, exc, ignore=skip)
+        effective_on = None
+        if (creating or "status" in changed) and "status_effective_on" not in self.failed:
+            effective_on = self._status_date(plan, number, parsed, cells, project, creating)
+        if self._row_failed():
             for name, value in previous.items():  # the loaded object goes back to what the database holds
                 setattr(project, name, value)
-            raise
+            raise _RowRefused
         # Accepted: the running totals follow, and the project waits for the bulk write.
         if before and before["status"] != Project.Status.TERMINATED:
             self.leased[before["cluster_id"]] -= before["land_area_ha"]
@@ -611,7 +698,7 @@ class Importer:
         if project.irc_number:
             self.irc_owner[project.irc_number] = code
         if creating or "status" in changed:
-            project._status_effective_on = self._status_date(plan, number, parsed, cells, project, creating)
+            project._status_effective_on = effective_on
         if creating:
             self.creates.append(project)
             self.projects[code] = project
@@ -627,12 +714,16 @@ class Importer:
         effective_on = parsed.get("status_effective_on") or timezone.localdate()
         error = status_date_error(effective_on, None if creating else project.pk)
         if error:
-            self._refuse(plan, number, cells.get("status_effective_on", (None, None))[0], effective_on, error)
+            self._error(plan, number, cells.get("status_effective_on", (None, None))[0], effective_on, error)
         return effective_on
 
-    def _check_project(self, project: Project, before: dict | None, code: str) -> None:
-        """What model_save's full_clean checks, with the land and the uniqueness taken from what was loaded."""
-        if project.cluster.industrial_land_ha is not None:
+    def _check_project(self, project: Project, before: dict | None, code: str, skip=()) -> None:
+        """What model_save's full_clean checks, with the land and the uniqueness taken from what was loaded; the
+        fields in `skip` (unreadable, missing or unknown) are left out."""
+        exclude = set(skip)
+        if project.investor_id is None:  # a new investor (checked by _investor), or none found
+            exclude.add("investor")
+        if project.cluster_id is not None and project.cluster.industrial_land_ha is not None:
             own = Decimal(0)
             if before and before["cluster_id"] == project.cluster_id and before["status"] != Project.Status.TERMINATED:
                 own = before["land_area_ha"]
@@ -640,16 +731,17 @@ class Importer:
         project._land_before = before
         errors = {}
         try:
-            full_clean(project, exclude={"investor"} if project.investor.pk is None else None, validate_unique=False)
+            full_clean(project, exclude=exclude, validate_unique=False)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         owner = self.irc_owner.get(project.irc_number) if project.irc_number else None
-        if owner is not None and owner != code and "irc_number" not in errors:
+        if owner is not None and owner != code and "irc_number" not in errors and "irc_number" not in exclude:
             errors.setdefault("irc_number", []).append(project.unique_error_message(Project, ("irc_number",)))
         if errors:
             raise ValidationError(errors)
 
-    def _investor(self, plan, number, parsed, cells, result) -> Investor:
+    def _investor(self, plan, number, parsed, cells, result, skip) -> Investor | None:
+        """The investor of a project row: recorded, or new (checked here); None when it cannot be (reported)."""
         tax_code = parsed["investor_tax_code"]
         investor = self.investors.get(tax_code)
         if investor is not None:
@@ -661,10 +753,13 @@ class Importer:
                 )
             return investor
         if not self.may(Investor, "add"):
-            self._refuse(plan, number, cells["investor_tax_code"][0], tax_code, _("You may not add investors."))
+            self._error(plan, number, cells["investor_tax_code"][0], tax_code, _("You may not add investors."))
+            return None
         if not parsed.get("investor_name"):
-            column = cells.get("investor_name", (None, None))[0]
-            self._refuse(plan, number, column, None, _("A new investor needs a name."))
+            if "investor_name" not in skip:  # not already reported as a required value of a new project
+                column = cells.get("investor_name", (None, None))[0]
+                self._error(plan, number, column, None, _("A new investor needs a name."))
+            return None
         country = parsed.get("investor_country") or "Việt Nam"
         # Written with the projects (project_bulk_save); the tax code is new: every known one was loaded.
         investor = Investor(name=parsed["investor_name"], tax_code=tax_code, country=country,
@@ -677,7 +772,7 @@ class Importer:
                 column, raw = cells.get(mapping.get(name), (None, None))
                 for text in texts:
                     self._error(plan, number, column, raw, text)
-            raise _RowRefused from None
+            return None
         self.new_investors.append(investor)
         self.investors[tax_code] = investor
         result.notes.append(_("New investor “%(name)s” (%(tax)s).") % {"name": investor.name, "tax": tax_code})
@@ -689,17 +784,25 @@ class Importer:
         project = self.projects.get(code)
         if project is None:
             project = Project.objects.select_related("cluster").filter(code=code).first()
-        if project is None or not self.in_scope(project.cluster.commune_id):  # another commune's: as if there were none
-            self._refuse(plan, number, cells["project_code"][0], code,
-                         _("No project has this code, in the tracker or in the projects sheet of this file."))
         year, period = parsed["period"]
-        report = self.reports.get((project.pk, year, period))
+        report = None if project is None else self.reports.get((project.pk, year, period))
         creating = report is None
         if not self.may(CapitalReport, "add" if creating else "change"):
             self._refuse(plan, number, cells["project_code"][0], code,
                          _("You may not add capital reports.") if creating else _("You may not change capital reports."))
-        self._require(plan, number, parsed, cells, creating)
+        skip = set()
+        if project is None or not self.in_scope(project.cluster.commune_id):  # another commune's: as if there were none
+            self._error(plan, number, cells["project_code"][0], code,
+                        _("No project has this code, in the tracker or in the projects sheet of this file."))
+            project, skip = None, {"project"}
+        skip |= self._require(plan, number, parsed, cells, creating)
         fields = self._plain_fields(plan, parsed, creating)
+        if self._row_failed():
+            if report is None:
+                report = CapitalReport(year=year, period=period)
+                if project is not None:
+                    report.project = project
+            self._check_only(plan, number, cells, report, fields, skip)
         if creating:
             project_record_create(model=CapitalReport, project=project, user=self.user, change_reason=self.reason,
                                   year=year, period=period, **fields)

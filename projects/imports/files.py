@@ -51,6 +51,7 @@ class CellProblem:
     column: str  # the column letter, e.g. "C"
     value: str
     message: str
+    span: tuple = ()  # (first row, first column, last row, last column), numbers, of a merged range
 
 
 @dataclass
@@ -434,6 +435,7 @@ def _read_sheets(workbook, archive, *, budget: RowBudget, known_keys: set) -> Fi
                 CellProblem(
                     min_row, get_column_letter(min_col), ref,
                     _("Merged cells (%(range)s). Unmerge them and fill every cell before importing.") % {"range": ref},
+                    (min_row, min_col, max_row, max_col),
                 )
             )
         result.sheets.append(SheetData(name=sheet.title, header=header, keys=keys, rows=data, problems=problems))
