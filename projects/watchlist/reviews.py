@@ -20,6 +20,7 @@ from projects.services import document_check, project_update
 from projects.watchlist import rules
 from projects.watchlist.scans import load_facts
 from tracker import access
+from tracker.services import full_clean
 
 A, S = ReviewStep.Action, Flag.State
 OPEN_STATES = {S.NEW, S.ASSIGNED, S.EXPLANATION_REQUESTED, S.INSPECTED, S.EXTENDED}
@@ -245,7 +246,7 @@ def review_step_record(*, flag: Flag, user, action: str, note: str = "", letter_
             decision_date=letter_date, requested_on=requested_on, from_inspection=from_inspection,
             start_date=start, end_date=end, payment_due_date=due_date, payment_amount_vnd=payment_amount_vnd,
         )
-        extension.full_clean()
+        full_clean(extension)  # constraints in words, never by their names
         extension._history_user = user
         extension.save()
         review.extension = extension
@@ -264,7 +265,7 @@ def review_step_record(*, flag: Flag, user, action: str, note: str = "", letter_
             )
         except ValidationError as error:
             raise ValidationError({"letter_date": [m for messages in error.message_dict.values() for m in messages]}) from error
-    review.full_clean()
+    full_clean(review)
     review.save()
     flag.state = step.to_state
     if action == A.ASSIGN:

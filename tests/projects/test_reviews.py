@@ -99,6 +99,15 @@ def test_granting_an_extension_starts_it_at_month_13_for_at_most_24_months(flag,
                            months=25, due_date=D(2024, 6, 30))
 
 
+def test_a_negative_payment_is_refused_in_words_not_by_the_constraints_name(flag, leader):
+    with pytest.raises(ValidationError) as error:
+        review_step_record(flag=flag, user=leader, action="grant_extension", letter_number="5/QĐ-UBND",
+                           letter_date=D(2024, 5, 20), months=24, due_date=D(2024, 6, 30), payment_amount_vnd=-1)
+    messages = [m for ms in error.value.message_dict.values() for m in ms]
+    assert messages and not any("Constraint" in m or "_gte_" in m for m in messages), messages
+    assert not LandUseExtension.objects.exists()
+
+
 def test_an_expired_extension_opens_its_own_flag(flag, leader):
     review_step_record(flag=flag, user=leader, action="grant_extension", letter_number="5/QĐ-UBND",
                        letter_date=D(2024, 5, 20), months=12, due_date=D(2024, 6, 30))
