@@ -86,6 +86,18 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Every test starts in the site's language (Vietnamese), whatever the request before it left active in the
+    thread (Django's locale handling leaves the last request's language active), and leaves it so."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
 # ---- domain fixtures -------------------------------------------------------------------------------------------
 
 

@@ -138,6 +138,10 @@ def test_every_page_type_has_no_serious_accessibility_violation_at_1366_and_390(
     visit.check("investor-detail", f"/investors/{investor.pk}/")
     visit.check("investor-form", f"/investors/{investor.pk}/edit/")
     visit.check("watchlist-list", "/watchlist/")
+    visit.check("coming-due", "/watchlist/coming-due/", shot=False)  # photographed by tests/test_browser_coming_due.py
+    visit.check("search", "/search/?q=luong+son", shot=False)  # photographed by tests/test_browser_search.py
+    visit.check("password-change", "/account/password/", shot=False)  # photographed by tests/test_browser_passwords.py
+    visit.check("publication", "/publication/")
     visit.check("flag", f"/watchlist/{flag.pk}/")
     visit.check("review-step", f"/watchlist/{flag.pk}/step/")
     visit.check("target-list", "/targets/")
@@ -153,6 +157,12 @@ def test_every_page_type_has_no_serious_accessibility_violation_at_1366_and_390(
     page.locator("#import-errors").wait_for()
     visit.check("import-detail", page.url.removeprefix(base))
     visit.check("error-404", "/projects/999999/", status=404)
+
+    # The public lists, without a login (photographed by tests/test_browser_publication.py), and the reset form.
+    page.context.clear_cookies()
+    visit.check("public-index", "/cong-khai/", shot=False)
+    visit.check("public-list", "/cong-khai/dat-cong-nghiep-chua-cho-thue/", shot=False)
+    visit.check("password-reset", "/account/password/reset/", shot=False)
 
     # A viewer may not add a project: the 403 page.
     page.context.clear_cookies()
