@@ -155,3 +155,18 @@ def test_a_forbidden_page_is_the_sites_own_page_in_vietnamese(client, make_user)
     html = response.content.decode()
     # Django's bare fallback was "<h1>403 Forbidden</h1>" in English, without the menu.
     assert '<html lang="vi">' in html and "Không được phép" in html and 'id="main"' in html and "Forbidden" not in html
+
+
+def test_no_template_wraps_the_sort_header_in_a_header_cell_of_its_own():
+    """sort_header renders the whole <th> (with aria-sort): a <th> around it nests two header cells, and the browser
+    shifts every header one column from its data (the coming-due list's did)."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    nested = []
+    for path in (Path(settings.BASE_DIR) / "templates").rglob("*.html"):
+        for match in re.finditer(r"<th\b[^>]*>(?:(?!</th>).)*?{% sort_header", path.read_text(encoding="utf-8"), re.S):
+            nested.append(f"{path.name}: {match.group(0)[:80]}")
+    assert not nested, nested
