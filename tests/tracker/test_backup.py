@@ -154,11 +154,12 @@ def call_command_manifest(tmp_path) -> dict:
 
 @pytest.fixture
 def sqlite_only(transactional_db):
-    """On SQLite, with the test's rows committed: the backup reads the database as another process would."""
-    if connection.vendor != "sqlite":
-        pytest.skip("the SQLite round trip; the PostgreSQL drill is the test above")
+    """On SQLite (the tests carry the `sqlite` marker; the PostgreSQL drill is above), with the test's rows
+    committed: the backup reads the database as another process would."""
+    assert connection.vendor == "sqlite"
 
 
+@pytest.mark.sqlite
 def test_backup_and_restore_on_sqlite_into_a_fresh_file(sqlite_only, tmp_path, document):
     archive = tmp_path / "backup.tar.gz"
     call_command("backup", str(archive))
@@ -174,6 +175,7 @@ def test_backup_and_restore_on_sqlite_into_a_fresh_file(sqlite_only, tmp_path, d
     assert refused.returncode == 1 and "the target is not empty" in refused.stderr
 
 
+@pytest.mark.sqlite
 def test_an_empty_media_root_and_a_fresh_database_make_a_valid_backup(sqlite_only, tmp_path):
     manifest = call_command_manifest(tmp_path)
     assert manifest["media"] == {}
@@ -182,6 +184,7 @@ def test_an_empty_media_root_and_a_fresh_database_make_a_valid_backup(sqlite_onl
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.sqlite
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -213,6 +216,7 @@ def test_a_damaged_archive_is_refused_before_anything_is_touched(sqlite_only, tm
     assert not target.exists() or _sqlite_counts(target) == {}
 
 
+@pytest.mark.sqlite
 @pytest.mark.parametrize(
     ("content", "message"),
     [(b"", "is not a backup archive"), (b"%PDF-1.4 not an archive", "is not a backup archive")],
@@ -224,6 +228,7 @@ def test_a_file_that_is_no_archive_is_refused_with_a_message(sqlite_only, tmp_pa
     assert result.returncode == 1 and message in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.sqlite
 def test_an_archive_member_outside_the_layout_is_refused(sqlite_only, tmp_path):
     evil = tmp_path / "evil.tar.gz"
     with tarfile.open(evil, "w:gz") as archive:
@@ -235,9 +240,9 @@ def test_an_archive_member_outside_the_layout_is_refused(sqlite_only, tmp_path):
     assert not (tmp_path / "outside.txt").exists()
 
 
+@pytest.mark.sqlite
 def test_a_backup_inside_an_open_transaction_is_refused_instead_of_waiting_forever(tmp_path, db):
-    if connection.vendor != "sqlite":
-        pytest.skip("pg_dump reads its own snapshot whatever the caller's transaction")
+    # (On PostgreSQL pg_dump reads its own snapshot whatever the caller's transaction.)
     with pytest.raises(CommandError, match="cannot run inside a transaction"):
         call_command("backup", str(tmp_path / "backup.tar.gz"))
     assert not (tmp_path / "backup.tar.gz").exists()
