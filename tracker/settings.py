@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "tracker",
     "clusters",
     "projects",
+    "industry",
 ]
 
 MIDDLEWARE = [

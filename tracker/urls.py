@@ -26,6 +26,7 @@ urlpatterns = [
     path("targets/", include((target_urlpatterns, "targets"))),
     path("imports/", include("projects.imports.urls")),
     path("reports/", include("tracker.reports.urls")),
+    path("industry/", include("industry.urls")),
     path("publication/", include("projects.publication.urls")),
     path("cong-khai/", include((public_urlpatterns, "public"))),
     path("admin/", admin.site.urls),
