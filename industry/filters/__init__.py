@@ -1,0 +1,1 @@
+"""The industry app's filters, one module per subject."""

@@ -1,0 +1,1 @@
+"""The industry app's forms, one module per subject."""

@@ -1,0 +1,1 @@
+"""The industry app's selectors, one module per subject."""

@@ -1,0 +1,1 @@
+"""The industry app's services, one module per subject."""

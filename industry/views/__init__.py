@@ -1,0 +1,1 @@
+"""The industry app's views, one module per subject."""
