@@ -152,7 +152,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'production index',
                 'verbose_name_plural': 'production indices',
                 'ordering': ['year', 'month', 'sector'],
-                'constraints': [models.UniqueConstraint(fields=('year', 'month', 'sector'), name='production_index_unique_month', violation_error_message='This sector already has a figure for this month.'), models.CheckConstraint(condition=models.Q(('month__gte', 1), ('month__lte', 12)), name='production_index_month_range'), models.CheckConstraint(condition=models.Q(('vs_previous_month_pct__gte', -100), ('vs_same_month_pct__gte', -100), models.Q(('year_to_date_pct__isnull', True), ('year_to_date_pct__gte', -100), _connector='OR')), name='production_index_pct_gte_minus_100', violation_error_message='A change cannot be below −100 %.')],
+                'constraints': [models.UniqueConstraint(fields=('year', 'month', 'sector'), name='production_index_unique_month', violation_error_message='This sector already has a figure for this month.'), models.CheckConstraint(condition=models.Q(('month__gte', 1), ('month__lte', 12)), name='production_index_month_range'), models.CheckConstraint(condition=models.Q(('vs_previous_month_pct__gte', -100), ('vs_same_month_pct__gte', -100), models.Q(('year_to_date_pct__isnull', True), ('year_to_date_pct__gte', -100), _connector='OR')), name='production_index_pct_gte_minus_100', violation_error_message='A change cannot be below −100 per cent.')],
             },
         ),
         migrations.CreateModel(

@@ -76,7 +76,7 @@ class ProductionIndex(models.Model):
                 condition=Q(vs_previous_month_pct__gte=-100) & Q(vs_same_month_pct__gte=-100)
                 & (Q(year_to_date_pct__isnull=True) | Q(year_to_date_pct__gte=-100)),
                 name="production_index_pct_gte_minus_100",
-                violation_error_message=_("A change cannot be below −100 %."),
+                violation_error_message=_("A change cannot be below −100 per cent."),
             ),
         ]
 
