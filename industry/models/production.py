@@ -37,6 +37,14 @@ class Sector(models.TextChoices):
 
 
 SECTOR_ORDER = [Sector.TOTAL, Sector.MINING, Sector.MANUFACTURING, Sector.ELECTRICITY, Sector.WATER]
+# Short names for the chart's axis, where the sections' full names do not fit.
+SECTOR_SHORT = {
+    Sector.TOTAL: _("Industry as a whole"),
+    Sector.MINING: _("Mining (B)"),
+    Sector.MANUFACTURING: _("Manufacturing (C)"),
+    Sector.ELECTRICITY: _("Electricity (D)"),
+    Sector.WATER: _("Water and waste (E)"),
+}
 
 
 def _pct_field(verbose_name, *, null=False):
@@ -82,6 +90,10 @@ class ProductionIndex(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_sector_display()} {self.month:02d}/{self.year}"
+
+    @property
+    def sector_short(self) -> str:
+        return str(SECTOR_SHORT.get(self.sector, self.get_sector_display()))
 
 
 class ElectricityMonth(models.Model):

@@ -117,6 +117,7 @@ class ProductionYear:
     produced: Progress
     commercial: Progress
     latest_total: ProductionIndex | None  # the whole industry's latest month with a year-to-date figure
+    latest_month_total: ProductionIndex | None  # the whole industry's latest month, with or without one
     has_sample: bool
     has_estimate: bool
     has_data: bool
@@ -188,10 +189,13 @@ def production_year(*, year: int, user) -> ProductionYear:
                           target.electricity_commercial_mkwh if target else None)
     totals = [i for i in indices if i.sector == Sector.TOTAL and i.year_to_date_pct is not None]
     latest_total = max(totals, key=lambda i: i.month) if totals else None
+    all_totals = [i for i in indices if i.sector == Sector.TOTAL]
+    latest_month_total = max(all_totals, key=lambda i: i.month) if all_totals else None
     this_year = indices + list(this.values())
     return ProductionYear(
         year=year, target=target, months=months, sectors=[(s.value, s.label) for s in SECTOR_ORDER],
         electricity=rows, produced=produced, commercial=commercial, latest_total=latest_total,
+        latest_month_total=latest_month_total,
         has_sample=any(r.is_sample for r in this_year) or bool(target and target.is_sample),
         has_estimate=any(r.status == "estimate" for r in this_year),
         has_data=bool(this_year),
