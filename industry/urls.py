@@ -10,6 +10,7 @@ urlpatterns += [
     path("production/", production_views.production_index, name="production"),
     path("production/<int:year>/", production_views.production_year_page, name="production_year"),
     path("production/<int:year>/history/", production_views.production_history_page, name="production_history"),
+    path("production/<int:year>/export/", production_views.production_export, name="production_export"),
     path("production/index/new/", production_views.ProductionIndexCreateView.as_view(), name="production_index_create"),
     path("production/index/<int:pk>/edit/", production_views.ProductionIndexUpdateView.as_view(),
          name="production_index_update"),

@@ -219,3 +219,9 @@ def production_history(*, year: int, user) -> list:
         records = list(model.history.filter(year=year).select_related("history_user"))
         entries += entries_for(model, records, subject=lambda record: str(record.instance))
     return sorted(entries, key=lambda e: e.when, reverse=True)
+
+
+def production_rows(*, kind: str, year: int, user):
+    """The year's recorded rows of one kind, for the export (in the import's shape)."""
+    model = ProductionIndex if kind == "production_index" else ElectricityMonth
+    return access.restrict(model.objects.filter(year=year), user).order_by(*model._meta.ordering)

@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from industry.forms.production import ElectricityForm, ProductionIndexForm, ProductionTargetForm
 from industry.models import ElectricityMonth, ProductionIndex, ProductionTarget
-from industry.selectors.production import production_history, production_year, production_years
+from industry.selectors.production import production_history, production_rows, production_year, production_years
 from industry.services.production import electricity_save, production_index_save, production_target_save
 from tracker import access
+from tracker.exports import FORMATS, Column, export_response
 from tracker.generic import ServiceFormView
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -133,3 +134,46 @@ class ProductionTargetUpdateView(ProductionTargetCreateView):
 
     def get_object(self):
         return access.get_for_user(ProductionTarget.objects.all(), self.request.user, "change", pk=self.kwargs["pk"])
+
+
+def _month(row) -> str:
+    return f"{row.month:02d}/{row.year}"
+
+
+# The columns of the import (industry.services.production_import): an exported year imports back unchanged.
+EXPORT_COLUMNS = {
+    "production_index": [
+        Column(_("Month"), "month", _month),
+        Column(_("Sector"), "sector", lambda row: row.sector),
+        Column(_("On the previous month (%)"), "vs_previous_month_pct", lambda row: row.vs_previous_month_pct),
+        Column(_("On the same month last year (%)"), "vs_same_month_pct", lambda row: row.vs_same_month_pct),
+        Column(_("Year to date, on the same period (%)"), "year_to_date_pct", lambda row: row.year_to_date_pct),
+        Column(_("Figure"), "status", lambda row: row.status),
+        Column(_("Sample data"), "is_sample", lambda row: row.is_sample),
+        Column(_("Source"), "source", lambda row: row.source),
+    ],
+    "electricity": [
+        Column(_("Month"), "month", _month),
+        Column(_("Electricity produced (million kWh)"), "produced_mkwh", lambda row: row.produced_mkwh),
+        Column(_("Commercial electricity (million kWh)"), "commercial_mkwh", lambda row: row.commercial_mkwh),
+        Column(_("Published change on the previous month (%)"), "published_vs_previous_month_pct",
+               lambda row: row.published_vs_previous_month_pct),
+        Column(_("Published change on the same month last year (%)"), "published_vs_same_month_pct",
+               lambda row: row.published_vs_same_month_pct),
+        Column(_("Figure"), "status", lambda row: row.status),
+        Column(_("Sample data"), "is_sample", lambda row: row.is_sample),
+        Column(_("Source"), "source", lambda row: row.source),
+    ],
+}
+EXPORT_NAMES = {"production_index": "chi-so-san-xuat", "electricity": "dien"}
+
+
+def production_export(request, year: int):
+    """`?kind=production_index|electricity&format=csv|xlsx`: the year's rows in the shape of the import."""
+    access.require(request.user, ProductionIndex, "view")
+    kind = request.GET.get("kind", "production_index")
+    fmt = request.GET.get("format", "xlsx")
+    if not MIN_YEAR <= year <= MAX_YEAR or kind not in EXPORT_COLUMNS or fmt not in FORMATS:
+        raise Http404
+    rows = production_rows(kind=kind, year=year, user=request.user)
+    return export_response(rows.iterator(), EXPORT_COLUMNS[kind], fmt, f"{EXPORT_NAMES[kind]}-{year}")

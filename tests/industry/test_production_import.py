@@ -86,3 +86,19 @@ def test_an_xlsx_with_an_electricity_sheet_and_a_commune_officer_refused(staff, 
     assert outcome.committed, [str(e) for e in outcome.errors] + outcome.file_errors
     assert list(ElectricityMonth.objects.values_list("month", "produced_mkwh", "commercial_mkwh")) == [
         (1, Decimal(428), None), (2, Decimal(441), Decimal("120.5"))]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_exported_year_imports_back_unchanged(staff, client, fmt):
+    from industry.services.production import production_demo_load
+
+    production_demo_load()
+    client.force_login(staff)
+    for kind, count in (("production_index", 5), ("electricity", 2)):
+        response = client.get(f"/industry/production/2024/export/?kind={kind}&format={fmt}")
+        assert response.status_code == 200
+        content = b"".join(response.streaming_content) if response.streaming else response.getvalue()
+        outcome = run_import(io.BytesIO(content), f"export.{fmt}", user=staff, csv_kind=kind, commit=True)
+        assert outcome.valid, [str(e) for e in outcome.errors] + outcome.file_errors
+        assert outcome.counts() == {"create": 0, "update": 0, "unchanged": count, "error": 0}, kind
+    assert client.get("/industry/production/2024/export/?kind=flags").status_code == 404

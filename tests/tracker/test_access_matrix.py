@@ -108,6 +108,7 @@ PAGES = {
     "industry:production": ("view_redirect", None),
     "industry:production_year": ("view", "production_year"),
     "industry:production_history": ("view", "production_year"),
+    "industry:production_export": ("view", "production_year"),
     "industry:production_index_create": ("production_write", None),
     "industry:production_index_update": ("production_write", "production_index"),
     "industry:electricity_create": ("production_write", None),
