@@ -88,3 +88,54 @@ def test_the_year_page_of_2024_shows_the_articles_percentages(viewer_page, live_
     page.locator("#production-year").select_option(str(max(int(v) for v in page.locator("#production-year option").all_inner_texts())))
     page.get_by_role("button", name="Xem").click()
     page.locator("#no-index").wait_for()
+
+
+def test_staff_records_the_official_figure_over_the_estimate(live_server, page, make_user):
+    """A staff user corrects a mistyped figure in the form (the error beside the field, what was typed kept), saves
+    the official figure over the demo's estimate, and finds both in the history."""
+    from industry.services.production import production_demo_load
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    production_demo_load()
+    user = make_user("chuyenvien", "staff")
+    user.set_password("ChuyenVien@2026")
+    user.save()
+    page.goto(live_server.url + "/login/")
+    page.get_by_label("Tên đăng nhập").fill("chuyenvien")
+    page.get_by_label("Mật khẩu").fill("ChuyenVien@2026")
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_role("heading", name="Chỉ tiêu và cụm công nghiệp năm").wait_for()
+
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(live_server.url + "/industry/production/2024/")
+    page.locator("#index-2-total a").click()
+    page.get_by_label("So với tháng trước (%)").fill("-10,6 %%")  # the mistake
+    page.get_by_label("Lũy kế từ đầu năm so với cùng kỳ (%)").fill("-12,3")
+    page.get_by_label("Loại số liệu").select_option(label="Chính thức")
+    page.get_by_label("Lý do thay đổi (không bắt buộc)").fill("Số chính thức tháng 2")
+    page.get_by_role("button", name="Lưu").click()
+    page.locator("#id_vs_previous_month_pct_error").wait_for()
+    assert page.get_by_label("Lũy kế từ đầu năm so với cùng kỳ (%)").input_value() == "-12,3"
+    page.screenshot(path=str(SCREENSHOTS / "production-form-1366.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(SCREENSHOTS / "production-form-390.png"), full_page=True)
+    page.set_viewport_size({"width": 1366, "height": 768})
+
+    page.get_by_label("So với tháng trước (%)").fill("-10,6")
+    page.get_by_role("button", name="Lưu").click()
+    page.get_by_role("heading", name="Sản xuất công nghiệp và điện năm 2024").wait_for()
+    cells = page.locator("#index-2-total td").all_inner_texts()
+    assert cells[2:5] == ["-10,60 %", "-15,74 %", "-12,30 %"] and cells[5].startswith("Chính thức")
+    # The year to date of the whole industry now stands against the 12 % target.
+    assert "-24,30 điểm phần trăm so với chỉ tiêu" in page.locator("#target-iip").inner_text()
+
+    page.get_by_role("link", name="Lịch sử số liệu").click()
+    history = page.locator("#history-table")
+    history.wait_for()
+    text = history.inner_text()
+    assert "Số chính thức tháng 2" in text and "Ước tính → Chính thức" in text and "-10,58 → -10,6" in text
+    page.screenshot(path=str(SCREENSHOTS / "production-history-1366.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(SCREENSHOTS / "production-history-390.png"), full_page=True)
