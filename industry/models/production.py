@@ -14,11 +14,19 @@ A figure is first an estimate (ước tính) and later official (chính thức):
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
-MONTH_CHOICES = [(month, _("Month %(month)s") % {"month": month}) for month in range(1, 13)]
+
+
+def _month_label(month: int) -> str:
+    return gettext("Month %(month)s") % {"month": month}
+
+
+MONTH_CHOICES = [(month, lazy(_month_label, str)(month)) for month in range(1, 13)]  # in the page's language
 
 
 class FigureStatus(models.TextChoices):
