@@ -8,3 +8,9 @@ from django.utils.translation import gettext_lazy as _
 class IndustryConfig(AppConfig):
     name = "industry"
     verbose_name = _("Industry")
+
+    def ready(self):
+        # The statistics office's monthly table as kinds of the import engine (projects/imports)
+        from industry.services.production_import import register_production_imports
+
+        register_production_imports()

@@ -37,6 +37,10 @@ WORK_FLAGS = {"projects.work_flag"}
 DECIDE_FLAGS = {"projects.decide_flag"}
 # The public lists: leadership approves what is published (projects/publication/).
 APPROVE_PUBLICATION = {"projects.approve_publication"}
+# The statistics office's monthly figures (industry/, issue 16): the province's, not a commune's. Everyone reads them;
+# staff and leadership record them; leadership sets the year's targets, as for projects.annualtarget.
+PRODUCTION_FIGURES = ["industry.productionindex", "industry.electricitymonth"]
+PRODUCTION_TARGETS = ["industry.productiontarget"]
 
 
 def _perms(models, actions):
@@ -45,20 +49,33 @@ def _perms(models, actions):
 
 ALL_COMMUNES = {"tracker.access_all_communes"}
 VIEW_ALL = _perms(RECORDS + REFERENCE + WATCHLIST, ["view"])
+VIEW_PRODUCTION = _perms(PRODUCTION_FIGURES + PRODUCTION_TARGETS, ["view"])
+WRITE_PRODUCTION = _perms(PRODUCTION_FIGURES, ["add", "change", "delete"])
 
 ROLE_PERMISSIONS = {
-    STAFF: VIEW_ALL | ALL_COMMUNES | _perms(RECORDS, ["add", "change", "delete"]) | WORK_FLAGS,
+    STAFF: VIEW_ALL | ALL_COMMUNES | _perms(RECORDS, ["add", "change", "delete"]) | WORK_FLAGS
+    | VIEW_PRODUCTION | WRITE_PRODUCTION,
     LEADERSHIP: VIEW_ALL
     | ALL_COMMUNES
     | _perms(RECORDS, ["add", "change", "delete"])
     | _perms(["projects.annualtarget"], ["add", "change", "delete"])
     | WORK_FLAGS
     | DECIDE_FLAGS
-    | APPROVE_PUBLICATION,
+    | APPROVE_PUBLICATION
+    | VIEW_PRODUCTION
+    | WRITE_PRODUCTION
+    | _perms(PRODUCTION_TARGETS, ["add", "change", "delete"]),
     # Scoped to the communes assigned to them (no access_all_communes); they add and edit, but do not delete.
-    COMMUNE_OFFICER: VIEW_ALL | _perms(RECORDS, ["add", "change"]) | WORK_FLAGS,
-    VIEWER: VIEW_ALL | ALL_COMMUNES,
+    COMMUNE_OFFICER: VIEW_ALL | _perms(RECORDS, ["add", "change"]) | WORK_FLAGS | VIEW_PRODUCTION,
+    VIEWER: VIEW_ALL | ALL_COMMUNES | VIEW_PRODUCTION,
 }
+
+
+def _has_models(apps, app_label: str) -> bool:
+    try:
+        return bool(list(apps.get_app_config(app_label).get_models()))
+    except LookupError:
+        return False
 
 
 def sync_roles(apps, *, strict: bool = True) -> None:
@@ -83,7 +100,9 @@ def sync_roles(apps, *, strict: bool = True) -> None:
             app_label, codename = name.split(".")
             permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
             if permission is None:
-                if strict:
+                # An app whose first migration has not run yet (industry/, added later than the roles' first
+                # migrations) gets its permissions from its own migration's run of sync_roles.
+                if strict and _has_models(apps, app_label):
                     raise LookupError(f"permission {name} does not exist")
                 continue
             wanted.append(permission)

@@ -159,6 +159,9 @@ def detect_kind(sheet: SheetData, forced: str | None = None) -> Kind | None:
     for kind in KINDS.values():
         labels = label_index(kind)
         keys |= {labels[key].key for key in list(keys) if key in labels}
+    for kind in KINDS.values():  # a registered kind: every column of its identity is there
+        if kind.writer is not None and set(kind.identity) <= keys:
+            return kind
     if "project_code" in keys and "period" in keys:
         return CAPITAL_REPORTS
     if "project_code" in keys:
@@ -362,7 +365,7 @@ class Importer:
                         _("The same row is already in row %(row)s of this sheet.") % {"row": earlier})
             return
         self.seen[(plan.kind.key, identity)] = number
-        handler = getattr(self, f"_{plan.kind.key}")
+        handler = self._registered if plan.kind.writer is not None else getattr(self, f"_{plan.kind.key}")
         # No savepoint of our own: every service is atomic (a savepoint inside this transaction), so a row that
         # fails leaves the transaction usable; and since any error rolls the whole import back, a row half-done
         # (a new investor, then a refused project) is never kept. A handler records what it finds and goes on
@@ -387,6 +390,9 @@ class Importer:
         cell could not be read, or they were reported already)."""
         keys = {spec.attr: spec.key for spec in plan.kind.specs}
         keys["year"] = "period"
+        if any(spec.kind == "month" for spec in plan.kind.specs):  # a registered kind identified by its month
+            month_key = next(spec.key for spec in plan.kind.specs if spec.kind == "month")
+            keys["year"] = keys["month"] = month_key
         messages = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
         between = constraint_fields(plan.kind.model)
         for name, texts in messages.items():
@@ -425,7 +431,7 @@ class Importer:
         fields = {}
         for column in plan.columns:
             spec = column.spec
-            if spec.kind in ("ref",) or spec.key in skip or spec.kind == "period" or spec.key in self.failed:
+            if spec.kind in ("ref", "period", "month") or spec.key in skip or spec.key in self.failed:
                 continue  # (a cell that could not be read changes nothing: the recorded value, or the default)
             value = parsed.get(spec.key)
             model_field = plan.kind.model._meta.get_field(spec.attr) if _is_field(plan.kind.model, spec.attr) else None
@@ -462,6 +468,35 @@ class Importer:
             else:
                 self._error(plan, number, column, None, _("This value is required."))
         return {spec.attr for spec in missing} | self._skipped(plan)
+
+    # a kind another app registered (projects.imports.specs.register): found, checked and saved by its writer
+    def _registered(self, plan, number, parsed, cells, result):
+        kind = plan.kind
+        writer = kind.writer
+        first = cells[kind.identity[0]]
+        instance = writer.find(parsed)
+        creating = instance is None
+        if not self.may(kind.model, "add" if creating else "change"):
+            self._refuse(plan, number, first[0], first[1], _("You may not add or change %(kind)s.") % {"kind": kind.label})
+        skip = self._require(plan, number, parsed, cells, creating)
+        fields = self._plain_fields(plan, parsed, creating)
+        if self._row_failed():
+            self._check_only(plan, number, cells, instance or writer.new(parsed), fields, skip)
+        if creating:
+            writer.save(writer.new(parsed), fields=fields, user=self.user, change_reason=self.reason)
+            result.action = "create"
+            self._note_changes(result, {name: (self._spec_for(plan, name), None, value)
+                                        for name, value in fields.items() if value not in (None, "")})
+            return
+        changed = {
+            name: (self._spec_for(plan, name), getattr(instance, name), value)
+            for name, value in fields.items()
+            if getattr(instance, name) != value
+        }
+        self._apply_update(result, changed, lambda: writer.save(
+            instance, fields={name: new for name, (_s, _o, new) in changed.items()}, user=self.user,
+            change_reason=self.reason,
+        ), store=lambda obj: None)
 
     # clusters
     def _clusters(self, plan, number, parsed, cells, result):

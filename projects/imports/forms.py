@@ -17,7 +17,7 @@ class ImportUploadForm(TrackerForm):
     csv_kind = forms.ChoiceField(
         label=_("Kind of data (for a CSV file)"),
         required=False,
-        choices=[("", _("Recognise it from the columns"))] + [(key, KINDS[key].label) for key in ORDER],
+        choices=lambda: [("", _("Recognise it from the columns"))] + [(key, KINDS[key].label) for key in ORDER],
         help_text=_("An Excel file says it by its sheets' columns."),
     )
 

@@ -172,6 +172,23 @@ def _period(spec, value):
     raise CellError(_("Write the period as 2024-Q2 (a quarter), 2024-H1 (a half-year) or 2024 (the whole year)."))
 
 
+def _month(spec, value):
+    """`02/2024`, `2/2024`, `2024-02`, `T2/2024` or a date cell (its month) → (year, month)."""
+    if isinstance(value, (datetime, date)):
+        return value.year, value.month
+    text = cell_text(value).strip().upper().replace(" ", "").replace("THÁNG", "").lstrip("T")
+    month_text, year_text = "", ""
+    if "/" in text:
+        month_text, _sep, year_text = text.partition("/")
+    elif "-" in text:
+        year_text, _sep, month_text = text.partition("-")
+    if month_text.isdigit() and year_text.isdigit() and len(year_text) == 4:
+        year, month = int(year_text), int(month_text)
+        if 1 <= month <= 12 and 2000 <= year <= 2100:
+            return year, month
+    raise CellError(_("Write the month as 02/2024 (or 2024-02)."))
+
+
 PARSERS = {
     "text": _text,
     "ref": _text,
@@ -182,6 +199,7 @@ PARSERS = {
     "choice": _choice,
     "bool": _bool,
     "period": _period,
+    "month": _month,
 }
 
 
@@ -201,6 +219,9 @@ def display(spec: Spec, value) -> str:
         return str(dict(spec.choices.choices).get(value, value))
     if spec.kind == "bool":
         return str(_("yes") if value else _("no"))
+    if spec.kind == "month":
+        year, month = value
+        return f"{month:02d}/{year}"
     if spec.kind == "period":
         year, part = value
         return f"{year}-{part}" if part != "Y" else str(year)
@@ -215,6 +236,10 @@ class Kind:
     specs: tuple
     identity: tuple  # the keys that find an existing row
     derived: tuple = ()  # columns of the exports that are computed by the tracker: accepted and ignored
+    # A kind another app registers (`register`): the object that finds, makes and saves its rows. It has
+    # `find(parsed) -> instance | None`, `new(parsed) -> unsaved instance` (its identity set) and
+    # `save(instance, *, fields, user, change_reason)`, which writes through the app's service.
+    writer: object = None
 
     def spec(self, key) -> Spec:
         return next(spec for spec in self.specs if spec.key == key)
@@ -311,10 +336,23 @@ CAPITAL_REPORTS = Kind(
 )
 
 KINDS = {kind.key: kind for kind in (CLUSTERS, PROJECTS, CAPITAL_REPORTS)}
-ORDER = ("clusters", "projects", "capital_reports")  # a project may name a cluster of the same file, and so on
+ORDER = ["clusters", "projects", "capital_reports"]  # a project may name a cluster of the same file, and so on
 KNOWN_KEYS = {spec.key for kind in KINDS.values() for spec in kind.specs} | {
     key for kind in KINDS.values() for key in kind.derived
 }
+
+
+def register(kind: Kind) -> None:
+    """Add another app's kind of row (industry's production index, say) to the template, the reader and the engine:
+    called from that app's AppConfig.ready(), so the import engine imports no other app. Its rows come after the
+    built-in kinds; it is recognised by its sheet's name or, in a CSV, by having every column of its identity."""
+    if kind.writer is None:
+        raise ValueError(f"the import kind {kind.key} has no writer")
+    KINDS[kind.key] = kind
+    if kind.key not in ORDER:
+        ORDER.append(kind.key)
+    KNOWN_KEYS.update(spec.key for spec in kind.specs)
+    KNOWN_KEYS.update(kind.derived)
 _LABELS: dict = {}
 
 

@@ -33,6 +33,8 @@ def spec_format(spec: Spec) -> str:
         return _("One of: %(values)s (the key or the label).") % {
             "values": "; ".join(f"{choice.value} = {choice.label}" for choice in spec.choices)
         }
+    if spec.kind == "month":
+        return _("A month: 02/2024 or 2024-02.")
     if spec.kind == "period":
         return _("2024-Q1 … 2024-Q4 for a quarter, 2024-H1 or 2024-H2 for a half-year, 2024 for the whole year.")
     return _("Text.")

@@ -71,7 +71,8 @@ def test_the_template_has_a_sheet_per_kind_with_labels_keys_and_an_explanation(s
     response = staff_client.get(reverse("imports:template"))
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["Hướng dẫn", "Cụm công nghiệp", "Dự án", "Báo cáo vốn"]
+    # … and the kinds other apps register (industry's production index and electricity, issue 16)
+    assert book.sheetnames == ["Hướng dẫn", "Cụm công nghiệp", "Dự án", "Báo cáo vốn", "Chỉ số sản xuất công nghiệp", "Điện"]
     rows = list(book["Dự án"].iter_rows(values_only=True))
     assert rows[0][0] == "Mã dự án" and list(rows[1]) == PROJECT_KEYS
     explained = {row[1] for row in book["Hướng dẫn"].iter_rows(values_only=True)}

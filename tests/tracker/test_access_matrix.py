@@ -40,6 +40,9 @@ ALLOWED = {
     "province": {"staff", "leadership", "viewer", "superuser"},  # form 04 counts every commune
     "account": {"staff", "leadership", "commune_officer", "viewer", "superuser"},  # one's own password
     "publish": {"leadership", "superuser"},  # approving what the public lists publish
+    # The statistics office's monthly figures are the province's, not a commune's: everyone reads them, staff and
+    # leadership record them (commune officers do not), leadership sets the year's industry targets.
+    "production_write": {"staff", "leadership", "superuser"},
 }
 # URL name → (action, what its arguments point at). "scoped" pages are tried on commune A's and commune B's object.
 PAGES = {
@@ -102,6 +105,16 @@ PAGES = {
     "password_change": ("account", None),
     "password_change_done": ("account", None),
     "publication:index": ("publish", None),
+    "industry:production": ("view_redirect", None),
+    "industry:production_year": ("view", "production_year"),
+    "industry:production_history": ("view", "production_year"),
+    "industry:production_export": ("view", "production_year"),
+    "industry:production_index_create": ("production_write", None),
+    "industry:production_index_update": ("production_write", "production_index"),
+    "industry:electricity_create": ("production_write", None),
+    "industry:electricity_update": ("production_write", "electricity_month"),
+    "industry:production_target_create": ("targets", None),
+    "industry:production_target_update": ("targets", "production_target"),
 }
 # The password reset pages are for people who cannot log in.
 PASSWORD_RESET = {"password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete"}
@@ -170,6 +183,15 @@ def world(make_user):
     users["superuser"].save()
     job = ImportJob.objects.create(user=users["staff"], filename="du-an.xlsx", status=ImportJob.Status.INVALID)
     objects["import_job"] = {"A": job, "B": job}
+    from industry.models import ElectricityMonth, ProductionIndex, ProductionTarget
+
+    index = ProductionIndex.objects.create(year=2024, month=2, sector="total", vs_previous_month_pct=Decimal("-10.58"),
+                                           vs_same_month_pct=Decimal("-15.74"))
+    electricity = ElectricityMonth.objects.create(year=2024, month=2, produced_mkwh=Decimal(441))
+    production_target = ProductionTarget.objects.create(year=2024, iip_growth_pct=Decimal(12))
+    objects["production_index"] = {"A": index, "B": index}
+    objects["electricity_month"] = {"A": electricity, "B": electricity}
+    objects["production_target"] = {"A": production_target, "B": production_target}
     return objects, users
 
 
@@ -181,8 +203,12 @@ def _urls(name, target, objects):
         return [(reverse(name), None)]
     urls = []
     for scope in "AB":
-        if target in ("cluster", "project", "investor", "flag", "target", "commune", "import_job"):
-            unscoped = target in ("investor", "target", "import_job")
+        if target == "production_year":
+            urls.append((reverse(name, args=[2024]), None))
+        elif target in ("cluster", "project", "investor", "flag", "target", "commune", "import_job", "production_index",
+                        "electricity_month", "production_target"):
+            unscoped = target in ("investor", "target", "import_job", "production_index", "electricity_month",
+                                  "production_target")
             urls.append((reverse(name, args=[objects[target][scope].pk]), None if unscoped else scope))
         elif target == "document":
             document = objects["document"][scope]
@@ -200,6 +226,8 @@ def _urls(name, target, objects):
 def _expected(role, action, scope):
     if action == "work_redirect":
         return 302 if role in ALLOWED["work"] else 403
+    if action == "view_redirect":  # the production page sends every reader to a year's page
+        return 302 if role in ALLOWED["view"] else 403
     if action == "own_import":
         return 200 if role == "staff" else 403 if role not in ALLOWED["add"] else 404
     if role == "commune_officer" and scope == "B":

@@ -181,6 +181,18 @@ def _valid_instances(project, cluster, investor) -> dict:
                                            end_date=date(2025, 6, 1)),
         ForceMajeurePeriod: ForceMajeurePeriod(project=project, start_date=date(2025, 1, 1), end_date=date(2025, 2, 1),
                                                reason="Lũ"),
+        **_industry_production_instances(),
+    }
+
+
+def _industry_production_instances() -> dict:
+    from industry.models import ElectricityMonth, ProductionIndex, ProductionTarget
+
+    return {
+        ProductionIndex: ProductionIndex(year=2024, month=2, sector="total", vs_previous_month_pct=Decimal("-10.58"),
+                                         vs_same_month_pct=Decimal("-15.74")),
+        ElectricityMonth: ElectricityMonth(year=2024, month=2, produced_mkwh=Decimal(441)),
+        ProductionTarget: ProductionTarget(year=2031, iip_growth_pct=Decimal(12), electricity_produced_mkwh=Decimal(8700)),
     }
 
 
@@ -242,7 +254,7 @@ def test_every_admin_and_inline_of_the_tracker_tells_constraints_in_words(rf, ma
     superuser = make_user("quantri", is_superuser=True, is_staff=True)
     request = rf.get("/admin/")
     request.user = superuser
-    ours = ("tracker.", "clusters.", "projects.")
+    ours = ("tracker.", "clusters.", "projects.", "industry.")
     inlines = 0
     for model, model_admin in admin.site._registry.items():
         if not type(model_admin).__module__.startswith(ours):

@@ -108,3 +108,21 @@ def share(part, whole, places=1):
 def url_replace_param(context, name, value):
     """url_replace for a parameter whose name is itself a variable (the search page's clusters_page…)."""
     return url_replace(context, **{name: value})
+
+
+@register.filter
+def signed_percent(value, places=2):
+    """A change in per cent with its sign: 2.73 → +2,73 %; −10.58 → -10,58 %; None → —."""
+    if value is None:
+        return "—"
+    text = format_decimal(value, int(places))
+    return ("+" if Decimal(value) > 0 else "") + text + " %"
+
+
+@register.filter
+def signed_number(value, places=None):
+    """A change with its sign, the Vietnamese way: 13 → +13; −106 → -106; None → —."""
+    if value is None:
+        return "—"
+    text = format_decimal(value) if places in (None, "") else format_decimal(value, int(places))
+    return ("+" if Decimal(value) > 0 else "") + text

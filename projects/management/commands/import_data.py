@@ -1,5 +1,5 @@
 """Import a file in the shape of the import template:
-`python manage.py import_data FILE [--dry-run] [--kind clusters|projects|capital_reports] [--user NAME] [--reason TEXT]`.
+`python manage.py import_data FILE [--dry-run] [--kind clusters|projects|capital_reports|production_index|electricity] [--user NAME] [--reason TEXT]`.
 
 It prints every row's problem as `row N, column C, value "V": message` and a summary; it exits with status 1 and
 writes nothing if any row is invalid (or the file cannot be read), 0 otherwise.

@@ -28,6 +28,7 @@ from projects.models import (
     UnreachableRecord,
     ViolationNotice,
 )
+from industry.services.production import production_demo_load
 from projects.services import project_refresh_implemented
 from tracker.models import AccessScope
 from tracker.roles import COMMUNE_OFFICER, sync_roles
@@ -219,6 +220,7 @@ class Command(BaseCommand):
             },
         )
         created += new
+        created += production_demo_load()  # the article's February 2024 production index and electricity (sample)
 
         sync_roles(django_apps)  # the roles normally come from the data migration; a flushed database lacks them
         User = get_user_model()
