@@ -29,8 +29,12 @@ RECORDS = [
     "projects.violationnotice",
     "projects.transferrequest",
     "projects.unreachablerecord",
+    "industry.obstacle",
+    "industry.obstacleaction",
+    "industry.scheme",
 ]
 REFERENCE = ["clusters.commune", "clusters.formerdistrict", "clusters.establishmentcriteria", "projects.annualtarget"]
+REFERENCE += ["industry.schemeplan"]  # the year's khuyến công plan: leadership's, like the targets
 # The watchlist: everyone who reads the data reads the flags; the review steps need their own permissions.
 WATCHLIST = ["projects.flag", "projects.reviewstep", "projects.rule", "projects.scan"]
 WORK_FLAGS = {"projects.work_flag"}
@@ -52,6 +56,7 @@ ROLE_PERMISSIONS = {
     | ALL_COMMUNES
     | _perms(RECORDS, ["add", "change", "delete"])
     | _perms(["projects.annualtarget"], ["add", "change", "delete"])
+    | _perms(["industry.schemeplan"], ["add", "change", "delete"])
     | WORK_FLAGS
     | DECIDE_FLAGS
     | APPROVE_PUBLICATION,
