@@ -66,6 +66,19 @@ ROLE_PERMISSIONS = {
 }
 
 
+def _added_later(apps, codename: str, app_label: str) -> bool:
+    """Is this a model permission of a model not yet in the migration state (an app migrated after the caller, such
+    as industry after projects)? Its own migration syncs the roles again once the model exists."""
+    action, _sep, model_name = codename.partition("_")
+    if action not in ("add", "change", "delete", "view"):
+        return False
+    try:
+        apps.get_model(app_label, model_name)
+    except LookupError:
+        return True
+    return False
+
+
 def sync_roles(apps, *, strict: bool = True) -> None:
     """Create the groups and give each exactly its permissions (works with the historical app registry).
 
@@ -88,7 +101,7 @@ def sync_roles(apps, *, strict: bool = True) -> None:
             app_label, codename = name.split(".")
             permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
             if permission is None:
-                if strict:
+                if strict and not _added_later(apps, codename, app_label):
                     raise LookupError(f"permission {name} does not exist")
                 continue
             wanted.append(permission)

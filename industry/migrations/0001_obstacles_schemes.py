@@ -1,6 +1,6 @@
 """Obstacles with their actions, khuyến công schemes and the year's plan (issue 16); the roles get their
-permissions (tracker/roles.py). sync_roles is not strict here: the industry app's other subjects add their models in
-migrations of their own, and whichever runs last gives the roles every permission."""
+permissions (tracker/roles.py). The industry app's other subjects add their models in migrations of their own: the
+permissions of a model not yet in the migration state are left to that model's migration (roles._added_later)."""
 
 import django.core.validators
 import django.db.models.deletion
@@ -12,7 +12,7 @@ from django.db import migrations, models
 def apply_roles(apps, schema_editor):
     from tracker.roles import sync_roles
 
-    sync_roles(apps, strict=False)
+    sync_roles(apps)
 
 
 class Migration(migrations.Migration):
