@@ -17,7 +17,7 @@ class ObstacleFilter(BaseFilterSet):
     status = django_filters.ChoiceFilter(choices=Obstacle.Status.choices, label=_("Status"))
     unresolved = django_filters.BooleanFilter(method="filter_unresolved", label=_("Not yet resolved"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Past the target date"))
-    agency = django_filters.CharFilter(field_name="agency", lookup_expr="iexact", label=_("Responsible agency"))
+    agency = django_filters.CharFilter(field_name="agency", label=_("Responsible agency"))  # exact: the dashboard links with the name
     commune = django_filters.ModelChoiceFilter(
         field_name="cluster__commune", queryset=Commune.objects.order_by("name"), label=_("Commune or ward")
     )
