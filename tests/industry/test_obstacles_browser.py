@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 
 from tests.test_browser import browser_context_args, browser_type_launch_args  # noqa: F401 (fixtures)
+from tests.test_browser_accessibility import axe_violations, describe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,13 +33,18 @@ def staff_page(live_server, page, make_user):
 
 
 def _fits(page, url, viewport, shot=None):
+    """The page at this width: no sideways scroll, and no serious or critical axe violation (WCAG 2.1 AA)."""
     page.set_viewport_size(viewport)
     page.goto(url)
     page.wait_for_load_state("networkidle")
     if shot:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / shot), full_page=False)
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= viewport["width"], url
+    wide = page.evaluate("""w => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w)
+        .slice(0, 5).map(e => e.tagName + '.' + e.className + ': ' + (e.textContent || '').slice(0, 60))""", viewport["width"])
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= viewport["width"], (url, wide)
+    problems = describe(url, viewport["width"], axe_violations(page))
+    assert not problems, "\n".join(problems)
 
 
 def test_an_obstacle_becomes_a_force_majeure_period_in_one_step(staff_page, live_server, make_project):
@@ -77,6 +83,10 @@ def test_an_obstacle_becomes_a_force_majeure_period_in_one_step(staff_page, live
     assert page.locator("#obstacles").get_by_text(obstacle.title).is_visible()
     _fits(page, live_server.url + project.cluster.get_absolute_url(), PHONE)
     _fits(page, live_server.url + "/industry/obstacles/", PHONE)
+    for url in ("/industry/obstacles/new/", obstacle.get_absolute_url() + "actions/new/",
+                obstacle.get_absolute_url() + "edit/", obstacle.get_absolute_url() + "force-majeure/"):
+        _fits(page, live_server.url + url, DESKTOP)
+        _fits(page, live_server.url + url, PHONE)
     _fits(page, live_server.url + "/", DESKTOP)
     assert page.locator("#obstacle-kind-table").get_by_text("Giải phóng mặt bằng").is_visible()
 
@@ -102,3 +112,8 @@ def test_the_khuyen_cong_year_fits_office_screens_and_phones(staff_page, live_se
     assert staff_page.get_by_role("row", name="Số đề án 3 6 50,0 %").is_visible()
     _fits(staff_page, live_server.url + "/industry/schemes/year/2024/", PHONE)
     _fits(staff_page, live_server.url + "/industry/schemes/", PHONE)
+    scheme = Scheme.objects.get(kind="equipment")
+    for url in (scheme.get_absolute_url(), scheme.get_absolute_url() + "edit/", "/industry/schemes/new/",
+                "/industry/schemes/?year=2024&o=-province_budget"):
+        _fits(staff_page, live_server.url + url, DESKTOP)
+        _fits(staff_page, live_server.url + url, PHONE)
