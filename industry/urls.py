@@ -1,12 +1,13 @@
-from django.urls import path  # noqa: F401  (the pages are added per subject)
+"""The industry app's pages, by subject."""
+from django.urls import path
+
+from industry.views import obstacles as obstacle_views
+from industry.views import production as production_views
+from industry.views import schemes as scheme_views
 
 app_name = "industry"
-urlpatterns = []
-
-# Production index and electricity (industry.views.production)
-from industry.views import production as production_views  # noqa: E402
-
-urlpatterns += [
+urlpatterns = [
+    # Production index and electricity
     path("production/", production_views.production_index, name="production"),
     path("production/<int:year>/", production_views.production_year_page, name="production_year"),
     path("production/<int:year>/history/", production_views.production_history_page, name="production_history"),
@@ -21,4 +22,20 @@ urlpatterns += [
          name="production_target_create"),
     path("production/targets/<int:pk>/edit/", production_views.ProductionTargetUpdateView.as_view(),
          name="production_target_update"),
+    # Obstacles and khuyến công schemes
+    path("obstacles/", obstacle_views.ObstacleListView.as_view(), name="obstacle_list"),
+    path("obstacles/new/", obstacle_views.ObstacleCreateView.as_view(), name="obstacle_create"),
+    path("obstacles/export/", obstacle_views.ObstacleExportView.as_view(), name="obstacle_export"),
+    path("obstacles/<int:pk>/", obstacle_views.obstacle_detail, name="obstacle_detail"),
+    path("obstacles/<int:pk>/edit/", obstacle_views.ObstacleUpdateView.as_view(), name="obstacle_update"),
+    path("obstacles/<int:pk>/actions/new/", obstacle_views.ObstacleActionCreateView.as_view(), name="obstacle_action_create"),
+    path("obstacles/<int:pk>/force-majeure/", obstacle_views.obstacle_convert, name="obstacle_convert"),
+    path("schemes/", scheme_views.SchemeListView.as_view(), name="scheme_list"),
+    path("schemes/new/", scheme_views.SchemeCreateView.as_view(), name="scheme_create"),
+    path("schemes/export/", scheme_views.SchemeExportView.as_view(), name="scheme_export"),
+    path("schemes/<int:pk>/", scheme_views.scheme_detail, name="scheme_detail"),
+    path("schemes/<int:pk>/edit/", scheme_views.SchemeUpdateView.as_view(), name="scheme_update"),
+    path("schemes/year/<int:year>/", scheme_views.scheme_year_view, name="scheme_year"),
+    path("schemes/plans/new/", scheme_views.SchemePlanCreateView.as_view(), name="scheme_plan_create"),
+    path("schemes/plans/<int:pk>/edit/", scheme_views.SchemePlanUpdateView.as_view(), name="scheme_plan_update"),
 ]

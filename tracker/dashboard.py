@@ -10,6 +10,8 @@ from django.urls import reverse
 
 from clusters.models import Cluster, ClusterSummary, EstablishmentCriteria
 from clusters.selectors import occupancy_pct
+from industry.models import Obstacle
+from industry.selectors.obstacles import obstacle_summary
 from projects.models import AnnualTarget, Flag, Project, Rule, Scan, Severity
 from tracker.access import can, restrict
 from tracker.numbers import vnd_to_billions
@@ -208,6 +210,8 @@ def dashboard(*, user, year: int, today: date) -> dict:
         "severities": [(value, label, severity_counts.get(value, 0)) for value, label in reversed(Severity.choices)],
         "rules": rules,
         "last_scan": last_scan,
+        # Obstacles not yet resolved by kind and by agency (one query; none for a user who may not read them).
+        "obstacles": obstacle_summary(user=user, today=today) if can(user, Obstacle, "view") else None,
     }
 
 

@@ -46,6 +46,9 @@ def _label_empty_choice(field) -> None:
     widget = field.widget
     if isinstance(widget, forms.NullBooleanSelect):
         widget.choices = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
+        # Django's NullBooleanSelect gives its choice as one string, and a select marks every option whose key is
+        # *in* it: "" is in "true", so "All" was shown selected whatever was chosen. A list compares keys exactly.
+        widget.format_value = lambda value, widget=widget: [forms.NullBooleanSelect.format_value(widget, value)]
     elif isinstance(field, forms.ChoiceField) and not hasattr(field, "queryset"):
         field.choices = [
             ("", _("All")) if value == "" and label == EMPTY_DEFAULT else (value, label) for value, label in field.choices

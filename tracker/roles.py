@@ -29,8 +29,12 @@ RECORDS = [
     "projects.violationnotice",
     "projects.transferrequest",
     "projects.unreachablerecord",
+    "industry.obstacle",
+    "industry.obstacleaction",
+    "industry.scheme",
 ]
 REFERENCE = ["clusters.commune", "clusters.formerdistrict", "clusters.establishmentcriteria", "projects.annualtarget"]
+REFERENCE += ["industry.schemeplan"]  # the year's khuyến công plan: leadership's, like the targets
 # The watchlist: everyone who reads the data reads the flags; the review steps need their own permissions.
 WATCHLIST = ["projects.flag", "projects.reviewstep", "projects.rule", "projects.scan"]
 WORK_FLAGS = {"projects.work_flag"}
@@ -59,6 +63,7 @@ ROLE_PERMISSIONS = {
     | ALL_COMMUNES
     | _perms(RECORDS, ["add", "change", "delete"])
     | _perms(["projects.annualtarget"], ["add", "change", "delete"])
+    | _perms(["industry.schemeplan"], ["add", "change", "delete"])
     | WORK_FLAGS
     | DECIDE_FLAGS
     | APPROVE_PUBLICATION
@@ -71,11 +76,17 @@ ROLE_PERMISSIONS = {
 }
 
 
-def _has_models(apps, app_label: str) -> bool:
-    try:
-        return bool(list(apps.get_app_config(app_label).get_models()))
-    except LookupError:
+def _added_later(apps, codename: str, app_label: str) -> bool:
+    """Is this a model permission of a model not yet in the migration state (an app migrated after the caller, such
+    as industry after projects)? Its own migration syncs the roles again once the model exists."""
+    action, _sep, model_name = codename.partition("_")
+    if action not in ("add", "change", "delete", "view"):
         return False
+    try:
+        apps.get_model(app_label, model_name)
+    except LookupError:
+        return True
+    return False
 
 
 def sync_roles(apps, *, strict: bool = True) -> None:
@@ -100,9 +111,7 @@ def sync_roles(apps, *, strict: bool = True) -> None:
             app_label, codename = name.split(".")
             permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
             if permission is None:
-                # An app whose first migration has not run yet (industry/, added later than the roles' first
-                # migrations) gets its permissions from its own migration's run of sync_roles.
-                if strict and _has_models(apps, app_label):
+                if strict and not _added_later(apps, codename, app_label):
                     raise LookupError(f"permission {name} does not exist")
                 continue
             wanted.append(permission)

@@ -215,7 +215,8 @@ def test_every_form_date_at_the_edges_of_the_window(staff, make_project, cluster
 
 
 FILTERS = {"projects:list": ["irc_from", "irc_to", "handover_from", "handover_to"],
-           "clusters:list": ["established_from", "established_to"]}
+           "clusters:list": ["established_from", "established_to"],
+           "industry:obstacle_list": ["raised_from", "raised_to"]}
 
 
 def test_every_filter_date_at_the_edges_of_the_window(staff, project):
@@ -302,7 +303,7 @@ def _discovered() -> set[str]:
         for name, field in form.base_fields.items():
             if isinstance(field, django_forms.DateField):
                 found.add(f"{form.__name__}.{name}")
-    for module in ("clusters.filters", "projects.filters", "projects.watchlist.filters"):
+    for module in ("clusters.filters", "projects.filters", "projects.watchlist.filters", "industry.filters.obstacles"):
         importlib.import_module(module)
     from tracker.filters import BaseFilterSet
 
@@ -326,6 +327,7 @@ def _covered() -> set[str]:
     covered |= {"ReviewStepForm.letter_date", "ReviewStepForm.due_date", "ReviewStepForm.requested_on"}
     covered |= {f"filter.{name}" for names in FILTERS.values() for name in names}
     covered |= {f"import.{kind.key}.{spec.key}" for kind in KINDS.values() for spec in kind.specs if spec.kind == "date"}
+    covered |= importlib.import_module("tests.industry.test_obstacles_dates").COVERED
     return covered
 
 

@@ -27,6 +27,7 @@ from projects.models import (
     ViolationNotice,
 )
 from projects.services import document_create
+from industry.models import Obstacle, Scheme, SchemePlan
 
 ROLES = ["staff", "leadership", "commune_officer", "viewer", "superuser"]
 # What each kind of page needs: the action, per role (the officer is scoped to commune A).
@@ -115,6 +116,21 @@ PAGES = {
     "industry:electricity_update": ("production_write", "electricity_month"),
     "industry:production_target_create": ("targets", None),
     "industry:production_target_update": ("targets", "production_target"),
+    "industry:obstacle_list": ("view", None),
+    "industry:obstacle_create": ("add", None),
+    "industry:obstacle_export": ("view", None),
+    "industry:obstacle_detail": ("view", "obstacle"),
+    "industry:obstacle_update": ("change", "obstacle"),
+    "industry:obstacle_action_create": ("add", "obstacle"),
+    "industry:obstacle_convert": ("change", "obstacle"),  # the form page; the force-majeure period needs "add" too
+    "industry:scheme_list": ("view", None),
+    "industry:scheme_create": ("add", None),
+    "industry:scheme_export": ("view", None),
+    "industry:scheme_detail": ("view", "scheme"),
+    "industry:scheme_update": ("change", "scheme"),
+    "industry:scheme_year": ("view", "scheme_year"),
+    "industry:scheme_plan_create": ("targets", None),  # the year's khuyến công plan is leadership's, like the targets
+    "industry:scheme_plan_update": ("targets", "scheme_plan"),
 }
 # The password reset pages are for people who cannot log in.
 PASSWORD_RESET = {"password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete"}
@@ -178,6 +194,12 @@ def world(make_user):
         objects.setdefault("project", {})[key] = project
         objects.setdefault("document", {})[key] = document
         objects.setdefault("records", {})[key] = records
+        objects.setdefault("obstacle", {})[key] = Obstacle.objects.create(
+            title=f"Vướng mắc {key}", kind="land_clearance", cluster=cluster, project=project, agency="UBND xã",
+            raised_on=date(2025, 1, 1))
+        objects.setdefault("scheme", {})[key] = Scheme.objects.create(
+            year=2024, name=f"Đề án {key}", kind="training", business_name="HTX Mây tre", commune=commune,
+            province_budget_vnd=3 * 10**8, approved_on=date(2024, 3, 1))
     users = {role: make_user(role, role if role != "superuser" else None, communes=[communes["A"]] if role == "commune_officer" else ()) for role in ROLES}
     users["superuser"].is_superuser = True
     users["superuser"].save()
@@ -192,6 +214,8 @@ def world(make_user):
     objects["production_index"] = {"A": index, "B": index}
     objects["electricity_month"] = {"A": electricity, "B": electricity}
     objects["production_target"] = {"A": production_target, "B": production_target}
+    plan = SchemePlan.objects.create(year=2024, schemes_planned=10, province_budget_vnd=5 * 10**9)
+    objects["scheme_plan"] = {"A": plan, "B": plan}
     return objects, users
 
 
@@ -210,6 +234,10 @@ def _urls(name, target, objects):
             unscoped = target in ("investor", "target", "import_job", "production_index", "electricity_month",
                                   "production_target")
             urls.append((reverse(name, args=[objects[target][scope].pk]), None if unscoped else scope))
+        elif target in ("obstacle", "scheme", "scheme_plan"):
+            urls.append((reverse(name, args=[objects[target][scope].pk]), None if target == "scheme_plan" else scope))
+        elif target == "scheme_year":  # a year's page shows the user's communes' schemes: never a 404
+            urls.append((reverse(name, args=[2024]), None))
         elif target == "document":
             document = objects["document"][scope]
             urls.append((reverse(name, args=[document.project_id, document.pk]), scope))

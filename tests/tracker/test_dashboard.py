@@ -98,7 +98,7 @@ def test_the_dashboard_costs_a_fixed_number_of_queries(staff_client, make_cluste
         cluster = make_cluster(industrial_land_ha=Decimal(100), total_area_ha=Decimal(100))
         for _ in range(3):
             make_project(cluster=cluster, irc_date=D(2024, 5, 1))
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(21):  # + 1: the obstacles not yet resolved by kind and agency (issue 16)
         with CaptureQueriesContext(connection) as large:
             response = staff_client.get(reverse("home"), {"year": 2024})
     assert len(large.captured_queries) == len(small.captured_queries)
