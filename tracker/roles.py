@@ -29,6 +29,7 @@ RECORDS = [
     "projects.violationnotice",
     "projects.transferrequest",
     "projects.unreachablerecord",
+    "industry.infrastructureitem",
 ]
 REFERENCE = ["clusters.commune", "clusters.formerdistrict", "clusters.establishmentcriteria", "projects.annualtarget"]
 # The watchlist: everyone who reads the data reads the flags; the review steps need their own permissions.
@@ -61,6 +62,14 @@ ROLE_PERMISSIONS = {
 }
 
 
+def _model_exists(apps, app_label: str, model_name: str) -> bool:
+    try:
+        apps.get_model(app_label, model_name)
+    except LookupError:
+        return False
+    return True
+
+
 def sync_roles(apps, *, strict: bool = True) -> None:
     """Create the groups and give each exactly its permissions (works with the historical app registry).
 
@@ -83,6 +92,9 @@ def sync_roles(apps, *, strict: bool = True) -> None:
             app_label, codename = name.split(".")
             permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
             if permission is None:
+                action, _sep, model_name = codename.partition("_")
+                if action in ("add", "change", "delete", "view") and not _model_exists(apps, app_label, model_name):
+                    continue  # a model a later migration creates: that migration's own run gives its permissions
                 if strict:
                     raise LookupError(f"permission {name} does not exist")
                 continue
