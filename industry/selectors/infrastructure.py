@@ -151,11 +151,7 @@ def reported_facts(typed: dict, rows: list[dict], day: date) -> ReportedFacts:
     planned = [row["investment_planned_vnd"] for row in rows if row["investment_planned_vnd"] is not None]
     disbursed = [row["investment_disbursed_vnd"] for row in rows if row["investment_disbursed_vnd"] is not None]
     plants = [row for row in rows if row["kind"] == InfrastructureItem.Kind.WASTEWATER]
-    if plants:
-        built = any(row["actual_completion"] is not None and row["actual_completion"] <= day for row in plants)
-        compliant = any(row["standards_met_on"] is not None and row["standards_met_on"] <= day for row in plants)
-    else:
-        built, compliant = typed["wastewater_plant_built"], typed["wastewater_plant_compliant"]
+    built, compliant = wastewater_facts(typed["wastewater_plant_built"], typed["wastewater_plant_compliant"], plants, day)
     return ReportedFacts(
         approved_vnd=sum(planned) if planned else typed["infrastructure_investment_approved_vnd"],
         paid_vnd=sum(disbursed) if disbursed else typed["infrastructure_investment_paid_vnd"],
@@ -163,6 +159,25 @@ def reported_facts(typed: dict, rows: list[dict], day: date) -> ReportedFacts:
         wastewater_compliant=compliant,
         from_records=bool(planned or disbursed or plants),
     )
+
+
+def wastewater_facts(typed_built: bool, typed_compliant: bool, plants: list[dict], day: date) -> tuple[bool, bool]:
+    """(built, meets the standards) of a cluster's wastewater plant on `day`: from its wastewater-plant items when it
+    has any (completed / certified on or before the day), else the flags typed on the cluster."""
+    if not plants:
+        return typed_built, typed_compliant
+    built = any(row["actual_completion"] is not None and row["actual_completion"] <= day for row in plants)
+    compliant = any(row["standards_met_on"] is not None and row["standards_met_on"] <= day for row in plants)
+    return built, compliant
+
+
+def wastewater_rows(*, user) -> dict[int, list[dict]]:
+    """The wastewater-plant items of the clusters the user may see, by cluster, in one query (the dashboard)."""
+    rows = defaultdict(list)
+    plants = restrict(InfrastructureItem.objects.filter(kind=InfrastructureItem.Kind.WASTEWATER), user, "view")
+    for row in plants.order_by().values("cluster_id", "kind", "actual_completion", "standards_met_on"):
+        rows[row["cluster_id"]].append(row)
+    return rows
 
 
 def item_rows(items) -> list[dict]:
