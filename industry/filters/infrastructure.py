@@ -12,7 +12,7 @@ STATE_DONE, STATE_UNDERWAY, STATE_OVERDUE = "done", "underway", "overdue"
 
 
 class InfrastructureFilter(BaseFilterSet):
-    default_order = ("cluster__code", "kind")
+    default_order = ("cluster__code", "kind_order")
 
     q = django_filters.CharFilter(label=_("Search"), method="search")
     commune = django_filters.ModelChoiceFilter(
@@ -36,7 +36,7 @@ class InfrastructureFilter(BaseFilterSet):
         fields=(
             ("cluster__code", "cluster"),
             ("cluster__commune__name", "commune"),
-            ("kind", "kind"),
+            ("kind_order", "kind"),  # the order of the kinds, not of their keys
             ("planned_completion", "planned_completion"),
             ("actual_completion", "actual_completion"),
             ("investment_planned_vnd", "investment_planned"),

@@ -1,6 +1,5 @@
 """The form of an infrastructure item; the cluster is the page's, never a field."""
 from django import forms
-from django.utils.translation import gettext_lazy as _
 
 from industry.models.infrastructure import InfrastructureItem
 from tracker.forms import TrackerModelForm
@@ -20,9 +19,4 @@ class InfrastructureItemForm(TrackerModelForm):
             "state_support_pct",
             "notes",
         ]
-        help_texts = {
-            "investment_planned_vnd": _("In billions of VND, for example 12,5."),
-            "state_support_pct": _("For example 30 or 12,5. For the whole cluster at most 30 % of the planned "
-                                   "investment (Decree 32/2024, Art. 26)."),
-        }
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from industry.models.infrastructure import InfrastructureItem, cluster_support_pct
@@ -18,8 +19,17 @@ EXPANSION_BASIS = "Nghị định 32/2024/NĐ-CP, Điều 8 khoản 2"
 REQUIRED_KINDS = tuple(InfrastructureItem.Kind)
 
 
+def kind_order():
+    """The kinds in the order the department lists them (roads, power, water, wastewater, drainage, fire), not in
+    the alphabetical order of their stored keys."""
+    return Case(*(When(kind=kind, then=Value(n)) for n, kind in enumerate(InfrastructureItem.Kind.values)),
+                default=Value(len(InfrastructureItem.Kind.values)), output_field=IntegerField())
+
+
 def infrastructure_queryset():
-    return InfrastructureItem.objects.select_related("cluster", "cluster__commune", "cluster__former_district")
+    return InfrastructureItem.objects.select_related(
+        "cluster", "cluster__commune", "cluster__former_district"
+    ).annotate(kind_order=kind_order())
 
 
 def infrastructure_list(*, filters=None, user):

@@ -58,7 +58,8 @@ def demo_infrastructure_load(clusters) -> int:
             continue
         established = cluster.establishment_date
         for k, kind in enumerate(kinds):
-            planned_vnd = billions_to_vnd((n * 7 + k * 5) % 40 + 8)  # 8 to 47 tỷ đồng, the same on every run
+            planned = (n * 7 + k * 5) % 40 + 8  # 8 to 47 tỷ đồng, the same on every run
+            planned_vnd = billions_to_vnd(planned)
             done = established is not None and not (kind == InfrastructureItem.Kind.WASTEWATER and n % 3 == 1)
             year = (established.year + 2) if established else 2027
             item = InfrastructureItem(
@@ -69,7 +70,7 @@ def demo_infrastructure_load(clusters) -> int:
                 actual_completion=date(year, 6 + k % 6, 15) if done else None,
                 standards_met_on=date(year, 12, 1) if done and kind == InfrastructureItem.Kind.WASTEWATER else None,
                 investment_planned_vnd=planned_vnd,
-                investment_disbursed_vnd=planned_vnd if done else planned_vnd // 3,
+                investment_disbursed_vnd=planned_vnd if done else billions_to_vnd(planned // 3),
                 state_support_pct=30 if kind == InfrastructureItem.Kind.WASTEWATER else 20,
                 is_sample=True,
                 notes="Số liệu mẫu, không phải số liệu chính thức.",
