@@ -248,3 +248,28 @@ def test_the_dashboard_and_the_cluster_page_read_the_plant_as_form_04_does(staff
     assert row.wastewater_plant_built is True and row.wastewater_plant_compliant is False
     html = staff_client.get(f"/clusters/{cluster.pk}/").content.decode()
     assert "theo các hạng mục hạ tầng" in html
+
+
+# --- every date of the form at the edges of the window (tests/faults/test_date_edges.py counts them covered) -------
+
+INFRASTRUCTURE_DATE_CASES = {
+    "planned_completion": {"actual_completion": "", "standards_met_on": ""},
+    "actual_completion": {"standards_met_on": ""},
+    # The plant's certificate: its completion on the window's first day, so only the window decides.
+    "standards_met_on": {"kind": "wastewater", "actual_completion": "first"},
+}
+
+
+def test_every_date_of_the_infrastructure_form_at_the_edges_of_the_window(staff_client, cluster):
+    from tests.faults.test_date_edges import EARLIEST, EDGES, _check, _post_edge
+
+    problems = []
+    for name, others in INFRASTRUCTURE_DATE_CASES.items():
+        item = _item(cluster, WASTEWATER, planned=10)
+        url = f"/industry/infrastructure/{item.pk}/edit/"
+        for day, inside in EDGES:
+            fields = {key: EARLIEST if value == "first" else value for key, value in others.items()}
+            fields[name] = day
+            _check(_post_edge(staff_client, url, url, fields, day), day, inside, f"InfrastructureItemForm.{name}",
+                   problems, lambda item=item, name=name: getattr(InfrastructureItem.objects.get(pk=item.pk), name))
+    assert not problems, "\n".join(problems)
