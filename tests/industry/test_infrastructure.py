@@ -273,3 +273,16 @@ def test_every_date_of_the_infrastructure_form_at_the_edges_of_the_window(staff_
             _check(_post_edge(staff_client, url, url, fields, day), day, inside, f"InfrastructureItemForm.{name}",
                    problems, lambda item=item, name=name: getattr(InfrastructureItem.objects.get(pk=item.pk), name))
     assert not problems, "\n".join(problems)
+
+
+def test_the_admin_refuses_the_cap_too(client, make_user, cluster):
+    client.force_login(make_user("quantri", is_superuser=True, is_staff=True))
+    data = {"cluster": cluster.pk, "kind": "roads", "description": "", "planned_completion": "",
+            "actual_completion": "", "standards_met_on": "", "investment_planned_vnd": "1000000000",
+            "investment_disbursed_vnd": "", "state_support_pct": "30.01", "notes": ""}
+    response = client.post("/admin/industry/infrastructureitem/add/", data)
+    assert response.status_code == 200 and "Điều 26" in response.content.decode()
+    assert not InfrastructureItem.objects.exists()
+    data["state_support_pct"] = "30"
+    assert client.post("/admin/industry/infrastructureitem/add/", data).status_code == 302
+    assert InfrastructureItem.objects.get().state_support_pct == Decimal(30)
