@@ -286,3 +286,54 @@ def test_the_admin_refuses_the_cap_too(client, make_user, cluster):
     data["state_support_pct"] = "30"
     assert client.post("/admin/industry/infrastructureitem/add/", data).status_code == 302
     assert InfrastructureItem.objects.get().state_support_pct == Decimal(30)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_people_adding_supported_works_at_once_cannot_break_the_cap_together(cluster, monkeypatch):
+    """Each addition alone keeps the cluster at 25 %; both together would make it 33,3 %. The services lock the
+    cluster's row, so the second is checked against the first and refused. Each check waits (up to 2 s) for the
+    other after reading the cluster's items: without the lock both would read the same items and both be saved."""
+    import threading
+
+    from django.db import connection
+
+    from industry.models import infrastructure
+    from industry.models.infrastructure import cluster_support_pct
+
+    _item(cluster, ROADS, planned=100, pct=0)
+    barrier = threading.Barrier(2)
+    outcomes = []
+    checked = threading.Barrier(2)
+    check = infrastructure.support_cap_error
+
+    def check_then_wait(rows):
+        error = check(rows)
+        try:
+            checked.wait(timeout=2)
+        except threading.BrokenBarrierError:
+            pass
+        return error
+
+    monkeypatch.setattr(infrastructure, "support_cap_error", check_then_wait)
+
+    def add(kind):
+        try:
+            barrier.wait(timeout=10)
+            _item(cluster, kind, planned=100, pct=50)
+            outcomes.append("saved")
+        except ValidationError as error:
+            outcomes.append("refused" if "Điều 26" in " ".join(error.messages) else repr(error))
+        except Exception as error:  # noqa: BLE001 - reported below
+            outcomes.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=add, args=(kind,)) for kind in (WASTEWATER, InfrastructureItem.Kind.POWER)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["refused", "saved"]
+    rows = InfrastructureItem.objects.filter(cluster=cluster).values_list("investment_planned_vnd", "state_support_pct")
+    assert cluster_support_pct(list(rows)) == Decimal(25)
