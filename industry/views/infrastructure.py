@@ -80,8 +80,7 @@ def cluster_infrastructure(request, pk: int):
             "cap": STATE_SUPPORT_CAP_PCT,
             "cap_basis": STATE_SUPPORT_BASIS,
             "today": today,
-            "can_add": access.restrict(Cluster.objects.filter(pk=pk), request.user, "view").exists()
-            and access.can(request.user, InfrastructureItem, "add"),
+            "can_add": access.can(request.user, InfrastructureItem, "add"),  # the cluster is the user's (above)
             "can_change": access.can(request.user, InfrastructureItem, "change"),
             "can_delete": access.can(request.user, InfrastructureItem, "delete"),
         },
