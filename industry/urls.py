@@ -1,6 +1,7 @@
 """The industry app's pages, by subject."""
 from django.urls import path
 
+from industry.views import infrastructure as infrastructure_views
 from industry.views import obstacles as obstacle_views
 from industry.views import production as production_views
 from industry.views import schemes as scheme_views
@@ -38,4 +39,18 @@ urlpatterns = [
     path("schemes/year/<int:year>/", scheme_views.scheme_year_view, name="scheme_year"),
     path("schemes/plans/new/", scheme_views.SchemePlanCreateView.as_view(), name="scheme_plan_create"),
     path("schemes/plans/<int:pk>/edit/", scheme_views.SchemePlanUpdateView.as_view(), name="scheme_plan_update"),
+    # Cluster infrastructure
+    path("infrastructure/", infrastructure_views.InfrastructureListView.as_view(), name="infrastructure_list"),
+    path("infrastructure/export/", infrastructure_views.InfrastructureExportView.as_view(),
+         name="infrastructure_export"),
+    path("infrastructure/cluster/<int:pk>/", infrastructure_views.cluster_infrastructure,
+         name="infrastructure_cluster"),
+    path("infrastructure/cluster/<int:pk>/new/", infrastructure_views.InfrastructureCreateView.as_view(),
+         name="infrastructure_create"),
+    path("infrastructure/<int:pk>/edit/", infrastructure_views.InfrastructureUpdateView.as_view(),
+         name="infrastructure_update"),
+    path("infrastructure/<int:pk>/delete/", infrastructure_views.InfrastructureDeleteView.as_view(),
+         name="infrastructure_delete"),
+    path("infrastructure/<int:pk>/history/", infrastructure_views.infrastructure_history,
+         name="infrastructure_history"),
 ]

@@ -12,6 +12,7 @@ from clusters.models import Cluster, ClusterSummary, EstablishmentCriteria
 from clusters.selectors import occupancy_pct
 from industry.models import Obstacle
 from industry.selectors.obstacles import obstacle_summary
+from industry.selectors.infrastructure import wastewater_facts, wastewater_rows
 from projects.models import AnnualTarget, Flag, Project, Rule, Scan, Severity
 from tracker.access import can, restrict
 from tracker.numbers import vnd_to_billions
@@ -170,7 +171,11 @@ def dashboard(*, user, year: int, today: date) -> dict:
             figures[2] += capital
             figures[3] += land
     no_projects = ({}, 0, 0, Decimal(0))
+    plants = wastewater_rows(user=user)  # the wastewater plant as form 04 reads it: its items, else the typed flags
     for cluster in cluster_rows:
+        cluster.wastewater_plant_built, cluster.wastewater_plant_compliant = wastewater_facts(
+            cluster.wastewater_plant_built, cluster.wastewater_plant_compliant, plants.get(cluster.pk, []), today
+        )
         cluster.status_map, cluster.active_projects, cluster.capital_vnd, cluster.leased_ha = per_cluster.get(
             cluster.pk, no_projects
         )

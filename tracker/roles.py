@@ -32,6 +32,7 @@ RECORDS = [
     "industry.obstacle",
     "industry.obstacleaction",
     "industry.scheme",
+    "industry.infrastructureitem",
 ]
 REFERENCE = ["clusters.commune", "clusters.formerdistrict", "clusters.establishmentcriteria", "projects.annualtarget"]
 REFERENCE += ["industry.schemeplan"]  # the year's khuyến công plan: leadership's, like the targets

@@ -2,3 +2,4 @@
 from industry.models.production import ElectricityMonth, ProductionIndex, ProductionTarget  # noqa: F401
 from industry.models.obstacles import Obstacle, ObstacleAction  # noqa: E402,F401
 from industry.models.schemes import Scheme, SchemePlan  # noqa: E402,F401
+from industry.models.infrastructure import InfrastructureItem  # noqa: F401

@@ -216,7 +216,8 @@ def test_every_form_date_at_the_edges_of_the_window(staff, make_project, cluster
 
 FILTERS = {"projects:list": ["irc_from", "irc_to", "handover_from", "handover_to"],
            "clusters:list": ["established_from", "established_to"],
-           "industry:obstacle_list": ["raised_from", "raised_to"]}
+           "industry:obstacle_list": ["raised_from", "raised_to"],
+           "industry:infrastructure_list": ["planned_from", "planned_to"]}
 
 
 def test_every_filter_date_at_the_edges_of_the_window(staff, project):
@@ -328,6 +329,9 @@ def _covered() -> set[str]:
     covered |= {f"filter.{name}" for names in FILTERS.values() for name in names}
     covered |= {f"import.{kind.key}.{spec.key}" for kind in KINDS.values() for spec in kind.specs if spec.kind == "date"}
     covered |= importlib.import_module("tests.industry.test_obstacles_dates").COVERED
+    # Cluster infrastructure (issue 16): posted at the edges in tests/industry/test_infrastructure.py.
+    covered |= {"InfrastructureItemForm.planned_completion", "InfrastructureItemForm.actual_completion",
+                "InfrastructureItemForm.standards_met_on"}
     return covered
 
 

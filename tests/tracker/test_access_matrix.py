@@ -28,6 +28,7 @@ from projects.models import (
 )
 from projects.services import document_create
 from industry.models import Obstacle, Scheme, SchemePlan
+from industry.models import InfrastructureItem
 
 ROLES = ["staff", "leadership", "commune_officer", "viewer", "superuser"]
 # What each kind of page needs: the action, per role (the officer is scoped to commune A).
@@ -131,6 +132,13 @@ PAGES = {
     "industry:scheme_year": ("view", "scheme_year"),
     "industry:scheme_plan_create": ("targets", None),  # the year's khuyến công plan is leadership's, like the targets
     "industry:scheme_plan_update": ("targets", "scheme_plan"),
+    "industry:infrastructure_list": ("view", None),
+    "industry:infrastructure_export": ("view", None),
+    "industry:infrastructure_cluster": ("view", "cluster"),
+    "industry:infrastructure_create": ("add", "cluster"),
+    "industry:infrastructure_update": ("change", "infrastructure"),
+    "industry:infrastructure_delete": ("delete", "infrastructure"),
+    "industry:infrastructure_history": ("view", "infrastructure"),
 }
 # The password reset pages are for people who cannot log in.
 PASSWORD_RESET = {"password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete"}
@@ -191,6 +199,7 @@ def world(make_user):
             project=project, rule=rule, severity="critical", since=date(2025, 1, 1), first_seen=now, last_confirmed=now
         )
         objects.setdefault("cluster", {})[key] = cluster
+        objects.setdefault("infrastructure", {})[key] = InfrastructureItem.objects.create(cluster=cluster, kind="roads")
         objects.setdefault("project", {})[key] = project
         objects.setdefault("document", {})[key] = document
         objects.setdefault("records", {})[key] = records
@@ -241,6 +250,8 @@ def _urls(name, target, objects):
         elif target == "document":
             document = objects["document"][scope]
             urls.append((reverse(name, args=[document.project_id, document.pk]), scope))
+        elif target == "infrastructure":
+            urls.append((reverse(name, args=[objects["infrastructure"][scope].pk]), scope))
         elif target == "record_kind":
             for kind in ("reports", "adjustments", "extensions", "force-majeure", "notices", "transfers", "unreachable"):
                 urls.append((reverse(name, args=[objects["project"][scope].pk, kind]), scope))

@@ -18,6 +18,7 @@ from clusters.models import Cluster
 from projects.models import (
     AnnualTarget, CapitalReport, ForceMajeurePeriod, Investor, LandUseExtension, Project, ScheduleAdjustment,
 )
+from industry.models import InfrastructureItem
 from tracker.admin_mixins import ConstraintWordsAdminMixin, ConstraintWordsFormMixin
 from tracker.services import _condition
 
@@ -181,6 +182,8 @@ def _valid_instances(project, cluster, investor) -> dict:
                                            end_date=date(2025, 6, 1)),
         ForceMajeurePeriod: ForceMajeurePeriod(project=project, start_date=date(2025, 1, 1), end_date=date(2025, 2, 1),
                                                reason="Lũ"),
+        InfrastructureItem: InfrastructureItem(cluster=cluster, kind="roads", investment_planned_vnd=10**9,
+                                               investment_disbursed_vnd=0, state_support_pct=Decimal(10)),
         **_industry_production_instances(),
     }
 

@@ -4,8 +4,9 @@ as of a cut-off date: 14 June for the half-year report, 14 December for the year
 What "as of the cut-off" means for each figure is in docs/reports.md. In short: a cluster counts from its
 establishment decision date; a project from its investment registration certificate (else its policy approval)
 until the day its termination was recorded; capital, revenue, budget and workers come from the capital reports whose
-period ended by the cut-off. Fields that carry no date (a cluster's stage, its wastewater plant) are read as they
-are today. Four queries whatever the data size; the sums are done here in Python over plain rows.
+period ended by the cut-off; the infrastructure from its dated records (industry.selectors.reported_facts), else from
+the values typed on the cluster. Fields that carry no date (a cluster's stage, a typed wastewater flag) are read as
+they are today. Five queries whatever the data size; the sums are done here in Python over plain rows.
 """
 from collections import defaultdict
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster
 from clusters.selectors import occupancy_pct
+from industry.selectors.infrastructure import form_rows, reported_facts
 from projects.models import CapitalReport, Project
 
 BILLION = Decimal(10**9)
@@ -189,6 +191,10 @@ def form_figures(*, cutoff: date, commune=None) -> dict:
         c for c in cluster_rows if c["establishment_date"] is not None and c["establishment_date"] <= cutoff
     ]
     established_ids = {c["pk"] for c in established}
+    # Infrastructure investment (11, 12) and the wastewater plant (26, 27): from the infrastructure records where they
+    # hold the fact, as of the cut-off; else the values typed on the cluster (industry.selectors.reported_facts).
+    items = form_rows(established_ids)
+    infrastructure = {c["pk"]: reported_facts(c, items.get(c["pk"], []), cutoff) for c in established}
 
     def plan_approved(c) -> bool:
         if c["detailed_plan_date"] is not None:
@@ -248,8 +254,8 @@ def form_figures(*, cutoff: date, commune=None) -> dict:
         "operating": len(operating_clusters),
         "operating_area": area(operating_clusters, "total_area_ha"),
         "with_developer": sum(1 for c in established if c["developer_name"].strip()),
-        "infra_approved": _billions(sum(c["infrastructure_investment_approved_vnd"] or 0 for c in established)),
-        "infra_paid": _billions(sum(c["infrastructure_investment_paid_vnd"] or 0 for c in established)),
+        "infra_approved": _billions(sum(facts.approved_vnd or 0 for facts in infrastructure.values())),
+        "infra_paid": _billions(sum(facts.paid_vnd or 0 for facts in infrastructure.values())),
         "leased": sum((leased_by_cluster[pk] for pk in established_ids), Decimal(0)),
         "unleased": unleased,
         "occupancy": (sum(occupancies) / len(occupancies)).quantize(Decimal("0.01")) if occupancies else None,
@@ -263,8 +269,8 @@ def form_figures(*, cutoff: date, commune=None) -> dict:
         "revenue": _billions(revenue) if revenue_seen else None,
         "budget": _billions(budget) if budget_seen else None,
         "workers": workers,
-        "wastewater_built": sum(1 for c in established if c["wastewater_plant_built"]),
-        "wastewater_compliant": sum(1 for c in established if c["wastewater_plant_compliant"]),
+        "wastewater_built": sum(1 for facts in infrastructure.values() if facts.wastewater_built),
+        "wastewater_compliant": sum(1 for facts in infrastructure.values() if facts.wastewater_compliant),
     }
     return values
 

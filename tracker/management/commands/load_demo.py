@@ -16,6 +16,7 @@ from django.db import transaction
 
 from clusters.models import Cluster, Commune, FormerDistrict
 from clusters.services import cluster_summary_refresh
+from industry.services.infrastructure import demo_infrastructure_load
 from projects.models import (
     AnnualTarget,
     CapitalReport,
@@ -206,6 +207,7 @@ class Command(BaseCommand):
 
         for spec in PROJECTS:
             created += self.project_from_spec(spec, clusters, investors)
+        created += demo_infrastructure_load(clusters.values())  # issue 16: six sample works per cluster
 
         _target, new = AnnualTarget.objects.get_or_create(
             year=2024,
