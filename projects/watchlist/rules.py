@@ -622,6 +622,8 @@ def evaluate_project_ahead(f: Facts, rules: list[tuple[str, dict]], as_of: date)
         if verdict.finding is not None:
             findings.append((code, verdict.finding))
             continue
+        if verdict.next_on is None or verdict.next_on <= as_of:
+            continue  # its answer never changes by time alone: nothing will come due
         day, finding, pending = crossing_after(rule, f, params, as_of, verdict, until)
         if day is not None:
             crossings.append((code, day, finding))
