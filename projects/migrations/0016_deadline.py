@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'coming deadline',
                 'verbose_name_plural': 'coming deadlines',
-                'indexes': [models.Index(fields=['crossing', 'rule'], name='deadline_crossing')],
+                'indexes': [models.Index(fields=['crossing', 'rule', 'project'], name='deadline_crossing')],
                 'constraints': [models.UniqueConstraint(fields=('project', 'rule'), name='deadline_one_per_project_rule')],
             },
         ),

@@ -294,7 +294,8 @@ class Deadline(models.Model):
         verbose_name = _("coming deadline")
         verbose_name_plural = _("coming deadlines")
         constraints = [models.UniqueConstraint(fields=["project", "rule"], name="deadline_one_per_project_rule")]
-        indexes = [models.Index(fields=["crossing", "rule"], name="deadline_crossing")]
+        # The list reads a window of dates, by rule, without the pairs that have an open flag: an index-only scan.
+        indexes = [models.Index(fields=["crossing", "rule", "project"], name="deadline_crossing")]
 
     def __str__(self) -> str:
         return f"{self.rule_id} · {self.crossing:%d/%m/%Y}"

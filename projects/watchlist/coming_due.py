@@ -149,8 +149,9 @@ def due_deadlines(*, user, today: date, days: int, rule_codes=None, commune=None
 
 
 def due_counts(deadlines) -> dict[str, int]:
-    """{rule code: rows} of a `due_deadlines` queryset: one GROUP BY query."""
-    return dict(deadlines.order_by().values("rule__code").annotate(n=Count("pk")).values_list("rule__code", "n"))
+    """{rule code: rows} of a `due_deadlines` queryset: one GROUP BY query (COUNT(*): the table's index on the date,
+    rule and project answers it without reading the rows)."""
+    return dict(deadlines.order_by().values("rule__code").annotate(n=Count("*")).values_list("rule__code", "n"))
 
 
 def due_rows_of(deadlines, today: date) -> list[DueRow]:
