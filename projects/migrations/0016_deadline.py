@@ -19,6 +19,7 @@ class Migration(migrations.Migration):
                 ('severity', models.CharField(choices=[('info', 'Information'), ('warning', 'Warning'), ('critical', 'Critical')], max_length=10, verbose_name='severity')),
                 ('evidence', models.JSONField(default=dict, verbose_name='evidence')),
                 ('ground', models.BooleanField(default=False, verbose_name='ground for revocation')),
+                ('digest', models.CharField(editable=False, max_length=32, verbose_name='fingerprint')),
                 ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deadlines', to='projects.project', verbose_name='project')),
                 ('rule', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='projects.rule', verbose_name='rule')),
             ],

@@ -289,6 +289,8 @@ class Deadline(models.Model):
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
     evidence = models.JSONField(_("evidence"), default=dict)
     ground = models.BooleanField(_("ground for revocation"), default=False)
+    # A fingerprint of the four above: the scan compares it instead of reading back every row's evidence.
+    digest = models.CharField(_("fingerprint"), max_length=32, editable=False)
 
     class Meta:
         verbose_name = _("coming deadline")

@@ -13,6 +13,8 @@ Each rule also says when its answer next changes; a scan as of today stores the 
 (`Project.next_check_on`), and the nightly scan (`incremental=True`) evaluates only the projects due by then.
 """
 import gc
+import hashlib
+import json
 import logging
 from collections import defaultdict
 from contextlib import contextmanager
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
@@ -465,27 +468,31 @@ def _store_deadlines(deadlines: dict, rules, scope, skipped=frozenset()) -> None
     stored = Deadline.objects.all()
     if scope is not None:
         stored = stored.filter(project_id__in=scope)
-    existing = {
-        (project_id, rule_id): (pk, (crossing, severity, evidence, ground))
-        for pk, project_id, rule_id, crossing, severity, evidence, ground in stored.values_list(
-            "pk", "project_id", "rule_id", "crossing", "severity", "evidence", "ground")
-    }
+    existing = {(project_id, rule_id): (pk, digest)
+                for pk, project_id, rule_id, digest in stored.values_list("pk", "project_id", "rule_id", "digest")}
     to_create, to_delete = [], []
     for project_id, crossings in deadlines.items():
         for rule_code, crossing, finding in crossings:
             key = (project_id, rule_ids[rule_code])
             current = existing.pop(key, None)
-            values = (crossing, finding.severity, finding.evidence, bool(finding.ground))
+            digest = deadline_digest(crossing, finding)
             if current is not None:
-                if current[1] == values:
+                if current[1] == digest:
                     continue
                 to_delete.append(current[0])
-            to_create.append(Deadline(project_id=project_id, rule_id=key[1], crossing=crossing,
+            to_create.append(Deadline(project_id=project_id, rule_id=key[1], crossing=crossing, digest=digest,
                                       severity=finding.severity, evidence=finding.evidence, ground=bool(finding.ground)))
     to_delete.extend(pk for (project_id, _rule_id), (pk, _values) in existing.items() if project_id not in skipped)
     for start in range(0, len(to_delete), 20_000):
         Deadline.objects.filter(pk__in=to_delete[start:start + 20_000]).delete()
     Deadline.objects.bulk_create(to_create, batch_size=5_000)
+
+
+def deadline_digest(crossing: date, finding) -> str:
+    """The fingerprint of a stored coming date: its date and the finding it will give."""
+    text = json.dumps([crossing.isoformat(), finding.severity, finding.evidence, bool(finding.ground)],
+                      sort_keys=True, cls=DjangoJSONEncoder)
+    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
 
 
 def _sync_flags(findings, rules, scope, skipped=frozenset()):

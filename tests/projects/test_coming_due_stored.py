@@ -142,6 +142,14 @@ def test_a_change_then_the_rescan_moves_the_stored_date(make_project, make_user)
     Project.objects.filter(pk=project.pk).update(construction_start_deadline=today + timedelta(days=49), next_check_on=None)
     scan_pending()
     assert [row.crossing for row in _stored(leader, 90)] == [today + timedelta(days=50)]
+    # A row that no longer matches its fingerprint is rewritten by the next scan; a matching one is left alone.
+    [deadline] = Deadline.objects.filter(project=project)
+    Deadline.objects.filter(pk=deadline.pk).update(evidence={}, digest="")
+    run_scan()
+    rewritten = Deadline.objects.get(project=project)
+    assert rewritten.evidence == deadline.evidence and rewritten.digest == deadline.digest != ""
+    run_scan()
+    assert Deadline.objects.get(project=project).pk == rewritten.pk
     # Construction starts: nothing left to come due.
     Project.objects.filter(pk=project.pk).update(actual_construction_start=today, status="under_construction",
                                                  next_check_on=None)
