@@ -270,6 +270,8 @@ def test_the_window_select_shows_the_window_in_use_and_a_bad_filter_keeps_the_ot
     url = reverse("watchlist:coming_due")
     html = client.get(url).content.decode()
     assert '<option value="90" selected>' in html
+    # The rule's and the commune's empty choice reads "all", as on the other lists' filters.
+    assert "---------" not in html and html.count('<option value="" selected>Tất cả</option>') == 2
     response = client.get(url, {"days": "30", "commune": "999999"})
     assert response.context["days"] == 30 and response.context["filter"].form.errors
     assert '<option value="30" selected>' in response.content.decode()
