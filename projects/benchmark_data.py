@@ -3,6 +3,8 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db import connection
+
 from clusters.models import Cluster, Commune, FormerDistrict
 from projects.models import (
     CapitalReport,
@@ -83,3 +85,10 @@ def fill(count: int, rng: random.Random, clusters_count: int | None = None) -> N
         [ScheduleAdjustment(project=p, decision_number="B", decision_date=date(2024, 1, 1), months_added=13, reason="b") for p in sample]
     )
     TransferRequest.objects.bulk_create([TransferRequest(project=p, request_date=date(2025, 1, 1)) for p in sample[: len(sample) // 2]])
+
+
+def analyze() -> None:
+    """Fresh planner statistics after the bulk load, as autovacuum would give a real database."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")

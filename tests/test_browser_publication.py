@@ -61,10 +61,16 @@ def test_a_leader_approves_a_list_and_an_anonymous_visitor_sees_it(leader_page, 
     section = page.locator(f"section#{kind}")
     section.get_by_role("heading", name="Danh sách dự án không sử dụng đất 12 tháng liên tục").wait_for()
     assert project.name in section.locator(f"#{kind}-preview").inner_text()
+    clerk = get_user_model().objects.filter(groups__name="staff", is_active=True).order_by("pk").first()
+    section.get_by_label("Người lập danh sách").select_option(str(clerk.pk))
     section.get_by_role("button", name="Phê duyệt công khai").click()
     page.locator(".alert-success").wait_for()
     assert "phiên bản 1" in page.locator(".alert-success").inner_text()
-    assert Publication.objects.get(kind=kind).approved_by == leader
+    publication = Publication.objects.get(kind=kind)
+    assert (publication.approved_by, publication.prepared_by) == (leader, clerk)
+    history = page.locator(f"section#{kind} details")
+    history.locator("summary").click()
+    assert "người lập:" in history.inner_text()
 
     # The visitor, in a browser without the leader's cookie, sees the approved list.
     today = timezone.localdate()

@@ -23,10 +23,10 @@ from projects.models.records import (
     document_upload_to,
 )
 from projects.models.registry import TAX_CODE_RE, AnnualTarget, Investor, Project, tax_code_validator
-from projects.models.watchlist import SEVERITY_RANK, DigestSent, Flag, ReviewStep, Rule, Scan, ScanFailure, Severity, WarningLetter, ComingDueDigestOptOut
+from projects.models.watchlist import SEVERITY_RANK, Deadline, DigestSent, Flag, ReviewStep, Rule, Scan, ScanFailure, Severity, WarningLetter, ComingDueDigestOptOut
 
 __all__ = [
-    "TAX_CODE_RE", "AnnualTarget", "CapitalReport", "ComingDueDigestOptOut", "DigestSent", "Document", "Flag", "ForceMajeurePeriod",
+    "TAX_CODE_RE", "AnnualTarget", "CapitalReport", "ComingDueDigestOptOut", "Deadline", "DigestSent", "Document", "Flag", "ForceMajeurePeriod",
     "ImportJob", "Investor", "LandUseExtension", "Project", "ProjectStatusChange", "Publication", "ReviewStep", "Rule", "SEVERITY_RANK", "Scan", "ScanFailure",
     "ScheduleAdjustment", "Severity", "TransferRequest", "UnreachableRecord", "ViolationNotice", "WarningLetter",
     "document_upload_to", "import_upload_to", "tax_code_validator",

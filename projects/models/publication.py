@@ -22,6 +22,12 @@ class Publication(models.Model):
     kind = models.CharField(_("list"), max_length=40, choices=Kind.choices)
     version = models.PositiveIntegerField(_("version"))
     rows = models.JSONField(_("rows as published"), default=list)
+    # Who prepared the list (chuyên viên lập danh sách) and the leader who approved it: internal, never published.
+    # Empty on the versions approved before it was recorded.
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("prepared by"), on_delete=models.PROTECT, related_name="+",
+        null=True, blank=True,
+    )
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("approved by"), on_delete=models.PROTECT, related_name="+"
     )

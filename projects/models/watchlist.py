@@ -274,6 +274,35 @@ class WarningLetter(models.Model):
         return f"{self.rule.code} · {self.crossing_on:%d/%m/%Y}"
 
 
+class Deadline(models.Model):
+    """The first date after its last scan on which a rule will hold for a project if nothing happens (what the
+    coming-due list reads): stored by the scan per (project, rule), followed through the rule's next dates with no
+    90-day horizon, so that a crossing further away is already here when it comes within the list's window. The
+    finding the rule will then give (severity, evidence, whether it is a ground) is kept for the list's words.
+    Derived data: the scan rewrites it, no history."""
+
+    commune_path = "project__cluster__commune"
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="deadlines")
+    rule = models.ForeignKey(Rule, verbose_name=_("rule"), on_delete=models.CASCADE, related_name="+")
+    crossing = models.DateField(_("threshold crossed on"))
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
+    evidence = models.JSONField(_("evidence"), default=dict)
+    ground = models.BooleanField(_("ground for revocation"), default=False)
+    # A fingerprint of the four above: the scan compares it instead of reading back every row's evidence.
+    digest = models.CharField(_("fingerprint"), max_length=32, editable=False)
+
+    class Meta:
+        verbose_name = _("coming deadline")
+        verbose_name_plural = _("coming deadlines")
+        constraints = [models.UniqueConstraint(fields=["project", "rule"], name="deadline_one_per_project_rule")]
+        # The list reads a window of dates, by rule, without the pairs that have an open flag: an index-only scan.
+        indexes = [models.Index(fields=["crossing", "rule", "project"], name="deadline_crossing")]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id} · {self.crossing:%d/%m/%Y}"
+
+
 class ComingDueDigestOptOut(models.Model):
     """A user who asked not to receive the weekly coming-due digest by e-mail."""
 

@@ -4,6 +4,7 @@ import hashlib
 import json
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext, override
@@ -13,6 +14,7 @@ from clusters.selectors import cluster_queryset
 from projects.models import Flag, ForceMajeurePeriod, LandUseExtension, Project, Publication, Rule
 from projects.publication.columns import Kind, PUBLIC_KEYS, row_key
 from tracker.legal import public_legal_basis
+from tracker.roles import LEADERSHIP, STAFF
 
 # A flag leaves the department only once a person has verified it: inspected, or a later step of the review. A new
 # flag, one assigned for verification or awaiting the investor's explanation is a scan's result, not a finding; a
@@ -187,7 +189,14 @@ def latest_publications() -> dict[str, Publication]:
 
 
 def publication_history(kind: str):
-    return Publication.objects.filter(kind=kind).select_related("approved_by").defer("rows").order_by("-version")
+    return (Publication.objects.filter(kind=kind).select_related("prepared_by", "approved_by").defer("rows")
+            .order_by("-version"))
+
+
+def preparers():
+    """Who may be named as having prepared a public list: the department's active staff and leaders."""
+    return (get_user_model().objects.filter(is_active=True, groups__name__in=[STAFF, LEADERSHIP]).distinct()
+            .order_by("last_name", "first_name", "username"))
 
 
 def difference(kind: str, old_rows: list[dict], new_rows: list[dict]) -> dict:

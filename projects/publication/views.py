@@ -25,7 +25,7 @@ from projects.models import Publication
 from projects.publication.columns import FIELDS, value
 from projects.publication.exports import publication_pdf, publication_xlsx
 from projects.publication.selectors import (
-    difference, latest_publication, latest_publications, preview_rows, publication_history, rows_digest,
+    difference, latest_publication, latest_publications, preparers, preview_rows, publication_history, rows_digest,
 )
 from projects.publication.services import APPROVE_PERMISSION, publication_approve
 
@@ -47,7 +47,8 @@ def manage(request):
     if request.method == "POST":
         kind = request.POST.get("kind", "")
         try:
-            publication = publication_approve(kind=kind, user=request.user, digest=request.POST.get("digest", ""))
+            publication = publication_approve(kind=kind, user=request.user, digest=request.POST.get("digest", ""),
+                                              prepared_by=_preparer(request.POST.get("prepared_by", "")))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -70,7 +71,14 @@ def manage(request):
             "unchanged": last is not None and not any(changes.values()),
             "history": list(publication_history(kind)[:5]),
         })
-    return render(request, "publication/manage.html", {"sections": sections, "today": today, "title": _("Public lists")})
+    return render(request, "publication/manage.html", {
+        "sections": sections, "today": today, "title": _("Public lists"), "preparers": list(preparers()),
+    })
+
+
+def _preparer(value: str):
+    """The user chosen as having prepared the list, or None (the service says what is wrong)."""
+    return preparers().filter(pk=value).first() if value.isdigit() else None
 
 
 # ---- public -------------------------------------------------------------------------------------------------------

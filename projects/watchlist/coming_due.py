@@ -1,25 +1,30 @@
 """What is coming due: the projects that will cross a legal threshold in the next N days if nothing happens, derived
 from the rules themselves (docs/watchlist.md, "Coming due"), never from a second copy of the thresholds.
 
-Every rule says, beside its finding, the next date its answer could change (`Verdict.next_on`), and a scan stores
-each project's earliest as `Project.next_check_on`. So the candidates are the projects whose `next_check_on` falls
-by the horizon (or is empty: a rescan is owed); their facts are loaded as a scan loads them, in a fixed number of
-queries (`scans.load_facts`, as of today); and each rule that gives no finding today is evaluated again as of the
-date its answer changes. Only when it then gives a finding is the (project, rule) coming due, on that date. A
-verdict that changes into another "nothing" (a clock that starts to run) is followed to its next date, still within
-the horizon. A rule that is a finding today is a flag, not something coming due; a (project, rule) with an open flag
-is left out too.
+Every rule says, beside its finding, the next date its answer could change (`Verdict.next_on`). A rule that gives no
+finding today is evaluated again as of that date, and so on (`rules.crossing_after`): the first date on which it then
+gives a finding is the date the (project, rule) comes due. The scan does this for every project it evaluates as of
+today and stores the answer (`Deadline`, `scans._store_deadlines`), a few years ahead, not only 90 days: a project is
+rescanned when its next check comes or its data changes, so a crossing must already be stored when it comes within the
+window. The list, its export, the letters and the digest read that table (`due_deadlines`): a fixed number of SQL
+queries whatever the number of projects. `coming_due` computes the same answer live from the facts, as a scan would
+(the reference the stored table is tested against).
+
+A rule that is a finding today is a flag, not something coming due; a (project, rule) with an open flag is left out
+too.
 """
 import logging
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils.translation import gettext as _
 
-from projects.models import Flag, Project, Rule, UnreachableRecord, ViolationNotice, WarningLetter
-from projects.watchlist.rules import FOR_TERMINATED, MILESTONE_NAMES, RULES, TERMINATED, Finding, period_words
+from projects.models import Deadline, Flag, Project, Rule, UnreachableRecord, ViolationNotice, WarningLetter
+from projects.watchlist.rules import (
+    FOR_TERMINATED, MILESTONE_NAMES, RULES, TERMINATED, Finding, crossing_after, period_words,
+)
 from projects.watchlist.scans import _gc_paused, load_facts
 from tracker import access
 from tracker.services import model_save
@@ -28,9 +33,6 @@ logger = logging.getLogger(__name__)
 
 HORIZONS = (30, 60, 90)  # the windows offered on the page, in days
 DEFAULT_HORIZON = 90
-# A verdict can change into another "nothing" before it becomes a finding (the delay clock reached before the 15 days
-# after a notice can run); a few steps are plenty within 90 days.
-MAX_STEPS = 6
 
 
 @dataclass
@@ -56,15 +58,8 @@ def crossing_of(rule, facts, params: dict, today: date, horizon: date) -> tuple[
     verdict = rule(facts, params, today)
     if verdict.finding is not None:
         return None
-    day = verdict.next_on
-    for _step in range(MAX_STEPS):
-        if day is None or day <= today or day > horizon:
-            return None
-        later = rule(facts, params, day)
-        if later.finding is not None:
-            return day, later.finding
-        day = later.next_on if later.next_on is not None and later.next_on > day else None
-    return None
+    day, finding, _pending = crossing_after(rule, facts, params, today, verdict, horizon)
+    return None if day is None else (day, finding)
 
 
 def candidates(projects, horizon: date):
@@ -74,9 +69,9 @@ def candidates(projects, horizon: date):
 
 
 def coming_due(*, projects, today: date, days: int, rule_codes=None, rules=None) -> list[DueRow]:
-    """Every (project, rule) of `projects` (a queryset, already restricted to the user) that crosses a threshold
-    after today and within `days` days, sorted by date, project code and rule. A fixed number of queries whatever the
-    number of rows: the rules (unless given), the facts (`load_facts`), the open flags."""
+    """Computed live from the facts: every (project, rule) of `projects` (a queryset, already restricted to the
+    user) that crosses a threshold after today and within `days` days, sorted by date, project code and rule. What
+    the scan stores (`due_deadlines`) must be the same; this is the reference it is tested against."""
     with _gc_paused():  # as in a scan: the facts and rows hold no cycles, and the collector's passes cost a third
         return _coming_due(projects, today, days, rule_codes, rules)
 
@@ -108,8 +103,7 @@ def _coming_due(projects, today, days, rule_codes, rules):
             if crossed is not None:
                 day, finding = crossed
                 row = DueRow(project_id, code, rule_code, day, (day - today).days, finding)
-                if rule_code == "LAND_HOLDING_SIGNS":
-                    row.extra["capital_share_pct"] = rule_params.get("capital_share_pct", 10)
+                _extra(row, rule_params)
                 rows.append(row)
     flagged = set(
         Flag.objects.filter(cleared_at__isnull=True, project_id__in=scope, rule__code__in=[c for c, _p in params])
@@ -120,14 +114,71 @@ def _coming_due(projects, today, days, rule_codes, rules):
     return rows
 
 
-def attach_projects(rows: list[DueRow], projects) -> None:
-    """The project of each row (name, cluster, commune, investor), its last contact with the department and the
-    warning letter sent for the row, for the rows shown or exported: a fixed number of queries (the projects, the
-    violation notices, the unreachable records, the warning letters)."""
+def _extra(row: DueRow, params: dict) -> None:
+    if row.rule_code == "LAND_HOLDING_SIGNS":
+        row.extra["capital_share_pct"] = params.get("capital_share_pct", 10)
+
+
+# ---- The stored dates: what the page, the export, the letters and the digest read --------------------------------
+
+# The list's sort orders (`?o=`), each an SQL ordering; the default is the crossing date.
+SORTS = {
+    "crossing": ("crossing", "project__code", "rule__code"),
+    "-crossing": ("-crossing", "project__code", "rule__code"),
+    "project": ("project__code", "crossing", "rule__code"),
+    "-project": ("-project__code", "crossing", "rule__code"),
+    "rule": ("rule__code", "crossing", "project__code"),
+    "-rule": ("-rule__code", "crossing", "project__code"),
+}
+
+
+def due_deadlines(*, user, today: date, days: int, rule_codes=None, commune=None, order: str = "crossing"):
+    """The stored coming dates the user may see (a commune officer: their communes) that fall after today and within
+    `days` days, of the enabled rules, without the (project, rule) pairs that have an open flag, sorted in SQL: a
+    queryset, which the page paginates and `due_rows_of` turns into DueRows."""
+    queryset = access.restrict(Deadline.objects.all(), user, "view", permission_of=Project).filter(
+        crossing__gt=today, crossing__lte=today + timedelta(days=days), rule__enabled=True,
+    )
+    if rule_codes:
+        queryset = queryset.filter(rule__code__in=rule_codes)
+    if commune is not None:
+        queryset = queryset.filter(project__cluster__commune=commune)
+    open_flag = Flag.objects.filter(project_id=OuterRef("project_id"), rule_id=OuterRef("rule_id"), cleared_at__isnull=True)
+    return (queryset.filter(~Exists(open_flag)).select_related("project__cluster__commune", "project__investor", "rule")
+            .order_by(*SORTS.get(order) or SORTS["crossing"]))
+
+
+def due_counts(deadlines) -> dict[str, int]:
+    """{rule code: rows} of a `due_deadlines` queryset: one GROUP BY query (COUNT(*): the table's index on the date,
+    rule and project answers it without reading the rows)."""
+    return dict(deadlines.order_by().values("rule__code").annotate(n=Count("*")).values_list("rule__code", "n"))
+
+
+def due_rows_of(deadlines, today: date) -> list[DueRow]:
+    """DueRows of stored coming dates (a queryset or a page of one), their projects (name, cluster, commune,
+    investor) and rules read in the same query."""
+    rows = []
+    for deadline in deadlines:
+        code = deadline.rule.code
+        row = DueRow(deadline.project_id, deadline.project.code, code, deadline.crossing,
+                     (deadline.crossing - today).days,
+                     Finding(deadline.severity, deadline.crossing, deadline.evidence, deadline.ground),
+                     project=deadline.project)
+        _extra(row, deadline.rule.thresholds or {})
+        rows.append(row)
+    return rows
+
+
+def attach_projects(rows: list[DueRow], projects=None) -> None:
+    """The project of each row (name, cluster, commune, investor) unless it has it (`due_rows_of`), its last contact
+    with the department and the warning letter sent for the row, for the rows shown or exported: a fixed number of
+    queries (the projects when asked, the violation notices, the unreachable records (2), the warning letters)."""
     ids = {row.project_id for row in rows}
     if not ids:
         return
-    by_id = projects.filter(pk__in=ids).select_related("cluster", "cluster__commune", "investor").in_bulk()
+    by_id = {}
+    if projects is not None:
+        by_id = projects.filter(pk__in=ids).select_related("cluster", "cluster__commune", "investor").in_bulk()
     notices = dict(
         ViolationNotice.objects.filter(project_id__in=ids).order_by().values("project_id")
         .annotate(last=Max("notice_date")).values_list("project_id", "last")
@@ -147,7 +198,8 @@ def attach_projects(rows: list[DueRow], projects) -> None:
         warned[key] = max(sent_on, warned.get(key, sent_on))
         letters[project_id] = max(sent_on, letters.get(project_id, sent_on))
     for row in rows:
-        row.project = by_id.get(row.project_id)
+        if projects is not None:
+            row.project = by_id.get(row.project_id)
         row.warned_on = warned.get((row.project_id, row.rule_code, row.crossing))
         contacts = []
         if row.project_id in notices:
@@ -217,30 +269,6 @@ def _what_stops_it(row: DueRow) -> str:
     return ""
 
 
-# The list's sort orders (`?o=`), each a key of a row; the default is the crossing date.
-SORTS = {
-    "crossing": lambda row: (row.crossing, row.project_code, row.rule_code),
-    "-crossing": lambda row: (-row.crossing.toordinal(), row.project_code, row.rule_code),
-    "project": lambda row: (row.project_code, row.crossing, row.rule_code),
-    "-project": lambda row: row.project_code,  # with reverse=True below
-    "rule": lambda row: (row.rule_code, row.crossing, row.project_code),
-    "-rule": lambda row: row.rule_code,
-}
-
-
-def sort_rows(rows: list[DueRow], order: str) -> list[DueRow]:
-    if order in ("-project", "-rule"):
-        return sorted(rows, key=SORTS[order], reverse=True)
-    return sorted(rows, key=SORTS.get(order) or SORTS["crossing"])
-
-
-def counts_by_rule(rows: list[DueRow]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for row in rows:
-        counts[row.rule_code] = counts.get(row.rule_code, 0) + 1
-    return counts
-
-
 MAX_LETTERS = 200  # letters in one file: a selection of the list's page at most
 
 
@@ -259,12 +287,11 @@ def due_rows(*, user, items, today: date) -> list[DueRow]:
     a pair that is not (or no longer) coming due is left out."""
     if not items:
         return []
-    projects = access.restrict(Project.objects.all(), user, "view").filter(pk__in={pk for pk, _code in items})
     wanted = set(items)
-    rows = [row for row in coming_due(projects=projects, today=today, days=max(HORIZONS),
-                                      rule_codes={code for _pk, code in items})
-            if (row.project_id, row.rule_code) in wanted]
-    attach_projects(rows, projects)
+    deadlines = due_deadlines(user=user, today=today, days=max(HORIZONS), rule_codes={code for _pk, code in items}).filter(
+        project_id__in={pk for pk, _code in items})
+    rows = [row for row in due_rows_of(deadlines, today) if (row.project_id, row.rule_code) in wanted]
+    attach_projects(rows)
     return rows
 
 

@@ -54,8 +54,9 @@ class ComingDueForm(TrackerForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["rule"].choices = [("", "---------")] + [(code, short_name(code)) for code in RULES]
+        self.fields["rule"].choices = [("", _("All"))] + [(code, short_name(code)) for code in RULES]
         self.fields["commune"].queryset = access.restrict(Commune.objects.order_by("name"), self.user)
+        self.fields["commune"].empty_label = _("All")
 
     def clean_days(self):
         return self.cleaned_data.get("days") or DEFAULT_HORIZON

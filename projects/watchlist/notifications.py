@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from projects.models import ComingDueDigestOptOut, DigestSent, Flag, Project
-from projects.watchlist.coming_due import coming_due, what_stops_it
+from projects.models import ComingDueDigestOptOut, DigestSent, Flag
+from projects.watchlist.coming_due import due_deadlines, due_rows_of, what_stops_it
 from projects.watchlist.evidence import short_name
 from projects.watchlist.rules import describe
 from tracker import access
@@ -107,13 +107,11 @@ def send_coming_due_digest(today=None) -> int:
             scope = access.scoped_commune_ids(user)
             key = None if scope is None else tuple(sorted(scope))
             if key not in by_scope:  # leadership (every commune) is computed once
-                by_scope[key] = coming_due(projects=access.restrict(Project.objects.all(), user, "view"),
-                                           today=today, days=COMING_DUE_DIGEST_DAYS)
-                _attach_names(by_scope[key])
+                by_scope[key] = due_rows_of(due_deadlines(user=user, today=today, days=COMING_DUE_DIGEST_DAYS), today)
             rows = by_scope[key]
             if not rows:
                 continue
-            lines = [f"- {row.crossing:%d/%m/%Y} · {row.project_code} {row.name}: {short_name(row.rule_code)}. "
+            lines = [f"- {row.crossing:%d/%m/%Y} · {row.project_code} {row.project.name}: {short_name(row.rule_code)}. "
                      f"{what_stops_it(row)}" for row in rows]
             subject = _("[Coming due] %(count)s threshold(s) in the next %(days)s days, week %(week)s") % {
                 "count": len(rows), "days": COMING_DUE_DIGEST_DAYS, "week": f"{week}/{year}"}
@@ -130,9 +128,3 @@ def send_coming_due_digest(today=None) -> int:
         raise
     DigestSent.objects.filter(pk=claim.pk).update(recipients=len(messages))
     return len(messages)
-
-
-def _attach_names(rows) -> None:
-    names = dict(Project.objects.filter(pk__in={row.project_id for row in rows}).values_list("pk", "name"))
-    for row in rows:
-        row.name = names.get(row.project_id, "")

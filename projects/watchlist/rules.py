@@ -573,6 +573,65 @@ def evaluate_project(f: Facts, rules: list[tuple[str, dict]], as_of: date) -> tu
     return findings, next_on
 
 
+# ---- Ahead of the deadline: the date each rule will next hold ----------------------------------------------------
+# The coming-due list (docs/watchlist.md, "Coming due") reads, per project and rule, the first date on which the rule
+# will give a finding if nothing happens. A rule's answer can change only on its `next_on` dates, so the date is found
+# by evaluating the rule again on each of them in turn (a clock that starts to run is a change into another
+# "nothing", followed further). The scan follows them up to AHEAD (a few years) and AHEAD_STEPS steps, not only the
+# list's window: a project is rescanned only when its next check comes or its data changes, and a crossing must be
+# known before it comes within the window.
+
+AHEAD = timedelta(days=3 * 366)
+AHEAD_STEPS = 12
+WINDOW = timedelta(days=90)  # the coming-due list's longest window
+
+
+def crossing_after(rule, f: Facts, params: dict, as_of: date, verdict: Verdict, until: date,
+                   steps: int = AHEAD_STEPS) -> tuple[date | None, Finding | None, date | None]:
+    """Where `verdict` (the rule's answer on `as_of`) gives no finding: (the first date after `as_of` and by `until`
+    on which the rule gives one, that finding, None); or (None, None, pending): no such date, and `pending` is the
+    next date the answer could still change that was not looked at (beyond `until`, or past the steps), None when it
+    never changes again by time alone."""
+    day = verdict.next_on
+    for _step in range(steps):
+        if day is None or day <= as_of:
+            return None, None, None
+        if day > until:
+            return None, None, day
+        later = rule(f, params, day)
+        if later.finding is not None:
+            return day, later.finding, None
+        day = later.next_on if later.next_on is not None and later.next_on > day else None
+    return None, None, day
+
+
+def evaluate_project_ahead(f: Facts, rules: list[tuple[str, dict]], as_of: date):
+    """As `evaluate_project`, and for each rule that gives no finding today the date it will (`crossing_after`, up
+    to AHEAD): (findings, the earliest next date, [(code, crossing, Finding)], the date by which the project must be
+    scanned again so that a crossing not yet looked at is known WINDOW days ahead, or None)."""
+    findings, next_on, crossings, recheck = [], None, [], None
+    terminated = f.status == TERMINATED
+    until = as_of + AHEAD
+    for code, params in rules:
+        if (code in FOR_TERMINATED) != terminated:
+            continue
+        rule = RULES[code]
+        verdict = rule(f, params, as_of)
+        if verdict.next_on is not None and verdict.next_on > as_of:
+            next_on = _earliest(next_on, verdict.next_on)
+        if verdict.finding is not None:
+            findings.append((code, verdict.finding))
+            continue
+        if verdict.next_on is None or verdict.next_on <= as_of:
+            continue  # its answer never changes by time alone: nothing will come due
+        day, finding, pending = crossing_after(rule, f, params, as_of, verdict, until)
+        if day is not None:
+            crossings.append((code, day, finding))
+        elif pending is not None:
+            recheck = _earliest(recheck, max(pending - WINDOW, as_of + DAY))
+    return findings, next_on, crossings, recheck
+
+
 # ---- Plain words for the watchlist page -------------------------------------------------------------------------
 
 MILESTONE_NAMES = {"construction_start": gettext_lazy("construction start"),

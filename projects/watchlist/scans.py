@@ -13,6 +13,8 @@ Each rule also says when its answer next changes; a scan as of today stores the 
 (`Project.next_check_on`), and the nightly scan (`incremental=True`) evaluates only the projects due by then.
 """
 import gc
+import hashlib
+import json
 import logging
 from collections import defaultdict
 from contextlib import contextmanager
@@ -20,12 +22,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from projects.models import (
     CapitalReport,
+    Deadline,
     Flag,
     ForceMajeurePeriod,
     LandUseExtension,
@@ -39,7 +43,7 @@ from projects.models import (
     UnreachableRecord,
     ViolationNotice,
 )
-from projects.watchlist.rules import GROUNDS, RULES, Extension, Facts, due_halves, evaluate_project
+from projects.watchlist.rules import GROUNDS, RULES, Extension, Facts, due_halves, evaluate_project, evaluate_project_ahead
 from tracker.queue import send_on_commit
 
 logger = logging.getLogger(__name__)
@@ -238,12 +242,14 @@ def _gc_paused():
             gc.enable()
 
 
-def evaluate(as_of: date, project_ids=None, rules=None, known_at: datetime | None = None):
+def evaluate(as_of: date, project_ids=None, rules=None, known_at: datetime | None = None, ahead: bool = False):
     """Every finding as of a date, [(project_id, project_code, rule_code, Finding)] by project code then rule;
-    {project_id: (the next date a rule's answer could change, the stored next_check_on)}; and the projects that
-    could not be evaluated, [(project_id, project_code, error)]."""
+    {project_id: (the next date a rule's answer could change, the stored next_check_on)}; the projects that
+    could not be evaluated, [(project_id, project_code, error)]; and with `ahead`, the date each rule without a
+    finding will give one, {project_id: [(rule_code, crossing, Finding)]} (`rules.evaluate_project_ahead`: the
+    next check then also comes early enough for a crossing not yet looked at), else {}."""
     with _gc_paused():
-        return _evaluate(as_of, project_ids, rules, known_at)
+        return _evaluate(as_of, project_ids, rules, known_at, ahead)
 
 
 def _rule_params(rules, known_at) -> list[tuple[str, dict]]:
@@ -260,23 +266,32 @@ def _rule_params(rules, known_at) -> list[tuple[str, dict]]:
     return params
 
 
-def _evaluate(as_of, project_ids, rules, known_at):
+def _evaluate(as_of, project_ids, rules, known_at, ahead=False):
     rules = rules if rules is not None else list(Rule.objects.filter(enabled=True, code__in=RULES))
     params = _rule_params(rules, known_at)
     report_params = next((p for code, p in params if code == "REPORT_MISSING"), {})
     halves = int(report_params.get("periods", 2)) + 2
-    findings, next_checks, failures = [], {}, []
+    findings, next_checks, failures, deadlines = [], {}, [], {}
     for project_id, (code, facts, stored_next) in load_facts(as_of, project_ids, halves, known_at, report_params).items():
         try:
-            project_findings, next_on = evaluate_project(facts, params, as_of)
+            if ahead:
+                project_findings, next_on, crossings, recheck = evaluate_project_ahead(facts, params, as_of)
+            else:
+                project_findings, next_on = evaluate_project(facts, params, as_of)
         except Exception as error:  # one project's bad data never stops the others' scan
             logger.exception("watchlist: project %s could not be evaluated", code)
             failures.append((project_id, code, f"{type(error).__name__}: {error}"))
             continue
         findings.extend((project_id, code, rule_code, finding) for rule_code, finding in project_findings)
-        next_checks[project_id] = (next_on or as_of + RECHECK_AT_LEAST, stored_next)
+        next_on = next_on or as_of + RECHECK_AT_LEAST
+        if ahead:
+            if crossings:
+                deadlines[project_id] = crossings
+            if recheck is not None and recheck < next_on:
+                next_on = recheck
+        next_checks[project_id] = (next_on, stored_next)
     findings.sort(key=lambda row: (row[1], row[2]))
-    return findings, next_checks, failures
+    return findings, next_checks, failures, deadlines
 
 
 def due_projects(as_of: date) -> list[int]:
@@ -302,17 +317,21 @@ def run_scan(*, as_of: date | None = None, project_id: int | None = None, dry_ru
     else:
         scope = None
     if dry_run:
-        findings, next_checks, failures = evaluate(as_of, scope, known_at=known_at)
+        findings, next_checks, failures, _deadlines = evaluate(as_of, scope, known_at=known_at)
         return Result(as_of=as_of, findings=findings, evaluated=len(next_checks),
                       next_checks={pk: value[0] for pk, value in next_checks.items()}, failures=failures)
     scan = Scan.objects.create(started_at=timezone.now(), as_of=as_of, project_id=project_id)
     try:
         with transaction.atomic():
             rules = list(Rule.objects.select_for_update().filter(enabled=True, code__in=RULES).order_by("pk"))
-            findings, next_checks, failures = evaluate(as_of, scope, rules, known_at)
+            # As of today (only), the scan also stores each rule's coming date for the coming-due list.
+            ahead = as_of == today and known_at is None
+            findings, next_checks, failures, deadlines = evaluate(as_of, scope, rules, known_at, ahead)
             with _gc_paused():
                 # The flags of a project that could not be evaluated stay as they were.
                 opened, kept, closed, new_critical = _sync_flags(findings, rules, scope, {f[0] for f in failures})
+                if ahead:
+                    _store_deadlines(deadlines, rules, scope, {f[0] for f in failures})
             _record_failures(scan.pk, scope, failures)
             if as_of == today:
                 _store_next_checks(next_checks)
@@ -439,6 +458,41 @@ def _store_next_checks(next_checks: dict) -> None:
             else:
                 cursor.executemany(f"UPDATE {table} SET {column} = %s WHERE {key} = %s AND {column} IS %s",
                                    [(day, pk, stored) for pk, day, stored in chunk])
+
+
+def _store_deadlines(deadlines: dict, rules, scope, skipped=frozenset()) -> None:
+    """Bring the stored coming dates (`Deadline`) of the scanned projects in line with the ones just computed: the
+    rows that did not change are not rewritten; a changed or new one is (re)inserted, a stale one (the rule now gives
+    a finding, or never will, or was disabled) deleted. The rows of a project that could not be evaluated stay."""
+    rule_ids = {rule.code: rule.pk for rule in rules}
+    stored = Deadline.objects.all()
+    if scope is not None:
+        stored = stored.filter(project_id__in=scope)
+    existing = {(project_id, rule_id): (pk, digest)
+                for pk, project_id, rule_id, digest in stored.values_list("pk", "project_id", "rule_id", "digest")}
+    to_create, to_delete = [], []
+    for project_id, crossings in deadlines.items():
+        for rule_code, crossing, finding in crossings:
+            key = (project_id, rule_ids[rule_code])
+            current = existing.pop(key, None)
+            digest = deadline_digest(crossing, finding)
+            if current is not None:
+                if current[1] == digest:
+                    continue
+                to_delete.append(current[0])
+            to_create.append(Deadline(project_id=project_id, rule_id=key[1], crossing=crossing, digest=digest,
+                                      severity=finding.severity, evidence=finding.evidence, ground=bool(finding.ground)))
+    to_delete.extend(pk for (project_id, _rule_id), (pk, _values) in existing.items() if project_id not in skipped)
+    for start in range(0, len(to_delete), 20_000):
+        Deadline.objects.filter(pk__in=to_delete[start:start + 20_000]).delete()
+    Deadline.objects.bulk_create(to_create, batch_size=5_000)
+
+
+def deadline_digest(crossing: date, finding) -> str:
+    """The fingerprint of a stored coming date: its date and the finding it will give."""
+    text = json.dumps([crossing.isoformat(), finding.severity, finding.evidence, bool(finding.ground)],
+                      sort_keys=True, cls=DjangoJSONEncoder)
+    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
 
 
 def _sync_flags(findings, rules, scope, skipped=frozenset()):

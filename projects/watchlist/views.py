@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.models import ComingDueDigestOptOut, Flag, Project, ReviewStep, Rule, Severity
 from projects.watchlist.coming_due import (
-    DEFAULT_HORIZON, attach_projects, coming_due, counts_by_rule, due_rows, parse_items, sort_rows, warning_letters_record,
+    DEFAULT_HORIZON, attach_projects, due_counts, due_deadlines, due_rows, due_rows_of, parse_items, warning_letters_record,
     what_stops_it,
 )
 from projects.watchlist.evidence import short_name
@@ -138,7 +138,8 @@ def _require_coming_due(user):
 
 
 def _coming_due_rows(request):
-    """The filter form and the rows it selects, sorted, for the page and for the export (the same rows)."""
+    """The filter form and the stored coming dates it selects, sorted (a queryset), for the page and for the export
+    (the same rows)."""
     user = request.user
     data = request.GET.copy()
     data.setdefault("days", str(DEFAULT_HORIZON))  # the select shows the window the list uses
@@ -146,12 +147,10 @@ def _coming_due_rows(request):
     form.is_valid()
     data = form.cleaned_data  # the valid filters; a bad one is ignored, and the form says so
     days = data.get("days") or DEFAULT_HORIZON
-    projects = access.restrict(Project.objects.all(), user, "view")
-    if data.get("commune"):
-        projects = projects.filter(cluster__commune=data["commune"])
-    rows = coming_due(projects=projects, today=timezone.localdate(), days=days,
-                      rule_codes=[data["rule"]] if data.get("rule") else None)
-    return form, days, projects, sort_rows(rows, data.get("o") or "crossing")
+    deadlines = due_deadlines(user=user, today=timezone.localdate(), days=days,
+                              rule_codes=[data["rule"]] if data.get("rule") else None, commune=data.get("commune"),
+                              order=data.get("o") or "crossing")
+    return form, days, deadlines
 
 
 class _Filter:
@@ -163,10 +162,13 @@ class _Filter:
 
 def coming_due_list(request):
     _require_coming_due(request.user)
-    form, days, projects, rows = _coming_due_rows(request)
-    paginator = Paginator(rows, _page_size(request))
+    form, days, deadlines = _coming_due_rows(request)
+    counts = due_counts(deadlines)
+    paginator = Paginator(deadlines, _page_size(request))
+    paginator.count = sum(counts.values())  # the counts by rule tell it: no COUNT query of its own
     page = paginator.get_page(request.GET.get("page"))
-    attach_projects(page.object_list, projects)
+    page.object_list = due_rows_of(page.object_list, timezone.localdate())
+    attach_projects(page.object_list)
     for row in page.object_list:
         row.action = what_stops_it(row)
     return render(request, "projects/watchlist/coming_due.html", {
@@ -179,7 +181,7 @@ def coming_due_list(request):
         "page_sizes": PAGE_SIZES,
         "export_url": reverse("watchlist:coming_due_export"),
         "filtered": any(value for key, value in request.GET.items() if key not in ("page", "o", "per_page")),
-        "counts": [(code, n) for code, n in sorted(counts_by_rule(rows).items())],
+        "counts": sorted(counts.items()),
         "digest": _digest_state(request.user),
     })
 
@@ -234,8 +236,9 @@ def coming_due_export(request):
     fmt = request.GET.get("format", "xlsx")
     if fmt not in FORMATS:
         return HttpResponseBadRequest(_("Unknown export format; use csv or xlsx."))
-    _form, _days, projects, rows = _coming_due_rows(request)
-    attach_projects(rows, projects)
+    _form, _days, deadlines = _coming_due_rows(request)
+    rows = due_rows_of(deadlines, timezone.localdate())
+    attach_projects(rows)
     stamp = timezone.localdate().strftime("%Y%m%d")
     return export_response(rows, COMING_DUE_COLUMNS, fmt, f"sap-den-han-{stamp}")
 

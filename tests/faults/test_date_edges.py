@@ -50,6 +50,7 @@ NOT_TYPED = {
     "projects.Publication.published_on",  # the day a leader approves a public list
     # A warning letter's crossing date comes from the rules, its sending day is the day staff record it.
     "projects.WarningLetter.crossing_on", "projects.WarningLetter.sent_on",
+    "projects.Deadline.crossing",  # the date a rule will hold, computed and stored by the scan
 }
 # A date typed under another name: the project form's "status effective on" is the status history's day; a review
 # step's dates become the extension's decision, request and payment day when it grants one.

@@ -72,11 +72,13 @@ def _verify(flag, user, state=Flag.State.INSPECTED):
     flag.save()
 
 
-def _approve(client, kind):
-    """What a leader does: open the page, press the list's button (with the fingerprint of what the page showed)."""
+def _approve(client, kind, prepared_by=None):
+    """What a leader does: open the page, choose who prepared the list (the first of the choices unless told), press
+    the list's button (with the fingerprint of what the page showed)."""
     page = client.get(reverse("publication:index"))
     section = next(s for s in page.context["sections"] if s["kind"] == kind)
-    return client.post(reverse("publication:index"), {"kind": kind, "digest": section["digest"]})
+    preparer = prepared_by if prepared_by is not None else page.context["preparers"][0].pk
+    return client.post(reverse("publication:index"), {"kind": kind, "digest": section["digest"], "prepared_by": preparer})
 
 
 def _public(client, kind, **headers):
@@ -257,7 +259,8 @@ def test_an_approval_of_a_list_that_changed_meanwhile_is_refused(unused, leader,
     page = leader_client.get(reverse("publication:index"))
     stale = next(s for s in page.context["sections"] if s["kind"] == Kind.LAND_UNUSED)["digest"]
     _verify(unused, leader)  # the list changes while the page is open
-    response = leader_client.post(reverse("publication:index"), {"kind": Kind.LAND_UNUSED, "digest": stale}, follow=True)
+    response = leader_client.post(reverse("publication:index"), {"kind": Kind.LAND_UNUSED, "digest": stale,
+                                                                  "prepared_by": leader.pk}, follow=True)
     assert "Danh sách đã thay đổi từ lúc mở trang" in response.content.decode()
     assert not Publication.objects.exists()
 
@@ -271,7 +274,7 @@ def test_an_unknown_list_is_refused_with_a_message(leader_client):
 def test_only_leadership_approves(make_user, unused):
     user = make_user("chuyenvien", "staff")
     with pytest.raises(Exception) as raised:
-        publication_approve(kind=Kind.LAND_UNUSED, user=user, digest=rows_digest([]))
+        publication_approve(kind=Kind.LAND_UNUSED, user=user, digest=rows_digest([]), prepared_by=user)
     assert type(raised.value).__name__ == "PermissionDenied"
     assert not Publication.objects.exists()
 
@@ -394,3 +397,28 @@ def test_the_pdf_of_a_version_is_rendered_once_per_language(monkeypatch, leader_
     _approve(leader_client, Kind.UNLEASED)  # a new version is rendered anew
     anonymous.get(url)
     assert len(rendered) == 3
+
+
+def test_who_prepared_the_list_is_recorded_beside_the_approver_and_never_published(unused, leader, leader_client,
+                                                                                    anonymous, make_user):
+    _verify(unused, leader)
+    clerk = make_user("chuyenvien", "staff", first_name="Thị Lan", last_name="Nguyễn")
+    outsider = make_user("xem", "viewer", first_name="Văn Xem", last_name="Trần")
+    page = leader_client.get(reverse("publication:index"))
+    assert clerk in page.context["preparers"] and leader in page.context["preparers"]
+    assert outsider not in page.context["preparers"]  # a viewer does not prepare the department's lists
+    html = page.content.decode()
+    assert "Người lập danh sách" in html and "Chọn người lập danh sách" in html
+    # Nobody chosen, or someone who may not prepare it: nothing approved, and the leader is told why.
+    for prepared_by in ("", outsider.pk, "x"):
+        response = _approve(leader_client, Kind.LAND_UNUSED, prepared_by=prepared_by)
+        assert response.status_code == 302 and not Publication.objects.exists()
+    messages = [str(m) for m in leader_client.get(reverse("publication:index")).context["messages"]]
+    assert any("Hãy chọn người lập danh sách" in m for m in messages)
+    assert _approve(leader_client, Kind.LAND_UNUSED, prepared_by=clerk.pk).status_code == 302
+    publication = Publication.objects.get()
+    assert (publication.prepared_by, publication.approved_by) == (clerk, leader)
+    history = leader_client.get(reverse("publication:index")).content.decode()
+    assert "người lập: Thị Lan Nguyễn" in history or "người lập: Nguyễn Thị Lan" in history
+    public = _public(anonymous, Kind.LAND_UNUSED).content.decode()
+    assert "Thị Lan" not in public and "chuyenvien" not in public and "lanhdao" not in public

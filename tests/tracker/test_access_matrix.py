@@ -342,7 +342,8 @@ def test_the_public_lists_open_for_everyone_and_only_with_get(world, settings):
     settings.PUBLIC_LISTS_PER_MINUTE = 10_000  # this test asks for more pages than a visitor may
     today = timezone.localdate()
     for kind in Publication.Kind.values:
-        publication_approve(kind=kind, user=users["leadership"], digest=rows_digest(preview_rows(kind, today)))
+        publication_approve(kind=kind, user=users["leadership"], digest=rows_digest(preview_rows(kind, today)),
+                            prepared_by=users["staff"])
     clients = {"anonymous": Client()}
     for role in ROLES:
         clients[role] = Client()
@@ -372,7 +373,21 @@ def test_commune_officer_lists_only_their_communes(world, client):
     home = client.get("/", {"year": 2025}).context  # the dashboard: commune A's figures only
     assert [c.code for c in home["clusters"]] == ["CCN-A"]
     assert home["operating"]["n"] == 0 and [row["name"] for row in home["by_commune"]] == ["Xã A"]
-    assert sum(n for _rule, n, _critical in home["rules"]) == 1  # commune A's flag, not B's
+    assert sum(n for _rule, n, _critical, _due in home["rules"]) == 1  # commune A's flag, not B's
+    # The coming-due counts and list: the dates stored for A's project, not B's.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from projects.models import Deadline, Rule
+
+    rule = Rule.objects.get(code="MILESTONE_OVERDUE")
+    for side in "AB":
+        Deadline.objects.create(project=objects["project"][side], rule=rule, severity="warning",
+                                crossing=timezone.localdate() + timedelta(days=10))
+    home = client.get("/").context
+    assert sum(due for _rule, _n, _critical, due in home["rules"]) == 1
+    assert [row.project_code for row in client.get("/watchlist/coming-due/").context["object_list"]] == ["DA-A"]
     project_form = client.get("/projects/new/").context["form"]
     assert list(project_form.fields["cluster"].queryset) == [objects["cluster"]["A"]]
     # Commune B's cluster is not even offered as a filter: asking for it is an invalid choice, not B's projects.

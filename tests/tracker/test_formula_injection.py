@@ -171,6 +171,10 @@ def planted(settings, make_project, make_user, watchlist_rules):
                            investor=investor, irc_number=PLANTED["irc"], policy_approval_number=PLANTED["policy"],
                            # its construction start comes due in 10 days: a row of the coming-due list
                            construction_start_deadline=timezone.localdate() + timedelta(days=9))
+    from projects.watchlist.scans import run_scan
+
+    run_scan()  # stores the coming dates the coming-due export reads
+    Flag.objects.filter(project=project, rule__code="REPORT_MISSING").delete()  # the planted one below instead
     now = timezone.now()
     Flag.objects.create(project=project, rule=Rule.objects.get(code="REPORT_MISSING"), severity="warning",
                         since=date(2025, 8, 1), evidence={"missing_periods": ["6 tháng đầu năm 2025"]},

@@ -1,16 +1,17 @@
-"""Benchmark of the coming-due list: fill the (scratch) database with N synthetic projects, scan them once (the
-scan stores each project's next check date, which picks the list's candidates), then time the page's server time
-(request through Django, rendering included) for the default 90-day window and for 30 days, and the export, over
-several runs; print the medians, the candidates, the rows and the SQL queries.
+"""Benchmark of the coming-due list: the page's server time (request through Django, rendering included) over the
+dates the scan stores, on a scratch database of N synthetic projects.
 
-The command refuses a database whose name does not contain "bench", so it can never fill the real one
-(`DATABASE_URL=postgres://…/tracker_bench`, as scripts/benchmark_watchlist makes, or a SQLite file such as
-`sqlite:////tmp/bench.sqlite3`).
+The data are the scan benchmark's (`projects/benchmark_data.fill`, as `benchmark_watchlist` fills them): run through
+`scripts/benchmark_coming_due N`, which makes a scratch PostgreSQL database, or with `--reuse` on a database that
+`benchmark_watchlist` has just filled (one full scan then stores the dates again). It times, over several runs, the
+page as a leader (90 days, 30 days, one rule, sorted by project, the last page), as a commune officer, the CSV export,
+and the dashboard (its counts by rule), and prints the median, the rows and the SQL queries.
+
+The command refuses a database whose name does not contain "bench", so it can never fill the real one.
 """
 import random
 import statistics
 import time
-from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -19,44 +20,64 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from projects.benchmark_data import fill
-from projects.models import Project
-from projects.watchlist.coming_due import candidates, coming_due
+from projects.benchmark_data import analyze, fill
+from projects.models import Deadline, Project
 from projects.watchlist.scans import run_scan
+from tracker.roles import COMMUNE_OFFICER, LEADERSHIP
 
 
 class Command(BaseCommand):
-    help = "Fill a scratch database with N synthetic projects and time the coming-due list."
+    help = "Time the coming-due list on a scratch database of N synthetic projects."
 
     def add_arguments(self, parser):
-        parser.add_argument("--projects", type=int, default=10_000)
+        parser.add_argument("--projects", type=int, default=100_000)
         parser.add_argument("--runs", type=int, default=7)
         parser.add_argument("--seed", type=int, default=2024)
+        parser.add_argument("--reuse", action="store_true",
+                            help="Use the projects already in the (bench) database, as benchmark_watchlist left them.")
 
-    def handle(self, *args, projects: int, runs: int, seed: int, **options):
+    def handle(self, *args, projects: int, runs: int, seed: int, reuse: bool, **options):
         name = connection.settings_dict["NAME"]
         if "bench" not in str(name):
             raise CommandError(f"Refusing to fill database {name!r}: use a scratch database whose name contains 'bench'.")
-        if Project.objects.exists():
-            raise CommandError("The benchmark database is not empty; recreate it.")
         started = time.perf_counter()
-        fill(projects, random.Random(seed))
-        run_scan()  # stores next_check_on: the list's candidates
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("VACUUM ANALYZE")
-        self.stdout.write(f"filled and scanned {projects} projects in {time.perf_counter() - started:.1f} s")
-        leader = get_user_model().objects.create_superuser("bench-leader", "bench@example.invalid", "x" * 20)
-        client = Client(SERVER_NAME="localhost")
-        client.force_login(leader)
+        if reuse:
+            projects = Project.objects.count()
+            if not projects:
+                raise CommandError("--reuse: the benchmark database has no projects; run benchmark_watchlist first.")
+        elif Project.objects.exists():
+            raise CommandError("The benchmark database is not empty; recreate it (scripts/benchmark_coming_due does).")
+        else:
+            fill(projects, random.Random(seed))
+        scan_started = time.perf_counter()
+        run_scan()  # stores every project's coming dates
+        scanned = time.perf_counter() - scan_started
+        analyze()
+        self.stdout.write(f"{projects} projects ready in {time.perf_counter() - started:.1f} s (the full scan that stores "
+                          f"the dates: {scanned:.1f} s); stored dates: {Deadline.objects.count()}")
+        users = get_user_model()
+        leader = users.objects.filter(username="bench-leader").first() or users.objects.create_user(
+            "bench-leader", "bench@example.invalid", "x" * 20)
+        leader.groups.add(*_groups(LEADERSHIP))
+        officer = users.objects.filter(username="bench-officer").first() or users.objects.create_user(
+            "bench-officer", "officer@example.invalid", "x" * 20)
+        officer.groups.add(*_groups(COMMUNE_OFFICER))
+        _assign_communes(officer, 5)
         today = timezone.localdate()
-        for label, url, params in (
-            ("page, 90 days", "/watchlist/coming-due/", {}),
-            ("page, 30 days", "/watchlist/coming-due/", {"days": 30}),
-            ("export csv, 90 days", "/watchlist/coming-due/export/", {"format": "csv"}),
+        rows_90 = Deadline.objects.filter(crossing__gt=today, crossing__lte=today + timezone.timedelta(days=90)).count()
+        last_page = max(1, (rows_90 + 49) // 50)
+        for label, user, url, params in (
+            ("page, 90 days", leader, "/watchlist/coming-due/", {}),
+            ("page, 30 days", leader, "/watchlist/coming-due/", {"days": 30}),
+            ("page, one rule", leader, "/watchlist/coming-due/", {"rule": "REPORT_MISSING"}),
+            ("page, sorted by project (desc)", leader, "/watchlist/coming-due/", {"o": "-project"}),
+            ("page, the last page", leader, "/watchlist/coming-due/", {"page": last_page}),
+            ("page, commune officer (5 communes)", officer, "/watchlist/coming-due/", {}),
+            ("export csv, 90 days", leader, "/watchlist/coming-due/export/", {"format": "csv"}),
+            ("dashboard (counts by rule)", leader, "/", {}),
         ):
-            days = params.get("days", 90)
-            scope = candidates(Project.objects.all(), today + timedelta(days=days)).count()
+            client = Client(SERVER_NAME="localhost")
+            client.force_login(user)
             client.get(url, params)  # warm up
             timings = []
             for _ in range(runs):
@@ -68,9 +89,24 @@ class Command(BaseCommand):
                     timings.append((time.perf_counter() - started) * 1000)
                 if response.status_code != 200:
                     raise CommandError(f"{url} answered {response.status_code}")
-            rows = len(coming_due(projects=Project.objects.all(), today=today, days=days))
+            rows = ""
+            if response.context and "paginator" in response.context and url.startswith("/watchlist"):
+                rows = f" rows={response.context['paginator'].count}"
             self.stdout.write(
-                f"{label}: projects={projects} candidates={scope} rows={rows} runs={runs} "
-                f"median_ms={statistics.median(timings):.0f} min_ms={min(timings):.0f} max_ms={max(timings):.0f} "
-                f"queries={len(queries.captured_queries)}"
+                f"{label}: projects={projects}{rows} runs={runs} median_ms={statistics.median(timings):.0f} "
+                f"min_ms={min(timings):.0f} max_ms={max(timings):.0f} queries={len(queries.captured_queries)}"
             )
+
+
+def _groups(name):
+    from django.contrib.auth.models import Group
+
+    return [Group.objects.get(name=name)]
+
+
+def _assign_communes(user, count):
+    from clusters.models import Commune
+    from tracker.models import AccessScope
+
+    scope, _created = AccessScope.objects.get_or_create(user=user)
+    scope.communes.set(Commune.objects.order_by("pk")[:count])

@@ -2,7 +2,8 @@
 breaking a rule, and time a first full scan, a full rerun, and the nightly incremental scan with 1 % of the
 projects changed (marked due, as a write does), printing projects, flags, seconds, peak memory and SQL queries.
 
-Run it through `scripts/benchmark_watchlist N`, which creates a separate PostgreSQL database for it. The command
+The coming-due list's benchmark reuses these data (`benchmark_coming_due --reuse` after this command, or the same
+`benchmark_data.fill`). Run it through `scripts/benchmark_watchlist N`, which creates a separate PostgreSQL database for it. The command
 refuses a database whose name does not contain "bench", so it can never fill the real one.
 """
 import random
@@ -13,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from projects.benchmark_data import fill
+from projects.benchmark_data import analyze, fill
 from projects.models import Flag, Project
 from projects.watchlist.scans import run_scan
 
@@ -33,7 +34,7 @@ class Command(BaseCommand):
             raise CommandError("The benchmark database is not empty; recreate it (scripts/benchmark_watchlist does).")
         started = time.perf_counter()
         fill(projects, random.Random(seed))
-        _analyze()
+        analyze()
         self.stdout.write(f"filled {projects} projects in {time.perf_counter() - started:.1f} s")
         changed = list(Project.objects.order_by("?").values_list("pk", flat=True)[: max(1, projects // 100)])
         for label in ("first full scan", "full rerun", "incremental, 1 % changed", "incremental, nothing due"):
@@ -53,9 +54,3 @@ class Command(BaseCommand):
                 f"seconds={seconds:.2f} peak_rss_mb={peak / 2**20:.0f} queries={len(queries.captured_queries)}"
             )
 
-
-def _analyze() -> None:
-    """Fresh planner statistics after the bulk load, as autovacuum would give a real database."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
