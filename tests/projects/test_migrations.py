@@ -9,6 +9,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from tests.migration_state import others_as_far_as
+
 BEFORE = [("projects", "0008_import_job")]
 AFTER = [("projects", "0010_watchlist_lifecycle_data")]
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -33,18 +35,7 @@ def _history(apps, project, when: datetime, kind: str, **changes):
 @pytest.mark.django_db(transaction=True)
 def test_the_lifecycle_migrations_keep_every_record_and_date_it():
     executor = MigrationExecutor(connection)
-    graph = executor.loader.graph
-    before = set(graph.forwards_plan(BEFORE[0]))
-    # The other apps as far as they go without a later projects migration (industry's depend on the latest).
-    others = []
-    for leaf in graph.leaf_nodes():
-        if leaf[0] == "projects":
-            continue
-        plan = [node for node in graph.forwards_plan(leaf) if node[0] == leaf[0]]
-        while plan and any(node[0] == "projects" and node not in before for node in graph.forwards_plan(plan[-1])):
-            plan.pop()
-        if plan:
-            others.append(plan[-1])
+    others = others_as_far_as(executor.loader.graph, BEFORE)  # industry's migrations need the latest projects one
     executor.migrate(BEFORE)
     old = executor.loader.project_state(BEFORE + others).apps
     try:

@@ -38,6 +38,12 @@ PLANTED = {
     "contact": "\t@SUM(1)",
     "phone": "+84 912 345 678",
     "country": "-Hàn Quốc",
+    # industry/ (issue 16): an obstacle, a khuyến công scheme, a cluster's infrastructure item
+    "obstacle": "=HYPERLINK(\"http://evil.example/\",\"Vướng\")",
+    "agency": "@Điện lực",
+    "scheme": "+Đào tạo nghề",
+    "business": "-Hộ kinh doanh",
+    "infrastructure": "=2*630 kVA",
 }
 NUMBER = re.compile(r"^-?\d+([.,]\d+)?$")
 
@@ -113,6 +119,10 @@ SPREADSHEETS = {
     "reports:watchlist_xlsx": ("xlsx",),
     "imports:template": ("xlsx",),
     "public:xlsx": ("xlsx",),
+    "industry:production_export": ("csv", "xlsx"),
+    "industry:obstacle_export": ("csv", "xlsx"),
+    "industry:scheme_export": ("csv", "xlsx"),
+    "industry:infrastructure_export": ("csv", "xlsx"),
 }
 NOT_SPREADSHEETS = {
     "projects:document_download": "serves an uploaded PDF or image as it was uploaded",
@@ -179,6 +189,14 @@ def planted(settings, make_project, make_user, watchlist_rules):
     Flag.objects.create(project=project, rule=Rule.objects.get(code="REPORT_MISSING"), severity="warning",
                         since=date(2025, 8, 1), evidence={"missing_periods": ["6 tháng đầu năm 2025"]},
                         first_seen=now, last_confirmed=now)
+    from industry.models import InfrastructureItem, Obstacle, Scheme
+
+    Obstacle.objects.create(title=PLANTED["obstacle"], kind="power_grid", cluster=cluster, project=project,
+                            agency=PLANTED["agency"], raised_on=date(2024, 3, 1))
+    Scheme.objects.create(year=2024, name=PLANTED["scheme"], kind="training", business_name=PLANTED["business"],
+                          commune=commune, province_budget_vnd=350_000_000, approved_on=date(2024, 3, 1))
+    InfrastructureItem.objects.create(cluster=cluster, kind="power", description=PLANTED["infrastructure"],
+                                      investment_planned_vnd=10**9)
     return {"commune": commune, "project": project}
 
 
@@ -195,6 +213,10 @@ EXPECTED = {
     "reports:watchlist_xlsx": ["investor"],
     "imports:template": [],
     "public:xlsx": ["cluster_code", "cluster_name", "commune"],
+    "industry:production_export": [],  # figures and months only: checked for inert text all the same
+    "industry:obstacle_export": ["obstacle", "agency", "cluster_name"],
+    "industry:scheme_export": ["scheme", "business", "commune"],
+    "industry:infrastructure_export": ["infrastructure", "cluster_name"],
 }
 
 
@@ -216,6 +238,8 @@ def public_xlsx_url() -> str:
 def download_url(name, commune) -> str:
     if name == "public:xlsx":
         return public_xlsx_url()
+    if name == "industry:production_export":
+        return reverse(name, args=[2024])
     return reverse(name, args=[commune.pk] if name == "reports:form03_xlsx" else [])
 
 
@@ -276,7 +300,10 @@ def test_an_exported_formula_imports_back_as_the_original_text(staff_client, sta
     assert outcome.counts()["update"] == outcome.counts()["create"] == 0 and outcome.counts()["unchanged"] >= 1
     # Deleted, then imported from the export: created with the original text, not with the apostrophe.
     if kind == "projects":
+        from industry.models import Obstacle
+
         Flag.objects.all().delete()
+        Obstacle.objects.all().delete()  # an obstacle keeps its project (PROTECT)
         Project.objects.all().delete()
         outcome = run_import(io.BytesIO(content), f"{kind}.{fmt}", user=staff_user, csv_kind=kind, commit=True)
         assert outcome.counts()["create"] == 1, [str(error) for error in outcome.errors]
