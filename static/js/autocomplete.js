@@ -20,6 +20,7 @@
     var options = value && label ? [{ value: value, text: label }] : [];
     var invalid = input.classList.contains("is-invalid");
     var select = new TomSelect(input, {
+      mode: "single",  // one record: the control keeps the height of the other fields
       maxItems: 1,
       create: false,
       persist: false,
@@ -49,6 +50,13 @@
       },
     });
     if (invalid) select.wrapper.classList.add("is-invalid");
+    // Tom Select points the label at its own box: the original (now hidden) input keeps the same name, and the box
+    // gets the help text and the error Django tied to the field, and its invalid state.
+    var labelledBy = select.control_input.getAttribute("aria-labelledby");
+    if (labelledBy) input.setAttribute("aria-labelledby", labelledBy);
+    ["aria-describedby", "aria-invalid"].forEach(function (name) {
+      if (input.hasAttribute(name)) select.control_input.setAttribute(name, input.getAttribute(name));
+    });
     // What the user typed but did not pick (an unknown code kept after an error) stays visible in the box.
     if (value && !options.length) select.setTextboxValue(value);
   }
