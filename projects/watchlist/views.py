@@ -51,9 +51,9 @@ class WatchlistView(FilteredListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         open_flags = access.restrict(Flag.objects.filter(cleared_at__isnull=True), self.request.user, "view")
-        counts = {
-            row["rule__code"]: row
-            for row in open_flags.order_by().values("rule__code").annotate(
+        counts = {  # by the rule's id: no join to the rules over every open flag
+            row["rule_id"]: row
+            for row in open_flags.order_by().values("rule_id").annotate(
                 n=Count("pk"), critical=Count("pk", filter=Q(severity=Severity.CRITICAL))
             )
         }
@@ -66,7 +66,7 @@ class WatchlistView(FilteredListView):
             flag.days_open = (today - flag.since).days
         context.update(
             {
-                "rule_counts": [(rule, counts.get(rule.code, {}).get("n", 0), counts.get(rule.code, {}).get("critical", 0)) for rule in rules],
+                "rule_counts": [(rule, counts.get(rule.pk, {}).get("n", 0), counts.get(rule.pk, {}).get("critical", 0)) for rule in rules],
                 "last_scan": scan,
                 "scan_stale": stale,
                 "stale_hours": settings.WATCHLIST_STALE_HOURS,

@@ -176,3 +176,32 @@ def test_the_dashboard_costs_a_fixed_number_of_queries(staff_client, make_cluste
     assert expected == 17  # pinned: a change to the dashboard's queries must change this number on purpose
     with django_assert_num_queries(17):
         staff_client.get(reverse("home"), {"year": 2024})
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_watchlist_reads_the_open_flags_in_index_order(staff_user, cluster, investor, watchlist_rules):
+    """The default order (most severe, then the longest open) is read from the index flag_open_by_severity, built on
+    the very expression the list sorts by, instead of sorting every open flag: checked on 3,000 open flags."""
+    from django.db import connection
+
+    from projects.watchlist.selectors import flag_list
+
+    n = 3000
+    projects = Project.objects.bulk_create(
+        Project(code=f"DA-W-{i:05d}", name=f"Nhà máy {i}", cluster=cluster, investor=investor, registered_capital_vnd=1)
+        for i in range(n))
+    rules = list(Rule.objects.order_by("code"))
+    now = timezone.now()
+    Flag.objects.bulk_create(
+        Flag(project=project, rule=rules[i % len(rules)], severity=("critical", "warning", "info")[i % 3],
+             since=date(2020, 1, 1) + timedelta(days=i % 900), first_seen=now, last_confirmed=now)
+        for i, project in enumerate(projects))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE projects_flag")
+        cursor.execute("ANALYZE projects_project")
+    queryset = flag_list(filters={}, user=staff_user).qs.values_list("pk", flat=True)[:25]
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "flag_open_by_severity" in plan, plan
