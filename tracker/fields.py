@@ -159,7 +159,7 @@ class CodeAutocompleteInput(forms.TextInput):
         context = super().get_context(name, value, attrs)
         widget_attrs = context["widget"]["attrs"]
         widget_attrs["data-autocomplete"] = reverse(self.url_name) + (f"?{self.url_query}" if self.url_query else "")
-        widget_attrs["data-placeholder"] = str(_("Type a code or part of the name"))
+        widget_attrs["data-placeholder"] = str(_("Code or name"))
         widget_attrs["data-no-results"] = str(_("Nothing found among the records you may choose."))
         widget_attrs["data-loading"] = str(_("Searching…"))
         label = self.field.label_for_code(context["widget"]["value"]) if self.field is not None else None
