@@ -189,9 +189,12 @@ class CodeChoiceField(forms.ModelChoiceField):
         return result
 
     def label_from_instance(self, obj) -> str:
-        return f"{getattr(obj, self.code_field)} – {obj}" if getattr(obj, self.code_field) not in str(obj) else str(obj)
+        """The label, "code – name": a cluster's own str() already reads so, an investor's is its name alone."""
+        code = getattr(obj, self.code_field)
+        return str(obj) if str(obj).startswith(code) else f"{code} – {obj}"
 
-    def _find(self, code: str, **lookup):
+    def _find(self, **lookup):
+        """The one record of the field's queryset (the user's choices) that matches, or None."""
         if self.queryset is None:
             return None
         return self.queryset.filter(**lookup).first()
@@ -201,7 +204,7 @@ class CodeChoiceField(forms.ModelChoiceField):
         if hasattr(value, "_meta"):
             return getattr(value, self.code_field)
         if isinstance(value, int) and not isinstance(value, bool):
-            obj = self._find("", pk=value)
+            obj = self._find(pk=value)
             return getattr(obj, self.code_field) if obj is not None else ""
         return value
 
@@ -209,14 +212,14 @@ class CodeChoiceField(forms.ModelChoiceField):
         code = str(code or "").strip()
         if not code:
             return None
-        obj = self._find(code, **{f"{self.code_field}__iexact": code})
+        obj = self._find(**{f"{self.code_field}__iexact": code})
         return self.label_from_instance(obj) if obj is not None else None
 
     def to_python(self, value):
         code = str(value or "").strip()
         if code in self.empty_values:
             return None
-        obj = self._find(code, **{f"{self.code_field}__iexact": code})
+        obj = self._find(**{f"{self.code_field}__iexact": code})
         if obj is None:
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": code})
         return obj
