@@ -3,7 +3,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster, Commune, FormerDistrict
-from tracker.filters import BaseFilterSet, SearchFilter, VNDateFilter
+from tracker.filters import BaseFilterSet, CodeChoiceFilter, SearchFilter, VNDateFilter
 
 
 class ClusterFilter(BaseFilterSet):
@@ -39,3 +39,15 @@ class ClusterFilter(BaseFilterSet):
     class Meta:
         model = Cluster
         fields = []
+
+
+CLUSTER_CODE_UNKNOWN = _("No industrial cluster you may choose has this code. Type the cluster's code (for example "
+                         "CCN-01) or pick the cluster from the list.")
+
+
+def cluster_code_filter(field_name: str = "cluster"):
+    """The cluster filter of a list: the cluster's code, found by code or name as one types."""
+    return CodeChoiceFilter(
+        field_name=field_name, queryset=Cluster.objects.order_by("name"), label=_("Industrial cluster"),
+        code_field="code", url_name="clusters:autocomplete", invalid_message=CLUSTER_CODE_UNKNOWN,
+    )

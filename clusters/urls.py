@@ -9,6 +9,7 @@ urlpatterns = [
     path("export/", views.ClusterExportView.as_view(), name="export"),
     path("map/", views.cluster_map, name="map"),
     path("map/data.geojson", views.cluster_map_data, name="map_data"),
+    path("autocomplete/", views.cluster_autocomplete, name="autocomplete"),
     path("<int:pk>/", views.cluster_detail, name="detail"),
     path("<int:pk>/history/", views.cluster_history, name="history"),
     path("<int:pk>/edit/", views.ClusterUpdateView.as_view(), name="update"),

@@ -11,7 +11,7 @@ from clusters.models import Cluster
 from clusters.selectors import cluster_get, cluster_list, cluster_status_counts
 from clusters.services import cluster_create, cluster_update
 from tracker import access
-from tracker.generic import ExportView, FilteredListView, ServiceFormView
+from tracker.generic import ExportView, FilteredListView, ServiceFormView, autocomplete_response
 from tracker.history import created_and_changed, object_history
 
 
@@ -121,3 +121,13 @@ def cluster_map_data(request):
     access.require(request.user, Cluster, "view")
     data = cluster_geojson(_map_clusters(request).qs.order_by("name"))
     return JsonResponse(data, content_type="application/geo+json", json_dumps_params={"ensure_ascii": False})
+
+
+def cluster_autocomplete(request):
+    """The clusters an autocomplete field offers (JSON): those the user may see, found by code or part of the
+    name; `?open=1` leaves out the dissolved ones (a new project cannot go into one)."""
+    access.require(request.user, Cluster, "view")
+    clusters = access.restrict(Cluster.objects.all(), request.user, "view")
+    if request.GET.get("open"):
+        clusters = clusters.exclude(stage=Cluster.Stage.DISSOLVED)
+    return autocomplete_response(request, clusters, code_field="code", label=str)

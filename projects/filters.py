@@ -2,7 +2,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from clusters.models import Cluster, Commune, FormerDistrict
+from clusters.filters import cluster_code_filter
+from clusters.models import Commune, FormerDistrict
 from projects.models import Investor, Project
 from tracker.filters import BaseFilterSet, BillionVNDFilter, SearchFilter, VNDateFilter
 
@@ -11,7 +12,7 @@ class ProjectFilter(BaseFilterSet):
     default_order = ("code",)
 
     q = SearchFilter(label=_("Search (name, code, investor, tax code)"))  # Project.search_parts
-    cluster = django_filters.ModelChoiceFilter(queryset=Cluster.objects.order_by("name"), label=_("Industrial cluster"))
+    cluster = cluster_code_filter()
     commune = django_filters.ModelChoiceFilter(
         field_name="cluster__commune", queryset=Commune.objects.order_by("name"), label=_("Commune or ward")
     )

@@ -2,6 +2,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from clusters.filters import CLUSTER_CODE_UNKNOWN
 from clusters.models import Cluster
 from clusters.selectors import cluster_choices
 from projects.models import (
@@ -18,7 +19,7 @@ from projects.models import (
     ViolationNotice,
 )
 from tracker.access import restrict
-from tracker.fields import VNDateField, VNDecimalField
+from tracker.fields import CodeChoiceField, VNDateField, VNDecimalField
 from tracker.forms import TrackerForm, TrackerModelForm
 
 
@@ -67,6 +68,18 @@ class ProjectForm(TrackerModelForm):
         }
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
+    # Thousands of clusters and investors: typed as a code, found by code or name as one types (no list of options).
+    cluster = CodeChoiceField(
+        Cluster.objects.none(), code_field="code", url_name="clusters:autocomplete", url_query="open=1",
+        label=_("industrial cluster"), invalid_message=CLUSTER_CODE_UNKNOWN,
+        help_text=_("The cluster's code, for example CCN-01; with the list open, type part of its name."),
+    )
+    investor = CodeChoiceField(
+        Investor.objects.none(), code_field="tax_code", url_name="investors:autocomplete", label=_("investor"),
+        invalid_message=_("No investor has this tax code. Type the investor's tax code (for example 0101234567) or "
+                          "pick the investor from the list; a new investor is added on the investors page first."),
+        help_text=_("The investor's tax code; with the list open, type part of its name."),
+    )
     status_effective_on = VNDateField(
         label=_("Status effective on"), required=False,
         help_text=_("For a new project or a change of status: the day it took effect (for example the day operations "
@@ -84,7 +97,7 @@ class ProjectForm(TrackerModelForm):
             # A project in a dissolved cluster can still be edited (and terminated) where it is.
             choices = choices | Cluster.objects.filter(pk=self.instance.cluster_id)
         self.fields["cluster"].queryset = restrict(choices, self.user, "view")
-        self.fields["investor"].queryset = Investor.objects.order_by("name")
+        self.fields["investor"].queryset = restrict(Investor.objects.order_by("name"), self.user, "view")
         self.fields["irc_number"].empty_value = None
 
 

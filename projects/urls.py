@@ -25,6 +25,7 @@ investor_urlpatterns = [
     path("", views.InvestorListView.as_view(), name="list"),
     path("new/", views.InvestorCreateView.as_view(), name="create"),
     path("export/", views.InvestorExportView.as_view(), name="export"),
+    path("autocomplete/", views.investor_autocomplete, name="autocomplete"),
     path("<int:pk>/", views.investor_detail, name="detail"),
     path("<int:pk>/history/", views.investor_history, name="history"),
     path("<int:pk>/edit/", views.InvestorUpdateView.as_view(), name="update"),

@@ -26,7 +26,7 @@ from projects.models import (
 )
 from projects.selectors import project_deadlines, investor_get, investor_list, investor_projects, project_get, project_list
 from tracker import access
-from tracker.generic import ConfirmDeleteView, ExportView, FilteredListView, ServiceFormView
+from tracker.generic import ConfirmDeleteView, ExportView, FilteredListView, ServiceFormView, autocomplete_response
 from tracker.history import Entry, created_and_changed, object_history
 
 
@@ -120,9 +120,9 @@ class ProjectCreateView(ServiceFormView):
 
     def get_initial(self):
         initial = super().get_initial()
-        for key in ("cluster", "investor"):
-            if self.request.GET.get(key, "").isdigit():
-                initial[key] = self.request.GET[key]
+        for key in ("cluster", "investor"):  # the code (the tax code of an investor), as the field takes it
+            if self.request.GET.get(key, "").strip():
+                initial[key] = self.request.GET[key].strip()[:30]
         return initial
 
     def get_cancel_url(self):
@@ -405,3 +405,16 @@ class InvestorExportView(ExportView):
     list_selector = staticmethod(investor_list)
     columns = INVESTOR_COLUMNS
     filename = "nha-dau-tu"
+
+
+def investor_label(investor) -> str:
+    return f"{investor.tax_code} – {investor.name}"
+
+
+def investor_autocomplete(request):
+    """The investors an autocomplete field offers (JSON), found by tax code or part of the name. Investors are
+    shared by every commune (Investor.commune_path is None): a commune officer records a project of an investor
+    whose other projects are elsewhere, as the investor list already shows them every investor."""
+    access.require(request.user, Investor, "view")
+    investors = access.restrict(Investor.objects.all(), request.user, "view")
+    return autocomplete_response(request, investors, code_field="tax_code", label=investor_label)

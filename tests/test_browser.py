@@ -53,8 +53,13 @@ def test_staff_user_fixes_a_form_error_saves_and_finds_the_project(live_server, 
     page.goto(live_server.url + "/projects/new/")
     page.get_by_label("Mã dự án").fill("DA-2024-777")
     page.get_by_label("Tên dự án").fill("Nhà máy chế biến chè")
-    page.get_by_label("Cụm công nghiệp").select_option(label=str(cluster))
-    page.get_by_label("Nhà đầu tư").select_option(label=investor.name)
+    # Cluster and investor: found on the server as one types part of the name (the autocomplete), then picked.
+    for name, typed, text in (("Cụm công nghiệp", "phu thanh", str(cluster)),
+                              ("Nhà đầu tư", "thu nghiem", f"{investor.tax_code} – {investor.name}")):
+        box = page.get_by_role("combobox", name=name, exact=True)
+        box.click()
+        box.press_sequentially(typed, delay=30)
+        page.locator(".ts-dropdown .option", has_text=text).click()
     page.get_by_label("Vốn đăng ký (tỷ đồng)").fill("12,5 tỷ")  # the mistake: a word in the amount
     page.get_by_label("Diện tích đất thuê (ha)").fill("2,5")
     page.get_by_label("Ngày cấp giấy chứng nhận đăng ký đầu tư").fill("15/05/2024")
@@ -69,6 +74,8 @@ def test_staff_user_fixes_a_form_error_saves_and_finds_the_project(live_server, 
     assert page.get_by_label("Diện tích đất thuê (ha)").input_value() == "2,5"
     assert page.get_by_label("Ngày cấp giấy chứng nhận đăng ký đầu tư").input_value() == "15/05/2024"
     assert page.get_by_label("Vốn đăng ký (tỷ đồng)").input_value() == "12,5 tỷ"
+    assert page.locator("input[name=cluster]").input_value() == cluster.code  # the picks are kept, by name
+    assert str(cluster) in page.locator(".ts-wrapper", has=page.locator("#id_cluster-ts-control")).inner_text()
 
     page.get_by_label("Vốn đăng ký (tỷ đồng)").fill("1.234,5")
     page.get_by_role("button", name="Lưu").click()

@@ -138,3 +138,91 @@ class VNDateField(forms.DateField):
         error = date_error(value)
         if error:
             raise forms.ValidationError(error, code="date_window")
+
+
+class CodeAutocompleteInput(forms.TextInput):
+    """A text box for a record's code; static/js/autocomplete.js turns it into a Tom Select that searches
+    `url` (a JSON endpoint of code, label pairs, through the access door) by code or part of the name. Without
+    JavaScript it stays a plain code field."""
+
+    def __init__(self, url_name: str, *, url_query: str = "", attrs=None):
+        base = {"autocomplete": "off", "spellcheck": "false"}
+        base.update(attrs or {})
+        super().__init__(base)
+        self.url_name = url_name
+        self.url_query = url_query
+        self.field = None  # the CodeChoiceField that owns this widget: it names the chosen record
+
+    def get_context(self, name, value, attrs):
+        from django.urls import reverse
+
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        widget_attrs["data-autocomplete"] = reverse(self.url_name) + (f"?{self.url_query}" if self.url_query else "")
+        widget_attrs["data-placeholder"] = str(_("Code or name"))
+        widget_attrs["data-no-results"] = str(_("Nothing found among the records you may choose."))
+        widget_attrs["data-loading"] = str(_("Searching…"))
+        label = self.field.label_for_code(context["widget"]["value"]) if self.field is not None else None
+        if label:
+            widget_attrs["data-autocomplete-label"] = label
+        return context
+
+
+class CodeChoiceField(forms.ModelChoiceField):
+    """A choice among many records (2,000 clusters, 10,000 investors) typed as the record's code: the page sends no
+    list of options. The record is looked up in `queryset` (the records the user may choose, through the access
+    door): an unknown code and a code outside the user's communes get the same message, so existence does not
+    leak."""
+
+    def __init__(self, queryset, *, code_field: str, url_name: str, url_query: str = "", invalid_message=None,
+                 **kwargs):
+        kwargs.setdefault("widget", CodeAutocompleteInput(url_name, url_query=url_query))
+        super().__init__(queryset, to_field_name=code_field, **kwargs)
+        self.code_field = code_field
+        if invalid_message:
+            self.error_messages["invalid_choice"] = invalid_message
+        self.widget.field = self
+
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        result.widget.field = result
+        return result
+
+    def label_from_instance(self, obj) -> str:
+        """The label, "code – name": a cluster's own str() already reads so, an investor's is its name alone."""
+        code = getattr(obj, self.code_field)
+        return str(obj) if str(obj).startswith(code) else f"{code} – {obj}"
+
+    def _find(self, **lookup):
+        """The one record of the field's queryset (the user's choices) that matches, or None."""
+        if self.queryset is None:
+            return None
+        return self.queryset.filter(**lookup).first()
+
+    def prepare_value(self, value):
+        """The code to show: a record, a primary key (a model form's initial value) or the text typed."""
+        if hasattr(value, "_meta"):
+            return getattr(value, self.code_field)
+        if isinstance(value, int) and not isinstance(value, bool):
+            obj = self._find(pk=value)
+            return getattr(obj, self.code_field) if obj is not None else ""
+        return value
+
+    def label_for_code(self, code) -> str | None:
+        code = str(code or "").strip()
+        if not code:
+            return None
+        obj = self._find(**{f"{self.code_field}__iexact": code})
+        return self.label_from_instance(obj) if obj is not None else None
+
+    def to_python(self, value):
+        code = str(value or "").strip()
+        if code in self.empty_values:
+            return None
+        obj = self._find(**{f"{self.code_field}__iexact": code})
+        if obj is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": code})
+        return obj
+
+    def has_changed(self, initial, data):
+        return str(self.prepare_value(initial) or "") != str(data or "").strip()

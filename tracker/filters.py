@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from tracker.access import restrict
 from tracker.forms import style_fields
 from tracker.search import matching
-from tracker.fields import BillionVNDField, VNDateField, VNDecimalField
+from tracker.fields import BillionVNDField, CodeChoiceField, VNDateField, VNDecimalField
 
 
 class VNDateFilter(django_filters.DateFilter):
@@ -21,6 +21,13 @@ class BillionVNDFilter(django_filters.NumberFilter):
 
 class VNDecimalFilter(django_filters.NumberFilter):
     field_class = VNDecimalField
+
+
+class CodeChoiceFilter(django_filters.ModelChoiceFilter):
+    """A choice among many records typed as a code, with a server-side autocomplete (tracker.fields.CodeChoiceField):
+    `code_field`, `url_name` and `invalid_message` go to the field."""
+
+    field_class = CodeChoiceField
 
 
 class SearchFilter(django_filters.CharFilter):

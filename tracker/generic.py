@@ -39,11 +39,14 @@ class FilteredListView(TemplateView):
             return PAGE_SIZES[0]
         return size if size in PAGE_SIZES else PAGE_SIZES[0]
 
+    def paginate(self, queryset):
+        paginator = Paginator(queryset, self.page_size())
+        return paginator, paginator.get_page(self.request.GET.get("page"))
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = type(self).list_selector(filters=self.request.GET, user=self.request.user)
-        paginator = Paginator(filterset.qs, self.page_size())
-        page = paginator.get_page(self.request.GET.get("page"))
+        paginator, page = self.paginate(filterset.qs)
         context.update(
             {
                 "filter": filterset,
@@ -249,3 +252,26 @@ class ExportView(View):
 
     def get_columns(self):
         return self.columns
+
+
+AUTOCOMPLETE_LIMIT = 20
+
+
+def autocomplete_response(request, queryset, *, code_field: str, label):
+    """The JSON an autocomplete field (tracker.fields.CodeChoiceField) asks for: the records of `queryset` (already
+    through the access door) whose code or name holds every word typed (`?q=`, accents and case ignored), an exact
+    code first, at most AUTOCOMPLETE_LIMIT of them, as {"results": [{"value": code, "text": label}]}."""
+    from django.http import JsonResponse
+
+    from tracker.search import matching
+
+    typed = request.GET.get("q", "").strip()[:100]
+    rows = list(matching(queryset, typed).order_by("name", code_field)[:AUTOCOMPLETE_LIMIT])
+    exact = [row for row in rows if getattr(row, code_field).lower() == typed.lower()]
+    if typed and not exact:
+        exact = list(queryset.filter(**{f"{code_field}__iexact": typed})[:1])
+    ordered = exact + [row for row in rows if row not in exact]
+    results = [{"value": getattr(row, code_field), "text": label(row)} for row in ordered[:AUTOCOMPLETE_LIMIT]]
+    response = JsonResponse({"results": results})
+    response["Cache-Control"] = "private, no-store"
+    return response

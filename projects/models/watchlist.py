@@ -22,6 +22,18 @@ class Severity(models.TextChoices):
 SEVERITY_RANK = {Severity.CRITICAL: 3, Severity.WARNING: 2, Severity.INFO: 1}
 
 
+def severity_order():
+    """The watchlist's sort key in SQL: 3 critical, 2 warning, 1 information (SEVERITY_RANK). The index
+    `flag_open_by_severity` is built on this very expression, so the watchlist's default order (most severe, then
+    the longest open) reads the open flags in index order instead of sorting them all."""
+    return models.Case(
+        models.When(severity=Severity.CRITICAL, then=models.Value(3)),
+        models.When(severity=Severity.WARNING, then=models.Value(2)),
+        default=models.Value(1),
+        output_field=models.IntegerField(),
+    )
+
+
 class Rule(models.Model):
     """A watchlist rule: its thresholds and the text of its legal basis are data, so a change of law needs no deploy."""
 
@@ -118,7 +130,12 @@ class Flag(models.Model):
                 fields=["project", "rule"], condition=Q(cleared_at__isnull=True), name="flag_one_open_per_project_rule"
             ),
         ]
-        indexes = [models.Index(fields=["cleared_at", "severity"])]
+        indexes = [
+            models.Index(fields=["cleared_at", "severity"]),
+            # The watchlist's default order over the open flags (projects.watchlist.filters.FlagFilter).
+            models.Index(severity_order().desc(), models.F("since"), condition=Q(cleared_at__isnull=True),
+                         name="flag_open_by_severity"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.rule.code} · {self.project.code}"

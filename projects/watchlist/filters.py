@@ -3,7 +3,8 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clusters.models import Cluster, Commune, FormerDistrict
+from clusters.filters import cluster_code_filter
+from clusters.models import Commune, FormerDistrict
 from projects.models import Flag, Rule, Severity
 from projects.watchlist.evidence import short_name
 from tracker.filters import BaseFilterSet
@@ -22,9 +23,7 @@ class RuleChoiceFilter(django_filters.ModelChoiceFilter):
 class FlagFilter(BaseFilterSet):
     rule = RuleChoiceFilter(queryset=Rule.objects.order_by("code"), label=_("Rule"))
     severity = django_filters.ChoiceFilter(choices=Severity.choices, label=_("Severity"))
-    cluster = django_filters.ModelChoiceFilter(
-        field_name="project__cluster", queryset=Cluster.objects.order_by("name"), label=_("Industrial cluster")
-    )
+    cluster = cluster_code_filter("project__cluster")
     commune = django_filters.ModelChoiceFilter(
         field_name="project__cluster__commune", queryset=Commune.objects.order_by("name"), label=_("Commune or ward")
     )

@@ -1,16 +1,10 @@
 """Reads of the watchlist: flags with what their pages show, the list as the user may see it, the last scan."""
-from django.db.models import Case, IntegerField, Value, When
-
-from projects.models import Flag, Scan, Severity
+from projects.models import Flag, Scan
+from projects.models.watchlist import severity_order
 from projects.watchlist.filters import FlagFilter
 from tracker import access
 
-SEVERITY_ORDER = Case(
-    When(severity=Severity.CRITICAL, then=Value(3)),
-    When(severity=Severity.WARNING, then=Value(2)),
-    default=Value(1),
-    output_field=IntegerField(),
-)
+SEVERITY_ORDER = severity_order()  # the expression the index flag_open_by_severity is built on
 
 
 def flag_queryset():

@@ -36,12 +36,24 @@ class WatchlistView(FilteredListView):
     export_url_name = "watchlist:export"
     title = _("Watchlist")
 
+    def paginate(self, queryset):
+        """The page's flags in two steps: first the ids of the page, sorted over the open flags with only the
+        columns the order needs (severity, since, the project's code), then those 50 flags with the seven tables
+        the page shows. Sorting every open flag joined to the seven tables to show 50 cost 0,8 s at 100,000
+        projects (docs/benchmarks.md)."""
+        paginator = Paginator(queryset.values_list("pk", flat=True), self.page_size())
+        page = paginator.get_page(self.request.GET.get("page"))
+        ids = list(page.object_list)
+        by_id = {flag.pk: flag for flag in queryset.order_by().filter(pk__in=ids)}
+        page.object_list = [by_id[pk] for pk in ids if pk in by_id]
+        return paginator, page
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         open_flags = access.restrict(Flag.objects.filter(cleared_at__isnull=True), self.request.user, "view")
-        counts = {
-            row["rule__code"]: row
-            for row in open_flags.order_by().values("rule__code").annotate(
+        counts = {  # by the rule's id: no join to the rules over every open flag
+            row["rule_id"]: row
+            for row in open_flags.order_by().values("rule_id").annotate(
                 n=Count("pk"), critical=Count("pk", filter=Q(severity=Severity.CRITICAL))
             )
         }
@@ -54,7 +66,7 @@ class WatchlistView(FilteredListView):
             flag.days_open = (today - flag.since).days
         context.update(
             {
-                "rule_counts": [(rule, counts.get(rule.code, {}).get("n", 0), counts.get(rule.code, {}).get("critical", 0)) for rule in rules],
+                "rule_counts": [(rule, counts.get(rule.pk, {}).get("n", 0), counts.get(rule.pk, {}).get("critical", 0)) for rule in rules],
                 "last_scan": scan,
                 "scan_stale": stale,
                 "stale_hours": settings.WATCHLIST_STALE_HOURS,

@@ -74,7 +74,7 @@ def test_a_move_through_the_web_form_updates_the_cluster_it_left(staff_client, p
     url = reverse("projects:update", args=[project.pk])
     form = staff_client.get(url).context["form"]
     data = {name: ("" if form[name].value() is None else form[name].value()) for name in form.fields}
-    data.update(cluster=other_cluster.pk, land_area_ha="1", registered_capital_vnd="100", irc_date="01/03/2024")
+    data.update(cluster=other_cluster.code, land_area_ha="1", registered_capital_vnd="100", irc_date="01/03/2024")
     response = staff_client.post(url, data)
     assert response.status_code == 302, response.context["form"].errors
     assert Project.objects.get(pk=project.pk).cluster_id == other_cluster.pk

@@ -39,7 +39,7 @@ def _cluster_post(world, code):
 
 
 def _project_post(world, investor, **values):
-    data = {"code": "DA-NEW", "name": "Nhà máy mới", "cluster": world["mine"].pk, "investor": investor.pk,
+    data = {"code": "DA-NEW", "name": "Nhà máy mới", "cluster": world["mine"].code, "investor": investor.tax_code,
             "industry": "food", "registered_capital_vnd": "1", "land_area_ha": "0,5", "irc_date": "15/05/2024",
             "status": "registered", "workers": "0"}
     data.update(values)

@@ -25,8 +25,8 @@ def project_data(cluster, investor):
     return {
         "code": "DA-2024-001",
         "name": "Nhà máy thử",
-        "cluster": cluster.pk,
-        "investor": investor.pk,
+        "cluster": cluster.code,
+        "investor": investor.tax_code,
         "industry": "food",
         "registered_capital_vnd": "1.234,5",
         "land_area_ha": "2,5",

@@ -319,7 +319,7 @@ def test_a_status_change_records_its_effective_date_and_refuses_the_future(make_
                            actual_completion=D(2024, 12, 1), actual_operation_start=D(2025, 1, 1))
     url = reverse("projects:update", args=[project.pk])
     post = {
-        "code": project.code, "name": project.name, "cluster": project.cluster_id, "investor": project.investor_id,
+        "code": project.code, "name": project.name, "cluster": project.cluster.code, "investor": project.investor.tax_code,
         "industry": "other", "registered_capital_vnd": "100", "land_area_ha": "1", "irc_date": "01/03/2024",
         "actual_construction_start": "01/05/2024", "actual_completion": "01/12/2024",
         "actual_operation_start": "01/01/2025", "workers": "0", "version": project.version, "status": "suspended",

@@ -54,6 +54,7 @@ PAGES = {
     "clusters:create": ("add", None),
     "clusters:map": ("view", None),
     "clusters:map_data": ("view", None),
+    "clusters:autocomplete": ("view", None),  # JSON for the cluster fields; the officer's scope is tested below
     "clusters:detail": ("view", "cluster"),
     "clusters:history": ("view", "cluster"),
     "clusters:update": ("change", "cluster"),
@@ -79,6 +80,7 @@ PAGES = {
     "targets:list": ("view", None),
     "projects:export": ("view", None),
     "investors:export": ("view", None),
+    "investors:autocomplete": ("view", None),  # investors are shared by every commune, as the investor list
     "clusters:export": ("view", None),
     "watchlist:export": ("view", None),
     "watchlist:coming_due": ("work", None),
@@ -391,9 +393,13 @@ def test_commune_officer_lists_only_their_communes(world, client):
     project_form = client.get("/projects/new/").context["form"]
     assert list(project_form.fields["cluster"].queryset) == [objects["cluster"]["A"]]
     # Commune B's cluster is not even offered as a filter: asking for it is an invalid choice, not B's projects.
-    response = client.get("/projects/", {"cluster": objects["cluster"]["B"].pk})
+    response = client.get("/projects/", {"cluster": objects["cluster"]["B"].code})
     assert "cluster" in response.context["filter"].form.errors
     assert [p.code for p in response.context["object_list"]] == ["DA-A"]
+    # The cluster autocomplete offers only commune A's cluster, by code or name; B's is unknown to it.
+    found = client.get("/clusters/autocomplete/", {"q": "CCN"}).json()["results"]
+    assert [row["value"] for row in found] == ["CCN-A"]
+    assert client.get("/clusters/autocomplete/", {"q": objects["cluster"]["B"].code}).json()["results"] == []
     # The investor's totals count only what the officer may see.
     investor = client.get(f"/investors/{objects['investor']['A'].pk}/").context["investor"]
     assert investor.project_count == 1 and investor.total_capital_vnd == 10**10
@@ -405,7 +411,7 @@ def test_commune_officer_cannot_move_a_project_into_another_commune(world, clien
     project = objects["project"]["A"]
     response = client.post(
         f"/projects/{project.pk}/edit/",
-        {"code": project.code, "name": project.name, "cluster": objects["cluster"]["B"].pk, "investor": project.investor_id,
+        {"code": project.code, "name": project.name, "cluster": objects["cluster"]["B"].code, "investor": project.investor.tax_code,
          "industry": "other", "registered_capital_vnd": "10", "land_area_ha": "1", "status": "registered", "workers": "0",
          "version": project.version},
     )
