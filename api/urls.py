@@ -1,8 +1,10 @@
 """/api/v1/: the REST API, its OpenAPI schema and its documentation page. DRF authenticates each request itself
 (token or session): the site's LoginRequiredMiddleware lets these URLs through (login_not_required) instead of
-sending an API client to the login page, and the API's permission classes refuse anonymous callers (401)."""
+sending an API client to the login page (DRF marks its views so itself; _open says it here too), and the API's
+permission classes refuse anonymous callers (401). The documentation page is a page: login as everywhere."""
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiYamlRenderer
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
@@ -23,7 +25,10 @@ router.register("coming-due", views.ComingDueViewSet, basename="coming-due")
 
 
 class SchemaView(SpectacularAPIView):
+    """The OpenAPI 3 schema, JSON by default (`?format=yaml` for YAML)."""
+
     permission_classes = [ModelPermission]
+    renderer_classes = [OpenApiJsonRenderer, OpenApiYamlRenderer]
 
 
 class DocsView(SpectacularSwaggerSplitView):
@@ -39,9 +44,14 @@ def _open(patterns):
     return patterns
 
 
+def _page(view):
+    view.login_required = True  # DRF marks its views login_not_required; this one is a page
+    return view
+
+
 app_name = "api"
-urlpatterns = _open([
-    path("schema/", login_not_required(SchemaView.as_view()), name="schema"),
-    path("docs/", login_not_required(DocsView.as_view()), name="docs"),
-    *router.urls,
-])
+urlpatterns = [
+    # A page for people: an anonymous visitor goes to the login page, as everywhere on the site.
+    path("docs/", _page(DocsView.as_view()), name="docs"),
+    *_open([path("schema/", login_not_required(SchemaView.as_view()), name="schema"), *router.urls]),
+]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers as drf_serializers, status, viewsets
+from rest_framework import serializers as drf_serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -83,12 +83,20 @@ class ApiViewSet(viewsets.GenericViewSet):
         return self.model.objects.all()
 
     def get_queryset(self):
-        queryset = access.restrict(self.base_queryset(), self.request.user, "view")
+        queryset = access.restrict(self.base_queryset(), self.request.user, "view",
+                                   permission_of=getattr(self, "permission_model", None))
         if self.filterset_class is None:
             queryset = queryset.order_by(*self.ordering)
         return queryset
 
     def get_object(self, action: str = "view"):
+        if not str(self.kwargs["pk"]).isdigit():
+            raise NotFound(_("Not found."))
+        if getattr(self, "permission_model", None) is not None:  # read only, under the parent's permission
+            obj = self.get_queryset().filter(pk=self.kwargs["pk"]).first()
+            if obj is None:
+                raise NotFound(_("Not found."))
+            return obj
         obj = access.get_for_user(self.base_queryset(), self.request.user, action, pk=self.kwargs["pk"])
         self.check_object_permissions(self.request, obj)
         return obj
@@ -142,7 +150,14 @@ class ApiViewSet(viewsets.GenericViewSet):
         raise PreconditionFailed(exc.summary, changes=_changes_json(exc.changes),
                                  current=self.get_serializer(obj).data) from exc
 
-    # --- the generic actions -----------------------------------------------------------------------------------
+    def get_object_fresh(self, obj):
+        if getattr(self, "permission_model", None) is not None:
+            return self.get_queryset().get(pk=obj.pk)
+        return access.get_for_user(self.base_queryset(), self.request.user, "view", pk=obj.pk)
+
+
+class ReadMixin:
+    """GET of the list (the page's FilterSet, paginated) and of one object (with its ETag)."""
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
@@ -152,6 +167,10 @@ class ApiViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, *args, **kwargs):
         obj = self.get_object()
         return self.with_etag(obj, self.get_serializer(obj).data)
+
+
+class WriteMixin:
+    """POST, PUT, PATCH and DELETE through the view's `perform_*_service` (a service of the forms)."""
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -181,19 +200,11 @@ class ApiViewSet(viewsets.GenericViewSet):
         self.perform_destroy_service(obj)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    def get_object_fresh(self, obj):
-        return access.get_for_user(self.base_queryset(), self.request.user, "view", pk=obj.pk)
-
-
-def _read_only(viewset):
-    """Documented for the reads only."""
-    return viewset
-
 
 # --- reference and registry ------------------------------------------------------------------------------------
 
 
-class CommuneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+class CommuneViewSet(ReadMixin, ApiViewSet):
     model = Commune
     serializer_class = s.CommuneSerializer
     ordering = ("name", "pk")
@@ -204,7 +215,7 @@ class CommuneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSe
 
 @extend_schema_view(update=extend_schema(parameters=[IF_MATCH, REASON]),
                     partial_update=extend_schema(parameters=[IF_MATCH, REASON]), create=extend_schema(parameters=[REASON]))
-class ClusterViewSet(ApiViewSet):
+class ClusterViewSet(ReadMixin, WriteMixin, ApiViewSet):
     model = Cluster
     serializer_class = s.ClusterSerializer
     filterset_class = ClusterFilter
@@ -224,7 +235,7 @@ class ClusterViewSet(ApiViewSet):
 
 @extend_schema_view(update=extend_schema(parameters=[IF_MATCH, REASON]),
                     partial_update=extend_schema(parameters=[IF_MATCH, REASON]), create=extend_schema(parameters=[REASON]))
-class InvestorViewSet(ApiViewSet):
+class InvestorViewSet(ReadMixin, WriteMixin, ApiViewSet):
     model = Investor
     serializer_class = s.InvestorSerializer
     filterset_class = InvestorFilter
@@ -250,7 +261,7 @@ class BulkResultSerializer(drf_serializers.Serializer):
 
 @extend_schema_view(update=extend_schema(parameters=[IF_MATCH, REASON]),
                     partial_update=extend_schema(parameters=[IF_MATCH, REASON]), create=extend_schema(parameters=[REASON]))
-class ProjectViewSet(ApiViewSet):
+class ProjectViewSet(ReadMixin, WriteMixin, ApiViewSet):
     model = Project
     serializer_class = s.ProjectSerializer
     filterset_class = ProjectFilter
@@ -291,7 +302,7 @@ def super_action(request):
 
 @extend_schema_view(update=extend_schema(parameters=[IF_MATCH, REASON]),
                     partial_update=extend_schema(parameters=[IF_MATCH, REASON]), create=extend_schema(parameters=[REASON]))
-class TargetViewSet(ApiViewSet):
+class TargetViewSet(ReadMixin, WriteMixin, ApiViewSet):
     model = AnnualTarget
     serializer_class = s.TargetSerializer
     ordering = ("-year", "pk")
@@ -328,7 +339,7 @@ def record_viewset(url_name: str, *, writable: bool = True, deletable: bool = Tr
             "destroy": extend_schema(parameters=[IF_MATCH, REASON])} if writable and not create_only else {}),
         **({"create": extend_schema(parameters=[REASON])} if writable else {}),
     )
-    class RecordViewSet(ApiViewSet):
+    class RecordViewSet(ReadMixin, *([WriteMixin] if writable else []), ApiViewSet):
         ordering = tuple(model._meta.ordering) + ("pk",)
         http_method_names = methods
 
@@ -380,7 +391,7 @@ class DocumentViewSet(record_viewset("documents", writable=False)):
 # --- the watchlist ----------------------------------------------------------------------------------------------
 
 
-class FlagViewSet(mixins.ListModelMixin, ApiViewSet):
+class FlagViewSet(ReadMixin, ApiViewSet):
     model = Flag
     serializer_class = s.FlagSerializer
     filterset_class = FlagFilter
@@ -405,6 +416,10 @@ class FlagViewSet(mixins.ListModelMixin, ApiViewSet):
         if request.method == "GET":
             steps = ReviewStep.objects.filter(flag=flag).order_by("created_at", "pk")
             return Response(s.ReviewStepSerializer(steps, many=True).data)
+        if not (request.user.has_perm("projects.work_flag") or request.user.has_perm("projects.decide_flag")):
+            from rest_framework.exceptions import PermissionDenied
+
+            raise PermissionDenied(_("You do not have permission to do this."))
         serializer = s.ReviewStepInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -421,7 +436,7 @@ class FlagViewSet(mixins.ListModelMixin, ApiViewSet):
         return Response(s.ReviewStepSerializer(step).data, status=status.HTTP_201_CREATED)
 
 
-class ScanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+class ScanViewSet(ReadMixin, ApiViewSet):
     model = Scan
     serializer_class = s.ScanSerializer
     ordering = ("-started_at", "-pk")
@@ -440,7 +455,7 @@ class ComingDueQuery(drf_serializers.Serializer):
 
 
 @extend_schema(parameters=[ComingDueQuery])
-class ComingDueViewSet(mixins.ListModelMixin, ApiViewSet):
+class ComingDueViewSet(ApiViewSet):
     """Projects that will meet a watchlist rule within `days` unless something happens first (the coming-due page)."""
 
     model = Project
