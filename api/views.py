@@ -160,8 +160,13 @@ class ReadMixin:
     """GET of the list (the page's FilterSet, paginated) and of one object (with its ETag)."""
 
     def list(self, request, *args, **kwargs):
+        """The page in two steps: the keys of the page's rows (filtered and sorted on the model's own table, joined
+        only where a filter or the sort needs it), then those rows with what they show. A deep page (OFFSET 50,000
+        at 100,000 projects) does not join and sort every row to throw most away (docs/benchmarks.md)."""
         queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
+        keys = self.paginate_queryset(queryset.values_list("pk", flat=True))
+        rows = self.base_queryset().in_bulk(list(keys))
+        page = [rows[key] for key in keys if key in rows]
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
@@ -268,7 +273,7 @@ class ProjectViewSet(ReadMixin, WriteMixin, ApiViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def base_queryset(self):
-        return Project.objects.select_related("cluster", "cluster__commune", "investor")
+        return Project.objects.select_related("cluster", "cluster__commune", "investor").defer("search_text")
 
     def action_for(self, request):
         if self.action == "bulk":

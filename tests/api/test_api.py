@@ -204,6 +204,6 @@ def test_the_lists_cost_a_fixed_number_of_queries(world, api, path):
                                registered_capital_vnd=1)
         CapitalReport.objects.create(project=project, year=2001 + n, period="Y", implemented_capital_vnd=n)
     assert {"officer": count(officer), "staff": count(staff)} == small
-    # token and user (1), the user's and the groups' permissions (2), count (1), page (1); the officer's assigned
-    # communes (access scope, then its communes: 2 more)
-    assert small == {"staff": 5, "officer": 7}
+    # token and user (1), the user's and the groups' permissions (2), count (1), the page's keys (1), its rows (1);
+    # the officer's assigned communes (access scope, then its communes: 2 more)
+    assert small == {"staff": 6, "officer": 8}

@@ -25,20 +25,25 @@ class Command(BaseCommand):
         parser.add_argument("--projects", type=int, default=100_000)
         parser.add_argument("--runs", type=int, default=15)
         parser.add_argument("--seed", type=int, default=2024)
+        parser.add_argument("--reuse", action="store_true", help="time a database this command filled before")
 
-    def handle(self, *args, projects: int, runs: int, seed: int, **options):
+    def handle(self, *args, projects: int, runs: int, seed: int, reuse: bool = False, **options):
         name = connection.settings_dict["NAME"]
         if "bench" not in str(name):
             raise CommandError(f"Refusing to fill database {name!r}: use a scratch database whose name contains 'bench'.")
-        if Project.objects.exists():
-            raise CommandError("The benchmark database is not empty; recreate it.")
-        started = time.perf_counter()
-        fill(projects, random.Random(seed))
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("VACUUM ANALYZE")
-        self.stdout.write(f"filled {projects} projects in {time.perf_counter() - started:.1f} s ({connection.vendor})")
-        user = get_user_model().objects.create_superuser("bench-api", "bench@example.invalid", "x" * 20)
+        if reuse:
+            projects = Project.objects.count()
+            self.stdout.write(f"reusing {projects} projects ({connection.vendor})")
+        else:
+            if Project.objects.exists():
+                raise CommandError("The benchmark database is not empty; recreate it (or --reuse it).")
+            started = time.perf_counter()
+            fill(projects, random.Random(seed))
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("VACUUM ANALYZE")
+            self.stdout.write(f"filled {projects} projects in {time.perf_counter() - started:.1f} s ({connection.vendor})")
+        user, _created = get_user_model().objects.get_or_create(username="bench-api", defaults={"is_superuser": True})
         _token, secret = token_create(user=user, name="benchmark")
         client = Client(SERVER_NAME="localhost", HTTP_AUTHORIZATION=f"Bearer {secret}")
         middle = max(1, projects // 200)
