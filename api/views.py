@@ -62,7 +62,8 @@ def etag_of(obj) -> str:
     if hasattr(obj, "history"):
         latest = obj.history.order_by("-history_id").values_list("history_id", flat=True).first()
         return f'"{name}-{obj.pk}-h{latest}"'
-    digest = hashlib.sha256(repr(sorted(vars(obj).items(), key=lambda kv: kv[0])).encode()).hexdigest()[:16]
+    fields = {field.attname: getattr(obj, field.attname) for field in type(obj)._meta.concrete_fields}
+    digest = hashlib.sha256(repr(sorted(fields.items())).encode()).hexdigest()[:16]
     return f'"{name}-{obj.pk}-{digest}"'
 
 

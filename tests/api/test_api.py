@@ -207,3 +207,57 @@ def test_the_lists_cost_a_fixed_number_of_queries(world, api, path):
     # token and user (1), the user's and the groups' permissions (2), count (1), the page's keys (1), its rows (1);
     # the officer's assigned communes (access scope, then its communes: 2 more)
     assert small == {"staff": 6, "officer": 8}
+
+
+def test_a_flags_review_step_goes_through_the_review_service(world, api):
+    objects, users = world
+    flag = objects["flag"]["A"]
+    response = api("leadership").post(f"/api/v1/flags/{flag.pk}/steps/",
+                                           {"action": "assign", "assignee": "commune_officer"}, format="json")
+    assert response.status_code == 201, response.json()
+    flag.refresh_from_db()
+    assert flag.state == "assigned" and flag.assignee == users["commune_officer"]
+    steps = api("viewer").get(f"/api/v1/flags/{flag.pk}/steps/").json()
+    assert [step["action"] for step in steps] == ["assign"]
+    # A step the state does not allow: the service's message, as JSON; a viewer may not take steps at all.
+    refused = api("staff").post(f"/api/v1/flags/{flag.pk}/steps/",
+                                {"action": "recovery_file", "letter_number": "1", "letter_date": "2025-06-01"},
+                                format="json")
+    assert refused.status_code == 400 and refused.json()["errors"]
+    assert api("viewer").post(f"/api/v1/flags/{flag.pk}/steps/", {"action": "dismiss", "note": "x"},
+                              format="json").status_code == 403
+    assert api("commune_officer").post(f"/api/v1/flags/{objects['flag']['B'].pk}/steps/", {"action": "dismiss"},
+                                       format="json").status_code == 404
+
+
+def test_every_object_has_a_stable_etag(world, api):
+    objects, _users = world
+    staff = api("staff")
+    document = objects["document"]["A"]
+    for url in (f"/api/v1/documents/{document.pk}/", f"/api/v1/projects/{objects['project']['A'].pk}/",
+                f"/api/v1/clusters/{objects['cluster']['A'].pk}/", f"/api/v1/notices/{objects['records']['A']['notices'].pk}/"):
+        first, second = staff.get(url), staff.get(url)
+        assert first.status_code == 200 and first["ETag"] and first["ETag"] == second["ETag"], url
+    download = staff.get(f"/api/v1/documents/{document.pk}/download/")
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+def test_requests_are_throttled_per_token(world, api, monkeypatch):
+    from api.throttling import TokenRateThrottle
+
+    monkeypatch.setattr(TokenRateThrottle, "THROTTLE_RATES", {"token": "3/minute"})
+    from django.core.cache import cache
+
+    cache.clear()
+    staff, viewer = api("staff"), api("viewer")
+    assert [staff.get("/api/v1/communes/").status_code for _n in range(4)] == [200, 200, 200, 429]
+    assert staff.get("/api/v1/communes/").json()["detail"]
+    assert viewer.get("/api/v1/communes/").status_code == 200  # another token has its own budget
+
+
+def test_the_documentation_page_uses_vendored_files_only(world, client):
+    _objects, users = world
+    client.force_login(users["viewer"])
+    html = client.get("/api/v1/docs/").content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
+    assert "https://" not in html and "http://" not in html and "<script>" not in html
