@@ -13,6 +13,16 @@ VND = {"min_value": 0, "max_value": 9_223_372_036_854_775_807}
 HA = {"max_digits": 10, "decimal_places": 4, "min_value": 0, "coerce_to_string": True}
 
 
+class RefField(serializers.SlugRelatedField):
+    """A reference by code or name. A value no row can hold (a NUL character, refused by PostgreSQL in a query) is
+    "not found" like any other unknown code."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", ""))
+        return super().to_internal_value(data)
+
+
 # --- reference and registry ------------------------------------------------------------------------------------
 
 
@@ -28,8 +38,8 @@ class ClusterSerializer(serializers.Serializer):
     version = serializers.IntegerField(read_only=True)
     cluster_code = serializers.CharField(source="code", max_length=30)
     cluster_name = serializers.CharField(source="name", max_length=200)
-    commune = serializers.SlugRelatedField(slug_field="name", queryset=Commune.objects.all())
-    former_district = serializers.SlugRelatedField(slug_field="name", queryset=FormerDistrict.objects.all())
+    commune = RefField(slug_field="name", queryset=Commune.objects.all())
+    former_district = RefField(slug_field="name", queryset=FormerDistrict.objects.all())
     kind = serializers.ChoiceField(choices=Cluster.Kind.choices, required=False)
     stage = serializers.ChoiceField(choices=Cluster.Stage.choices, required=False)
     total_area_ha = serializers.DecimalField(required=False, allow_null=True, **HA)
@@ -84,10 +94,10 @@ class ProjectSerializer(serializers.Serializer):
     version = serializers.IntegerField(read_only=True)
     project_code = serializers.CharField(source="code", max_length=30)
     project_name = serializers.CharField(source="name", max_length=255)
-    cluster_code = serializers.SlugRelatedField(source="cluster", slug_field="code", queryset=Cluster.objects.all())
+    cluster_code = RefField(source="cluster", slug_field="code", queryset=Cluster.objects.all())
     cluster_name = serializers.CharField(source="cluster.name", read_only=True)
     commune = serializers.CharField(source="cluster.commune.name", read_only=True)
-    investor_tax_code = serializers.SlugRelatedField(source="investor", slug_field="tax_code",
+    investor_tax_code = RefField(source="investor", slug_field="tax_code",
                                                      queryset=Investor.objects.all())
     investor_name = serializers.CharField(source="investor.name", read_only=True)
     industry = serializers.ChoiceField(choices=Project.Industry.choices, required=False)
@@ -144,7 +154,7 @@ class RecordSerializer(serializers.Serializer):
     """A record of one project: `project_code` names it (among the caller's projects) and cannot change."""
 
     id = serializers.IntegerField(read_only=True)
-    project_code = serializers.SlugRelatedField(source="project", slug_field="code", queryset=Project.objects.all())
+    project_code = RefField(source="project", slug_field="code", queryset=Project.objects.all())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

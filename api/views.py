@@ -292,7 +292,7 @@ class ProjectViewSet(ReadMixin, WriteMixin, ApiViewSet):
 
     @extend_schema(request=drf_serializers.ListSerializer(child=drf_serializers.DictField()),
                    responses={200: BulkResultSerializer}, parameters=[REASON])
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], pagination_class=None, filter_backends=[])
     def bulk(self, request):
         """Run the import engine on a JSON array of projects (the import template's keys): all or nothing; a
         refused array names every row's errors (`errors["3"]` is the third item)."""
@@ -355,6 +355,8 @@ def record_viewset(url_name: str, *, writable: bool = True, deletable: bool = Tr
         def get_queryset(self):
             queryset = super().get_queryset()
             code = self.request.query_params.get("project_code")
+            if code and "\x00" in code:  # no project code holds one (PostgreSQL refuses it in a query)
+                return queryset.none()
             return queryset.filter(project__code=code) if code else queryset
 
         def perform_create_service(self, data):
@@ -383,7 +385,7 @@ def record_viewset(url_name: str, *, writable: bool = True, deletable: bool = Tr
 
 class DocumentViewSet(record_viewset("documents", writable=False)):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def download(self, request, pk=None):
         document = self.get_object()
         try:
@@ -415,7 +417,7 @@ class FlagViewSet(ReadMixin, ApiViewSet):
 
     @extend_schema(methods=["GET"], responses={200: s.ReviewStepSerializer(many=True)})
     @extend_schema(methods=["POST"], request=s.ReviewStepInputSerializer, responses={201: s.ReviewStepSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def steps(self, request, pk=None):
         """The flag's review steps; POST records one through the review service (the same rules as the page)."""
         flag = self.get_object()
