@@ -112,6 +112,10 @@ class ApiViewSet(viewsets.GenericViewSet):
 
     def reason(self) -> str:
         reason = self.request.headers.get(REASON_HEADER, "")
+        try:  # WSGI hands headers over as latin-1; a client sends Vietnamese as UTF-8 bytes
+            reason = reason.encode("latin-1").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            pass
         if not reason and isinstance(self.request.data, dict):
             reason = str(self.request.data.get("change_reason") or "")
         return reason.strip()[:100]

@@ -169,6 +169,18 @@ def test_a_bulk_request_with_one_bad_row_writes_nothing_and_names_the_row(world,
     assert created.history.first().history_change_reason == "Đồng bộ từ Sở Tài chính"
 
 
+def test_a_reason_sent_as_utf_8_bytes_in_the_header_is_read_as_vietnamese(world, api):
+    """A real client's header arrives as latin-1 decoded bytes (WSGI); the test client passes a str as it is."""
+    objects, _users = world
+    project = objects["project"]["A"]
+    staff = api("staff")
+    etag = staff.get(f"/api/v1/projects/{project.pk}/")["ETag"]
+    raw = "Công văn 5/SCT".encode().decode("latin-1")
+    assert staff.patch(f"/api/v1/projects/{project.pk}/", {"workers": 3}, format="json", HTTP_IF_MATCH=etag,
+                       HTTP_X_CHANGE_REASON=raw).status_code == 200
+    assert project.history.first().history_change_reason == "Công văn 5/SCT"
+
+
 def test_a_commune_officers_bulk_row_outside_their_communes_is_refused(world, api):
     response = api("commune_officer").post("/api/v1/projects/bulk/", [_row("X-1", cluster_code="CCN-B")],
                                            format="json")
