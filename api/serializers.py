@@ -1,6 +1,8 @@
 """What the API reads and writes: field names are the import template's keys (projects/imports/specs.py), money is
 whole VND (`*_vnd`), dates ISO 8601. A serializer only parses and checks the shape of the input; the write itself is
 a service's (api/views.py), with the same validation, history and land lock as the forms."""
+from operator import attrgetter
+
 from rest_framework import serializers
 
 from clusters.models import Cluster, Commune, FormerDistrict
@@ -125,6 +127,19 @@ class ProjectSerializer(serializers.Serializer):
     workers = serializers.IntegerField(min_value=0, max_value=2_147_483_647, required=False)
     notes = serializers.CharField(required=False, allow_blank=True)
     implemented_capital_vnd = serializers.IntegerField(source="latest_implemented_vnd", read_only=True, allow_null=True)
+
+    def to_representation(self, instance):
+        """DRF's representation without its per-field lookup machinery (the list of 100 projects is the API's
+        busiest answer): each readable field's attribute path and conversion, worked out once per serializer."""
+        plan = getattr(self, "_plan", None)
+        if plan is None:
+            plan = self._plan = [(name, attrgetter(".".join(field.source_attrs)), field.to_representation)
+                                 for name, field in self.fields.items() if not field.write_only]
+        row = {}
+        for name, get, convert in plan:
+            value = get(instance)
+            row[name] = None if value is None else convert(value)
+        return row
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

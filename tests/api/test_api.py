@@ -273,3 +273,17 @@ def test_the_documentation_page_uses_vendored_files_only(world, client):
     html = client.get("/api/v1/docs/").content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
     assert "https://" not in html and "http://" not in html and "<script>" not in html
+
+
+def test_the_fast_project_representation_is_drfs(world):
+    """ProjectSerializer.to_representation skips DRF's machinery for speed; it must give exactly DRF's answer."""
+    from rest_framework import serializers
+
+    from api.serializers import ProjectSerializer
+
+    objects, _users = world
+    project = Project.objects.select_related("cluster__commune", "investor").get(pk=objects["project"]["A"].pk)
+    project.irc_date = project.land_handover_date = timezone.localdate()
+    project.registered_capital_usd = 12345.5
+    assert ProjectSerializer().to_representation(project) == serializers.Serializer.to_representation(
+        ProjectSerializer(), project)
