@@ -164,3 +164,14 @@ def changes_between(obj, old_version: int, new_version: int):
     if old is None or new is None:
         return [], new, savers
     return _diff(type(obj), old, new, _related_lookup(type(obj), [old, new])), new, savers
+
+
+def changes_since(obj, history_id: int):
+    """What changed on an object (with a history, no version) since its historical record `history_id`: the
+    API's answer to a stale If-Match. Empty when that record is not the object's."""
+    records = list(obj.history.filter(history_id__gte=history_id).order_by("history_date", "history_id"))
+    old = next((r for r in records if r.history_id == history_id), None)
+    if old is None or not records:
+        return []
+    new = records[-1]
+    return _diff(type(obj), old, new, _related_lookup(type(obj), [old, new]))

@@ -42,9 +42,13 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from static/ like the rest (no CDN)
     "tracker",
     "clusters",
     "projects",
+    "api",
     "industry",
 ]
 
@@ -375,3 +379,43 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 for _folder in (VAR_DIR, MEDIA_ROOT, CELERY_BROKER_DIR / "queue", CELERY_BROKER_DIR / "control"):
     _folder.mkdir(parents=True, exist_ok=True)
+
+# The REST API (/api/v1/, api/): tokens or the browser's session, closed to anonymous callers, JSON errors with a
+# field → message map, page pagination in a stable order, a request budget per token.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ModelPermission"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": [],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": env.str("API_RATE", default="1200/minute")},
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DATETIME_FORMAT": "iso-8601",
+    "DATE_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Industrial-cluster investment tracker API",
+    "DESCRIPTION": "Clusters, secondary projects, their records and the watchlist. Money in VND (integers), dates "
+    "ISO 8601, field names those of the import template.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {"ProjectStatusEnum": "projects.models.Project.Status",
+                            "FlagStateEnum": "projects.models.Flag.State"},
+}
+# API tokens: how long a new token lives unless its creator chooses (days), and at most.
+API_TOKEN_DEFAULT_DAYS = env.int("API_TOKEN_DEFAULT_DAYS", default=90)
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)

@@ -29,6 +29,8 @@ urlpatterns = [
     path("industry/", include("industry.urls")),
     path("publication/", include("projects.publication.urls")),
     path("cong-khai/", include((public_urlpatterns, "public"))),
+    path("api/v1/", include("api.urls")),
+    path("api-tokens/", include("api.pages")),
     path("admin/", admin.site.urls),
 ]
 

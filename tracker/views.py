@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.shortcuts import render
 from django.template import loader
@@ -43,13 +44,25 @@ def _asked_year(value) -> int | None:
     return year if 2000 <= year <= 2100 else None
 
 
+def _api_error(request, status: int, detail: str):
+    """Under /api/ the errors are JSON as the API's own (api.exceptions), never an HTML page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": detail, "errors": {}}, status=status)
+    return None
+
+
 def page_not_found(request, exception=None):
-    return HttpResponseNotFound(render(request, "404.html", status=404).content)
+    return _api_error(request, 404, str(_("Not found."))) or HttpResponseNotFound(
+        render(request, "404.html", status=404).content
+    )
 
 
 @requires_csrf_token
 def server_error(request):
     # No context processors: whatever broke the page may break them too.
+    api = _api_error(request, 500, str(_("A server error occurred.")))
+    if api is not None:
+        return api
     return HttpResponseServerError(loader.get_template("500.html").render({}))
 
 

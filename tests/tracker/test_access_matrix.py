@@ -141,6 +141,7 @@ PAGES = {
     "industry:infrastructure_update": ("change", "infrastructure"),
     "industry:infrastructure_delete": ("delete", "infrastructure"),
     "industry:infrastructure_history": ("view", "infrastructure"),
+    "api_tokens:list": ("account", None),  # one's own API tokens (an administrator: everyone's)
 }
 # The password reset pages are for people who cannot log in.
 PASSWORD_RESET = {"password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete"}
@@ -159,9 +160,17 @@ def _named_routes(resolver=None, namespace=""):
             yield namespace + pattern.name
 
 
+# The REST API's routes have their own matrix (route × role × method), which names every one of them:
+# tests/api/test_api_access.py. Revoking a token is a POST on someone's token: tests/api/test_tokens.py.
+OWN_MATRIX = {"api_tokens:revoke"}
+
+
 def test_the_matrix_names_every_url():
+    from tests.api.test_api_access import API_ROUTES
+
     routes = set(_named_routes())
-    assert routes - PUBLIC == set(PAGES), "add the new URL to PAGES with the action it needs"
+    assert routes - PUBLIC - OWN_MATRIX - set(API_ROUTES) == set(PAGES), "add the new URL to PAGES with the action it needs"
+    assert set(API_ROUTES) <= routes
 
 
 @pytest.fixture

@@ -1,0 +1,8 @@
+"""Page pagination (`?page=2&page_size=100`): the lists keep a stable order (their FilterSet ends on the key)."""
+from rest_framework.pagination import PageNumberPagination
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
