@@ -129,6 +129,9 @@ NOT_SPREADSHEETS = {
     "reports:watchlist_pdf": "a PDF: nothing in it is evaluated",
     "public:pdf": "a PDF: nothing in it is evaluated",
     "reports:warning_letters_pdf": "a PDF: nothing in it is evaluated",
+    "api:document-download": "serves an uploaded PDF or image as it was uploaded (the API's twin of the page's)",
+    "api:capital-report-list": "JSON (the API's capital reports): no spreadsheet opens it",
+    "api:capital-report-detail": "JSON (the API's capital reports): no spreadsheet opens it",
 }
 DOWNLOAD_WORDS = ("export", "xlsx", "csv", "pdf", "template", "download", "report")
 
