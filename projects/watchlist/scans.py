@@ -485,7 +485,20 @@ def _store_deadlines(deadlines: dict, rules, scope, skipped=frozenset()) -> None
     to_delete.extend(pk for (project_id, _rule_id), (pk, _values) in existing.items() if project_id not in skipped)
     for start in range(0, len(to_delete), 20_000):
         Deadline.objects.filter(pk__in=to_delete[start:start + 20_000]).delete()
+    _set_deadline_keys(to_create)
     Deadline.objects.bulk_create(to_create, batch_size=5_000)
+
+
+def _set_deadline_keys(deadlines: list) -> None:
+    """Copy onto new rows their project's code and its cluster's commune (what the list sorts and filters by), read
+    as they are now, in the scan's transaction."""
+    ids = sorted({deadline.project_id for deadline in deadlines})
+    keys = {}
+    for start in range(0, len(ids), 20_000):
+        keys.update((pk, (code, commune_id)) for pk, code, commune_id in Project.objects.filter(
+            pk__in=ids[start:start + 20_000]).values_list("pk", "code", "cluster__commune_id"))
+    for deadline in deadlines:
+        deadline.project_code, deadline.commune_id = keys[deadline.project_id]
 
 
 def deadline_digest(crossing: date, finding) -> str:
