@@ -314,6 +314,14 @@ class Deadline(models.Model):
     def __str__(self) -> str:
         return f"{self.rule_id} · {self.crossing:%d/%m/%Y}"
 
+    def save(self, *args, **kwargs):
+        """A row saved one by one takes its copies from its project when it has none (the scan, which writes in bulk,
+        sets them itself)."""
+        if not self.project_code or self.commune_id is None:
+            self.project_code, self.commune_id = Project.objects.filter(pk=self.project_id).values_list(
+                "code", "cluster__commune_id").get()
+        super().save(*args, **kwargs)
+
 
 class ComingDueDigestOptOut(models.Model):
     """A user who asked not to receive the weekly coming-due digest by e-mail."""

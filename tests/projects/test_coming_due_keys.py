@@ -119,3 +119,53 @@ def test_the_admin_keeps_the_copies_of_a_project_and_of_a_cluster(due, make_user
     cluster.commune = other_commune
     site._registry[Cluster].save_model(request, cluster, _admin_form(["commune"]), True)
     assert _keys(first) == {("DA-X", other_commune.pk)} and _keys(second) == {("DA-C", other_commune.pk)}
+
+
+def test_a_row_saved_alone_takes_its_copies_from_its_project(project, commune):
+    from projects.models import Rule
+
+    deadline = Deadline.objects.create(project=project, rule=Rule.objects.get(code="MILESTONE_OVERDUE"),
+                                       severity="warning", crossing=_today() + timedelta(days=5))
+    assert (deadline.project_code, deadline.commune_id) == (project.code, commune.pk)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_fills_the_copies_of_the_stored_dates():
+    import importlib
+    from decimal import Decimal
+
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from tests.migration_state import others_as_far_as
+
+    before, after = [("projects", "0017_publication_prepared_by")], [("projects", "0018_deadline_keys")]
+    executor = MigrationExecutor(connection)
+    others = others_as_far_as(executor.loader.graph, before)
+    executor.migrate(before + others)
+    old = executor.loader.project_state(before + others).apps
+    try:
+        if not old.get_model("projects", "Rule").objects.exists():  # a transactional test before flushed the seed
+            importlib.import_module("projects.migrations.0004_seed_rules").seed(old, None)
+        district = old.get_model("clusters", "FormerDistrict").objects.create(name="Lương Sơn")
+        communes = [old.get_model("clusters", "Commune").objects.create(name=name, former_district=district)
+                    for name in ("Lương Sơn", "Cao Phong")]
+        clusters = [old.get_model("clusters", "Cluster").objects.create(
+            code=f"CCN-M{n}", name=f"Cụm M{n}", commune=commune, former_district=district,
+            industrial_land_ha=Decimal(40)) for n, commune in enumerate(communes)]
+        investor = old.get_model("projects", "Investor").objects.create(name="Nhà đầu tư M", tax_code="0101234599")
+        rule = old.get_model("projects", "Rule").objects.get(code="MILESTONE_OVERDUE")
+        projects = [old.get_model("projects", "Project").objects.create(
+            code=f"DA-M{n}", name=f"Dự án {n}", cluster=cluster, investor=investor, registered_capital_vnd=10**10)
+            for n, cluster in enumerate(clusters)]
+        for project in projects:
+            old.get_model("projects", "Deadline").objects.create(project=project, rule=rule, severity="warning",
+                                                                 crossing=_today() + timedelta(days=9), digest="x")
+        executor.loader.build_graph()
+        executor.migrate(after + others)
+        new = executor.loader.project_state(after + others).apps
+        assert set(new.get_model("projects", "Deadline").objects.values_list("project_code", "commune_id")) == {
+            ("DA-M0", communes[0].pk), ("DA-M1", communes[1].pk)}
+    finally:
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
