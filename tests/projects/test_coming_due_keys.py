@@ -169,3 +169,15 @@ def test_the_migration_fills_the_copies_of_the_stored_dates():
     finally:
         executor.loader.build_graph()
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_the_scan_corrects_stale_copies_on_the_rows_it_keeps(due, commune, other_commune):
+    """A write that raced a scan may leave a kept row with old copies: the rescan it owes puts them right without
+    rewriting the row."""
+    first, second = due
+    [kept] = Deadline.objects.filter(project=first)
+    Deadline.objects.filter(pk=kept.pk).update(project_code="OLD", commune=other_commune)
+    run_scan()
+    fixed = Deadline.objects.get(project=first)
+    assert fixed.pk == kept.pk and (fixed.project_code, fixed.commune_id) == ("DA-B", commune.pk)
+    assert _keys(second) == {("DA-C", commune.pk)}
