@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from clusters.models import Cluster, Commune, FormerDistrict
+from clusters.services import cluster_deadlines_refresh
 from tracker.admin_mixins import ConstraintWordsAdminMixin, DateWindowAdminMixin, VersionedAdminMixin
 
 
@@ -23,3 +24,10 @@ class ClusterAdmin(DateWindowAdminMixin, ConstraintWordsAdminMixin, VersionedAdm
     list_filter = ["stage", "kind", "former_district", "is_sample"]
     search_fields = ["code", "name", "developer_name"]
     autocomplete_fields = ["commune", "former_district"]
+
+    # The admin writes around the services: the coming-due list's copy of the commune follows, as after
+    # cluster_update (the admin saves in a transaction).
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "commune" in form.changed_data:
+            cluster_deadlines_refresh(obj)

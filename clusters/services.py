@@ -19,9 +19,22 @@ def cluster_create(*, user=None, change_reason: str = "", **fields) -> Cluster:
 def cluster_update(
     *, cluster: Cluster, user=None, change_reason: str = "", expected_version: int | None = None, **fields
 ) -> Cluster:
-    return model_save(
+    cluster = model_save(
         cluster, fields=fields, user=user, change_reason=change_reason, expected_version=expected_version
     )
+    if "commune" in fields:
+        cluster_deadlines_refresh(cluster)
+    return cluster
+
+
+def cluster_deadlines_refresh(cluster: Cluster) -> None:
+    """Copy the cluster's commune onto the stored coming dates of its projects (`Deadline.commune`: what the
+    coming-due list filters by, and a commune officer's scope) where it changed: one UPDATE. Call it inside the
+    transaction of any write that may change a cluster's commune (cluster_update, the admin)."""
+    from projects.models import Deadline  # projects depends on clusters, not the other way round
+
+    Deadline.objects.filter(project__cluster_id=cluster.pk).exclude(commune_id=cluster.commune_id).update(
+        commune_id=cluster.commune_id)
 
 
 def former_district_get_or_create(*, name: str) -> FormerDistrict:

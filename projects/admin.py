@@ -15,7 +15,7 @@ from projects.models import (
     ScheduleAdjustment,
 )
 from projects.queue import queue_project_scan
-from projects.services import project_record_changed, project_status_record
+from projects.services import deadline_keys_refresh, project_record_changed, project_status_record
 from tracker.admin_mixins import ConstraintWordsAdminMixin, DateWindowAdminMixin, VersionedAdminMixin
 
 
@@ -39,10 +39,13 @@ class ProjectAdmin(DateWindowAdminMixin, ConstraintWordsAdminMixin, VersionedAdm
     # The admin writes around the services: keep the clusters' summary as they do, for every cluster touched, and
     # owe the watchlist a rescan.
     def save_model(self, request, obj, form, change):
-        stored = Project.objects.filter(pk=obj.pk).values_list("cluster_id", flat=True).first() if change else None
+        stored, stored_code = (Project.objects.filter(pk=obj.pk).values_list("cluster_id", "code").first()
+                               if change else (None, None))
         super().save_model(request, obj, form, change)
         if not change or "status" in form.changed_data:
             project_status_record(project=obj, status=obj.status, user=request.user)
+        if change and (obj.cluster_id, obj.code) != (stored, stored_code):
+            deadline_keys_refresh([obj.pk])  # the coming-due list's copies of the code and the commune
         cluster_summary_refresh([stored, obj.cluster_id])
         queue_project_scan(obj.pk)
 

@@ -2,12 +2,15 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusters.models import Cluster
 from clusters.services import cluster_summary_refresh
-from projects.models import CapitalReport, Document, Investor, Project, ProjectStatusChange, ScheduleAdjustment
+from projects.models import (
+    CapitalReport, Deadline, Document, Investor, Project, ProjectStatusChange, ScheduleAdjustment,
+)
 from projects.queue import queue_project_scan
 from tracker.services import model_save
 
@@ -104,7 +107,8 @@ def project_update(
     `status_effective_on` (default today)."""
     cluster = fields.get("cluster", project.cluster)
     touched = _lock_project_and_clusters(project.pk, cluster.pk)
-    stored_status = Project.objects.filter(pk=project.pk).values_list("status", flat=True).first()
+    stored_status, stored_code, stored_cluster = Project.objects.filter(pk=project.pk).values_list(
+        "status", "code", "cluster_id").first()
     new_status = fields.get("status", project.status)
     if new_status != stored_status:
         _check_status_date(status_effective_on, project.pk)
@@ -114,9 +118,21 @@ def project_update(
     if project.status != stored_status:
         project_status_record(project=project, status=project.status, effective_on=status_effective_on, user=user,
                               decision_number=status_decision_number)
+    if (project.code, project.cluster_id) != (stored_code, stored_cluster):
+        deadline_keys_refresh([project.pk])
     cluster_summary_refresh(touched)
     queue_project_scan(project.pk)
     return project
+
+
+def deadline_keys_refresh(project_ids) -> None:
+    """Copy again onto the stored coming dates of these projects their code and their cluster's commune (what the
+    coming-due list sorts and filters by, `Deadline.project_code` and `commune`): one UPDATE. Call it inside the
+    transaction of any write that changes a project's code or cluster (the project services, the import, the admin);
+    a cluster whose commune changes has `clusters.services.cluster_deadlines_refresh`."""
+    project = Project.objects.filter(pk=OuterRef("project_id"))
+    Deadline.objects.filter(project_id__in=list(project_ids)).update(
+        project_code=Subquery(project.values("code")[:1]), commune_id=Subquery(project.values("cluster__commune_id")[:1]))
 
 
 def lock_clusters(cluster_ids) -> None:
@@ -174,6 +190,9 @@ def project_bulk_save(
             ProjectStatusChange, batch_size=500, default_user=user, default_change_reason=reason,
         )
         Project.objects.bulk_update(changed_status, ["status_since"], batch_size=500)
+    moved = [project.pk for project, changed in updates if {"code", "cluster"} & set(changed)]
+    if moved:
+        deadline_keys_refresh(moved)
     cluster_summary_refresh(touched)
     for project in [*creates, *(project for project, _changed in updates)]:
         queue_project_scan(project.pk)

@@ -298,10 +298,17 @@ class Deadline(models.Model):
     finding the rule will then give (severity, evidence, whether it is a ground) is kept for the list's words.
     Derived data: the scan rewrites it, no history."""
 
-    commune_path = "project__cluster__commune"
+    commune_path = "commune"
 
     project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="deadlines")
     rule = models.ForeignKey(Rule, verbose_name=_("rule"), on_delete=models.CASCADE, related_name="+")
+    # Copies of the project's code and of its cluster's commune, what the list sorts and filters by (and the access
+    # scope of a commune officer), so that no page of it reads the projects table to choose its rows. Kept by the
+    # scan (new rows) and by every write that changes them: `projects.services.deadline_keys_refresh` after a
+    # project's code or cluster changes, `clusters.services.cluster_update` after a cluster's commune does.
+    project_code = models.CharField(_("project code"), max_length=30, editable=False)
+    commune = models.ForeignKey("clusters.Commune", verbose_name=_("commune or ward"), on_delete=models.CASCADE,
+                                related_name="+", editable=False)
     crossing = models.DateField(_("threshold crossed on"))
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
     evidence = models.JSONField(_("evidence"), default=dict)
@@ -314,10 +321,23 @@ class Deadline(models.Model):
         verbose_name_plural = _("coming deadlines")
         constraints = [models.UniqueConstraint(fields=["project", "rule"], name="deadline_one_per_project_rule")]
         # The list reads a window of dates, by rule, without the pairs that have an open flag: an index-only scan.
-        indexes = [models.Index(fields=["crossing", "rule", "project"], name="deadline_crossing")]
+        # The sorts by project code and a commune's rows (an officer's, the commune filter) have their own.
+        indexes = [
+            models.Index(fields=["crossing", "rule", "project"], name="deadline_crossing"),
+            models.Index(fields=["project_code", "crossing"], name="deadline_project_code"),
+            models.Index(fields=["commune", "crossing"], name="deadline_commune"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.rule_id} · {self.crossing:%d/%m/%Y}"
+
+    def save(self, *args, **kwargs):
+        """A row saved one by one takes its copies from its project when it has none (the scan, which writes in bulk,
+        sets them itself)."""
+        if not self.project_code or self.commune_id is None:
+            self.project_code, self.commune_id = Project.objects.filter(pk=self.project_id).values_list(
+                "code", "cluster__commune_id").get()
+        super().save(*args, **kwargs)
 
 
 class ComingDueDigestOptOut(models.Model):

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from projects.models import Deadline, Flag, Project, Rule, UnreachableRecord, ViolationNotice, WarningLetter
@@ -122,30 +122,33 @@ def _extra(row: DueRow, params: dict) -> None:
 # ---- The stored dates: what the page, the export, the letters and the digest read --------------------------------
 
 # The list's sort orders (`?o=`), each an SQL ordering; the default is the crossing date.
+# The project's code is the copy on the row (`Deadline.project_code`): choosing a page reads no project.
 SORTS = {
-    "crossing": ("crossing", "project__code", "rule__code"),
-    "-crossing": ("-crossing", "project__code", "rule__code"),
-    "project": ("project__code", "crossing", "rule__code"),
-    "-project": ("-project__code", "crossing", "rule__code"),
-    "rule": ("rule__code", "crossing", "project__code"),
-    "-rule": ("-rule__code", "crossing", "project__code"),
+    "crossing": ("crossing", "project_code", "rule__code"),
+    "-crossing": ("-crossing", "project_code", "rule__code"),
+    "project": ("project_code", "crossing", "rule__code"),
+    "-project": ("-project_code", "crossing", "rule__code"),
+    "rule": ("rule__code", "crossing", "project_code"),
+    "-rule": ("-rule__code", "crossing", "project_code"),
 }
 
 
 def due_deadlines(*, user, today: date, days: int, rule_codes=None, commune=None, order: str = "crossing"):
     """The stored coming dates the user may see (a commune officer: their communes) that fall after today and within
     `days` days, of the enabled rules, without the (project, rule) pairs that have an open flag, sorted in SQL: a
-    queryset, which the page paginates and `due_rows_of` turns into DueRows."""
+    queryset, which the page paginates and `due_rows_of` turns into DueRows. It reads the Deadline table alone (and
+    the rules and open flags): the commune (the officer's scope, the filter) and the project's code (the sort) are
+    copies on the row, so a page, even the last, is chosen without touching the projects; `due_rows_of` then reads
+    the projects of that page only."""
     queryset = access.restrict(Deadline.objects.all(), user, "view", permission_of=Project).filter(
         crossing__gt=today, crossing__lte=today + timedelta(days=days), rule__enabled=True,
     )
     if rule_codes:
         queryset = queryset.filter(rule__code__in=rule_codes)
     if commune is not None:
-        queryset = queryset.filter(project__cluster__commune=commune)
+        queryset = queryset.filter(commune=commune)
     open_flag = Flag.objects.filter(project_id=OuterRef("project_id"), rule_id=OuterRef("rule_id"), cleared_at__isnull=True)
-    return (queryset.filter(~Exists(open_flag)).select_related("project__cluster__commune", "project__investor", "rule")
-            .order_by(*SORTS.get(order) or SORTS["crossing"]))
+    return queryset.filter(~Exists(open_flag)).order_by(*SORTS.get(order) or SORTS["crossing"])
 
 
 def due_counts(deadlines) -> dict[str, int]:
@@ -155,8 +158,13 @@ def due_counts(deadlines) -> dict[str, int]:
 
 
 def due_rows_of(deadlines, today: date) -> list[DueRow]:
-    """DueRows of stored coming dates (a queryset or a page of one), their projects (name, cluster, commune,
-    investor) and rules read in the same query."""
+    """DueRows of stored coming dates (a `due_deadlines` queryset or a page of one), their projects (name, cluster,
+    commune, investor) and rules read in the same query: the rows are chosen (filtered, sorted, the page's slice) on
+    the Deadline table alone in a subquery, and only the chosen ones are joined to their projects."""
+    if isinstance(deadlines, QuerySet):
+        deadlines = (Deadline.objects.filter(pk__in=deadlines.values("pk"))
+                     .select_related("project__cluster__commune", "project__investor", "rule")
+                     .order_by(*deadlines.query.order_by))
     rows = []
     for deadline in deadlines:
         code = deadline.rule.code

@@ -463,29 +463,54 @@ def _store_next_checks(next_checks: dict) -> None:
 def _store_deadlines(deadlines: dict, rules, scope, skipped=frozenset()) -> None:
     """Bring the stored coming dates (`Deadline`) of the scanned projects in line with the ones just computed: the
     rows that did not change are not rewritten; a changed or new one is (re)inserted, a stale one (the rule now gives
-    a finding, or never will, or was disabled) deleted. The rows of a project that could not be evaluated stay."""
+    a finding, or never will, or was disabled) deleted. The rows of a project that could not be evaluated stay.
+
+    Every row also carries its project's code and commune as they are now (`_project_keys`): a kept row whose copies
+    differ (a write that raced the scan) is corrected, so the rescan every write owes repairs them too."""
     rule_ids = {rule.code: rule.pk for rule in rules}
     stored = Deadline.objects.all()
     if scope is not None:
         stored = stored.filter(project_id__in=scope)
-    existing = {(project_id, rule_id): (pk, digest)
-                for pk, project_id, rule_id, digest in stored.values_list("pk", "project_id", "rule_id", "digest")}
-    to_create, to_delete = [], []
+    existing = {(project_id, rule_id): (pk, digest, (code, commune_id))
+                for pk, project_id, rule_id, digest, code, commune_id in stored.values_list(
+                    "pk", "project_id", "rule_id", "digest", "project_code", "commune_id")}
+    keys = _project_keys(deadlines)
+    to_create, to_delete, to_fix = [], [], {}
     for project_id, crossings in deadlines.items():
+        project_keys = keys.get(project_id)
+        if project_keys is None:  # deleted since its facts were read: its rows go with it
+            continue
         for rule_code, crossing, finding in crossings:
             key = (project_id, rule_ids[rule_code])
             current = existing.pop(key, None)
             digest = deadline_digest(crossing, finding)
             if current is not None:
                 if current[1] == digest:
+                    if current[2] != project_keys:
+                        to_fix.setdefault(project_keys, []).append(current[0])
                     continue
                 to_delete.append(current[0])
             to_create.append(Deadline(project_id=project_id, rule_id=key[1], crossing=crossing, digest=digest,
-                                      severity=finding.severity, evidence=finding.evidence, ground=bool(finding.ground)))
-    to_delete.extend(pk for (project_id, _rule_id), (pk, _values) in existing.items() if project_id not in skipped)
+                                      severity=finding.severity, evidence=finding.evidence, ground=bool(finding.ground),
+                                      project_code=project_keys[0], commune_id=project_keys[1]))
+    to_delete.extend(pk for (project_id, _rule_id), (pk, _digest, _keys) in existing.items()
+                     if project_id not in skipped)
     for start in range(0, len(to_delete), 20_000):
         Deadline.objects.filter(pk__in=to_delete[start:start + 20_000]).delete()
+    for (code, commune_id), pks in to_fix.items():
+        Deadline.objects.filter(pk__in=pks).update(project_code=code, commune_id=commune_id)
     Deadline.objects.bulk_create(to_create, batch_size=5_000)
+
+
+def _project_keys(project_ids) -> dict[int, tuple[str, int]]:
+    """{project: (code, its cluster's commune)} as they are now, in the scan's transaction: what the coming-due list
+    sorts and filters by, copied onto the stored dates."""
+    ids = sorted(project_ids)
+    keys = {}
+    for start in range(0, len(ids), 20_000):
+        keys.update((pk, (code, commune_id)) for pk, code, commune_id in Project.objects.filter(
+            pk__in=ids[start:start + 20_000]).values_list("pk", "code", "cluster__commune_id"))
+    return keys
 
 
 def deadline_digest(crossing: date, finding) -> str:

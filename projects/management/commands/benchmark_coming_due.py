@@ -3,9 +3,9 @@ dates the scan stores, on a scratch database of N synthetic projects.
 
 The data are the scan benchmark's (`projects/benchmark_data.fill`, as `benchmark_watchlist` fills them): run through
 `scripts/benchmark_coming_due N`, which makes a scratch PostgreSQL database, or with `--reuse` on a database that
-`benchmark_watchlist` has just filled (one full scan then stores the dates again). It times, over several runs, the
-page as a leader (90 days, 30 days, one rule, sorted by project, the last page), as a commune officer, the CSV export,
-and the dashboard (its counts by rule), and prints the median, the rows and the SQL queries.
+`benchmark_watchlist` has just filled (one full scan then stores the dates again). It times, over several runs, every
+view of the page (`_views`: each sort order and its last page, each window, each rule, a commune, a commune officer's
+first and last page), the CSV export and the dashboard, and prints the median, the rows and the SQL queries.
 
 The command refuses a database whose name does not contain "bench", so it can never fill the real one.
 """
@@ -18,10 +18,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from projects.benchmark_data import analyze, fill
 from projects.models import Deadline, Project
+from projects.watchlist.coming_due import HORIZONS, SORTS
+from projects.watchlist.rules import RULES
 from projects.watchlist.scans import run_scan
 from tracker.roles import COMMUNE_OFFICER, LEADERSHIP
 
@@ -63,19 +64,7 @@ class Command(BaseCommand):
             "bench-officer", "officer@example.invalid", "x" * 20)
         officer.groups.add(*_groups(COMMUNE_OFFICER))
         _assign_communes(officer, 5)
-        today = timezone.localdate()
-        rows_90 = Deadline.objects.filter(crossing__gt=today, crossing__lte=today + timezone.timedelta(days=90)).count()
-        last_page = max(1, (rows_90 + 49) // 50)
-        for label, user, url, params in (
-            ("page, 90 days", leader, "/watchlist/coming-due/", {}),
-            ("page, 30 days", leader, "/watchlist/coming-due/", {"days": 30}),
-            ("page, one rule", leader, "/watchlist/coming-due/", {"rule": "REPORT_MISSING"}),
-            ("page, sorted by project (desc)", leader, "/watchlist/coming-due/", {"o": "-project"}),
-            ("page, the last page", leader, "/watchlist/coming-due/", {"page": last_page}),
-            ("page, commune officer (5 communes)", officer, "/watchlist/coming-due/", {}),
-            ("export csv, 90 days", leader, "/watchlist/coming-due/export/", {"format": "csv"}),
-            ("dashboard (counts by rule)", leader, "/", {}),
-        ):
+        for label, user, url, params in _views(leader, officer):
             client = Client(SERVER_NAME="localhost")
             client.force_login(user)
             client.get(url, params)  # warm up
@@ -89,13 +78,63 @@ class Command(BaseCommand):
                     timings.append((time.perf_counter() - started) * 1000)
                 if response.status_code != 200:
                     raise CommandError(f"{url} answered {response.status_code}")
-            rows = ""
-            if response.context and "paginator" in response.context and url.startswith("/watchlist"):
-                rows = f" rows={response.context['paginator'].count}"
+            rows = _rows(user, url, params)
             self.stdout.write(
                 f"{label}: projects={projects}{rows} runs={runs} median_ms={statistics.median(timings):.0f} "
                 f"min_ms={min(timings):.0f} max_ms={max(timings):.0f} queries={len(queries.captured_queries)}"
             )
+
+
+def _views(leader, officer):
+    """Every view of the list: each sort order offered (and its last page), each filter (each window, each rule, a
+    commune), a commune officer's (and their last page), the CSV export and the dashboard."""
+    from clusters.models import Commune
+
+    last = 10**6  # beyond the last page: the page shows the last one (its number is printed)
+    page = "/watchlist/coming-due/"
+    views = [("page, 90 days (default)", leader, page, {})]
+    for order in SORTS:
+        views.append((f"page, sorted {order}", leader, page, {"o": order}))
+        views.append((f"page, sorted {order}, the last page", leader, page, {"o": order, "page": last}))
+    for days in HORIZONS:
+        views.append((f"page, {days} days", leader, page, {"days": days}))
+    for code in RULES:
+        views.append((f"page, rule {code}", leader, page, {"rule": code}))
+    commune = Commune.objects.order_by("pk").first()
+    views += [
+        ("page, one commune", leader, page, {"commune": commune.pk}),
+        ("page, one commune, sorted -project", leader, page, {"commune": commune.pk, "o": "-project"}),
+        ("page, rule REPORT_MISSING, 30 days, sorted -project", leader, page,
+         {"rule": "REPORT_MISSING", "days": 30, "o": "-project"}),
+        ("page, commune officer (5 communes)", officer, page, {}),
+        ("page, commune officer, sorted -project", officer, page, {"o": "-project"}),
+        ("page, commune officer, the last page", officer, page, {"page": last}),
+        ("export csv, 90 days", leader, "/watchlist/coming-due/export/", {"format": "csv"}),
+        ("dashboard (counts by rule)", leader, "/", {}),
+        ("dashboard, commune officer", officer, "/", {}),
+    ]
+    return views
+
+
+def _rows(user, url, params) -> str:
+    """The rows the page lists and the page shown (the test client records no context outside the tests)."""
+    if url != "/watchlist/coming-due/":
+        return ""
+    from django.utils import timezone
+
+    from projects.watchlist.coming_due import due_counts, due_deadlines
+    from tracker.generic import PAGE_SIZES
+
+    commune = None
+    if params.get("commune"):
+        from clusters.models import Commune
+
+        commune = Commune.objects.get(pk=params["commune"])
+    rows = sum(due_counts(due_deadlines(user=user, today=timezone.localdate(), days=params.get("days", 90),
+                                        rule_codes=[params["rule"]] if params.get("rule") else None,
+                                        commune=commune)).values())
+    page = min(int(params.get("page", 1)), max(1, -(-rows // PAGE_SIZES[0])))
+    return f" rows={rows} page={page}"
 
 
 def _groups(name):
