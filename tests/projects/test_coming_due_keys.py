@@ -139,7 +139,7 @@ def test_the_migration_fills_the_copies_of_the_stored_dates():
 
     from tests.migration_state import others_as_far_as
 
-    before, after = [("projects", "0017_publication_prepared_by")], [("projects", "0018_deadline_keys")]
+    before, after = [("projects", "0018_flag_open_by_severity")], [("projects", "0019_deadline_keys")]
     executor = MigrationExecutor(connection)
     others = others_as_far_as(executor.loader.graph, before)
     executor.migrate(before + others)

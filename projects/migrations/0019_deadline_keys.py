@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('clusters', '0006_search_text'),
-        ('projects', '0017_publication_prepared_by'),
+        ('projects', '0018_flag_open_by_severity'),
     ]
 
     operations = [
