@@ -23,6 +23,9 @@ from tracker.fields import CodeChoiceField, VNDateField, VNDecimalField
 from tracker.forms import TrackerForm, TrackerModelForm
 
 
+INVESTOR_TAX_CODE_UNKNOWN = _("No investor has this tax code. Type the investor's tax code (for example 0101234567) or "
+                              "pick the investor from the list; a new investor is added on the investors page first.")
+
 class InvestorForm(TrackerModelForm):
     class Meta(TrackerModelForm.Meta):
         model = Investor
@@ -76,8 +79,7 @@ class ProjectForm(TrackerModelForm):
     )
     investor = CodeChoiceField(
         Investor.objects.none(), code_field="tax_code", url_name="investors:autocomplete", label=_("investor"),
-        invalid_message=_("No investor has this tax code. Type the investor's tax code (for example 0101234567) or "
-                          "pick the investor from the list; a new investor is added on the investors page first."),
+        invalid_message=INVESTOR_TAX_CODE_UNKNOWN,
         help_text=_("The investor's tax code; with the list open, type part of its name."),
     )
     status_effective_on = VNDateField(

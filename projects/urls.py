@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.ProjectListView.as_view(), name="list"),
     path("new/", views.ProjectCreateView.as_view(), name="create"),
     path("export/", views.ProjectExportView.as_view(), name="export"),
+    path("autocomplete/", views.project_autocomplete, name="autocomplete"),
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/history/", views.project_history, name="history"),
     path("<int:pk>/edit/", views.ProjectUpdateView.as_view(), name="update"),

@@ -411,6 +411,14 @@ def investor_label(investor) -> str:
     return f"{investor.tax_code} – {investor.name}"
 
 
+def project_autocomplete(request):
+    """The projects an autocomplete field offers (JSON): those the user may see (a commune officer: their communes'
+    only), found by code or part of the name, as the cluster autocomplete."""
+    access.require(request.user, Project, "view")
+    projects = access.restrict(Project.objects.all(), request.user, "view")
+    return autocomplete_response(request, projects, code_field="code", label=str)
+
+
 def investor_autocomplete(request):
     """The investors an autocomplete field offers (JSON), found by tax code or part of the name. Investors are
     shared by every commune (Investor.commune_path is None): a commune officer records a project of an investor

@@ -149,6 +149,11 @@ def test_every_page_type_has_no_serious_accessibility_violation_at_1366_and_390(
     visit.check("reports", "/reports/")
     visit.check("report-form-04", "/reports/form-04/")
     visit.check("report-form-03", f"/reports/form-03/{commune.pk}/")
+    # The industry pages whose cluster, project and investor fields are typed as a code (issue 17).
+    visit.check("obstacle-form", f"/industry/obstacles/new/?project={project.pk}")
+    visit.check("obstacle-list", f"/industry/obstacles/?cluster={cluster.code}", shot=False)
+    visit.check("infrastructure-list", f"/industry/infrastructure/?cluster={cluster.code}", shot=False)
+    visit.check("scheme-form", "/industry/schemes/new/", shot=False)
     visit.check("import-start", "/imports/")
     page.set_viewport_size(WIDTHS[0])
     page.goto(base + "/imports/")

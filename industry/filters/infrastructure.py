@@ -4,7 +4,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clusters.models import Cluster, Commune, FormerDistrict
+from clusters.filters import cluster_code_filter
+from clusters.models import Commune, FormerDistrict
 from industry.models.infrastructure import InfrastructureItem
 from tracker.filters import BaseFilterSet, VNDateFilter
 
@@ -22,7 +23,7 @@ class InfrastructureFilter(BaseFilterSet):
         field_name="cluster__former_district", queryset=FormerDistrict.objects.order_by("name"),
         label=_("Former district"),
     )
-    cluster = django_filters.ModelChoiceFilter(queryset=Cluster.objects.order_by("name"), label=_("Cluster"))
+    cluster = cluster_code_filter()  # the cluster's code; offered only among the user's clusters (BaseFilterSet)
     kind = django_filters.ChoiceFilter(choices=InfrastructureItem.Kind.choices, label=_("Infrastructure item"))
     state = django_filters.ChoiceFilter(
         choices=[(STATE_DONE, _("Completed")), (STATE_UNDERWAY, _("Not completed")),

@@ -4,7 +4,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clusters.models import Cluster, Commune
+from clusters.filters import cluster_code_filter
+from clusters.models import Commune
 from industry.models import Obstacle
 from tracker.filters import BaseFilterSet, VNDateFilter
 
@@ -21,7 +22,7 @@ class ObstacleFilter(BaseFilterSet):
     commune = django_filters.ModelChoiceFilter(
         field_name="cluster__commune", queryset=Commune.objects.order_by("name"), label=_("Commune or ward")
     )
-    cluster = django_filters.ModelChoiceFilter(queryset=Cluster.objects.order_by("name"), label=_("Industrial cluster"))
+    cluster = cluster_code_filter()  # the cluster's code; offered only among the user's clusters (BaseFilterSet)
     raised_from = VNDateFilter(field_name="raised_on", lookup_expr="gte", label=_("Raised from"))
     raised_to = VNDateFilter(field_name="raised_on", lookup_expr="lte", label=_("Raised to"))
     o = django_filters.OrderingFilter(

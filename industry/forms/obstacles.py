@@ -2,11 +2,17 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from clusters.filters import CLUSTER_CODE_UNKNOWN
+from clusters.models import Cluster
 from clusters.selectors import cluster_choices
 from industry.models import Obstacle, ObstacleAction
 from projects.models import Project
 from tracker.access import restrict
+from tracker.fields import CodeChoiceField
 from tracker.forms import TrackerForm, TrackerModelForm
+
+PROJECT_CODE_UNKNOWN = _("No project you may choose has this code. Type the project's code (for example DA-2024-001) "
+                         "or pick the project from the list.")
 
 
 class ObstacleForm(TrackerModelForm):
@@ -14,16 +20,28 @@ class ObstacleForm(TrackerModelForm):
         model = Obstacle
         fields = ["title", "kind", "cluster", "project", "agency", "raised_on", "target_date", "status", "resolved_on",
                   "description"]
-        help_texts = {
-            "cluster": _("The cluster held back; for a project it may be left empty (the project's cluster is taken)."),
-            "project": _("Empty when the obstacle concerns the whole cluster."),
-            "resolved_on": _("Required once the status is resolved."),
-        }
+        help_texts = {"resolved_on": _("Required once the status is resolved.")}
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    # Thousands of clusters, a hundred thousand projects: typed as a code, found by code or name as one types.
+    cluster = CodeChoiceField(
+        Cluster.objects.none(), code_field="code", url_name="clusters:autocomplete", url_query="open=1",
+        required=False, label=_("industrial cluster"), invalid_message=CLUSTER_CODE_UNKNOWN,
+        help_text=_("The cluster held back; for a project it may be left empty (the project's cluster is taken)."),
+    )
+    project = CodeChoiceField(
+        Project.objects.none(), code_field="code", url_name="projects:autocomplete", required=False,
+        label=_("secondary project"), invalid_message=PROJECT_CODE_UNKNOWN,
+        help_text=_("Empty when the obstacle concerns the whole cluster."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cluster"].queryset = restrict(cluster_choices(), self.user, "view")
+        clusters = cluster_choices()
+        if self.instance.cluster_id:
+            # An obstacle in a since-dissolved cluster can still be edited (and resolved) where it is.
+            clusters = clusters | Cluster.objects.filter(pk=self.instance.cluster_id)
+        self.fields["cluster"].queryset = restrict(clusters, self.user, "view")
         self.fields["project"].queryset = restrict(
             Project.objects.select_related("cluster").order_by("code"), self.user, "view"
         )

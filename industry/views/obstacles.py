@@ -94,7 +94,7 @@ class ObstacleCreateView(ServiceFormView):
         initial = super().get_initial()
         for key in ("cluster", "project"):
             if self.request.GET.get(key, "").isdigit():
-                initial[key] = self.request.GET[key]
+                initial[key] = int(self.request.GET[key])  # a primary key: the field shows its code, if in scope
         return initial
 
     def get_cancel_url(self):

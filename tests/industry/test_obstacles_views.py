@@ -108,10 +108,11 @@ def test_the_export_is_the_filtered_list(staff_client, cluster, make_project, ma
 
 def test_create_through_the_form_keeps_what_was_typed_on_an_error(staff_client, project):
     url = reverse("industry:obstacle_create")
-    data = {"title": "Chưa cấp phép xây dựng", "kind": "procedures", "project": project.pk, "agency": "Sở Xây dựng",
+    data = {"title": "Chưa cấp phép xây dựng", "kind": "procedures", "project": project.code, "agency": "Sở Xây dựng",
             "raised_on": "05/02/2024", "target_date": "01/02/2024", "status": "open"}
     response = staff_client.get(url, {"project": project.pk})
-    assert response.context["form"].initial["project"] == str(project.pk)
+    assert response.context["form"].initial["project"] == project.pk
+    assert f'value="{project.code}"' in response.content.decode()  # the project's page links here: its code is shown
     response = staff_client.post(url, data)
     assert response.status_code == 200 and "target_date" in response.context["form"].errors
     assert 'value="Chưa cấp phép xây dựng"' in response.content.decode()
@@ -176,7 +177,7 @@ def test_commune_officers_see_and_edit_only_their_communes_obstacles(client, off
     # An obstacle cannot be moved to another commune's project.
     obstacle = obstacles["A"]
     response = client.post(reverse("industry:obstacle_update", args=[obstacle.pk]), {
-        "title": obstacle.title, "kind": obstacle.kind, "project": projects["B"].pk, "agency": obstacle.agency,
+        "title": obstacle.title, "kind": obstacle.kind, "project": projects["B"].code, "agency": obstacle.agency,
         "raised_on": "10/01/2024", "status": "open", "version": obstacle.version})
     assert response.status_code == 200 and "project" in response.context["form"].errors
 

@@ -55,6 +55,7 @@ PAGES = {
     "clusters:map": ("view", None),
     "clusters:map_data": ("view", None),
     "clusters:autocomplete": ("view", None),  # JSON for the cluster fields; the officer's scope is tested below
+    "projects:autocomplete": ("view", None),  # JSON for the project fields; the officer's scope is tested below
     "clusters:detail": ("view", "cluster"),
     "clusters:history": ("view", "cluster"),
     "clusters:update": ("change", "cluster"),
@@ -409,6 +410,11 @@ def test_commune_officer_lists_only_their_communes(world, client):
     found = client.get("/clusters/autocomplete/", {"q": "CCN"}).json()["results"]
     assert [row["value"] for row in found] == ["CCN-A"]
     assert client.get("/clusters/autocomplete/", {"q": objects["cluster"]["B"].code}).json()["results"] == []
+    # So does the project autocomplete, by code or part of the name.
+    found = client.get("/projects/autocomplete/", {"q": "DA"}).json()["results"]
+    assert [row["value"] for row in found] == ["DA-A"]
+    assert client.get("/projects/autocomplete/", {"q": objects["project"]["B"].code}).json()["results"] == []
+    assert client.get("/projects/autocomplete/", {"q": objects["project"]["B"].name}).json()["results"] == []
     # The investor's totals count only what the officer may see.
     investor = client.get(f"/investors/{objects['investor']['A'].pk}/").context["investor"]
     assert investor.project_count == 1 and investor.total_capital_vnd == 10**10
