@@ -31,6 +31,12 @@ def _sync_period(obstacle: Obstacle, *, user=None, today=None) -> None:
 
 
 @transaction.atomic
+def obstacle_period_sync(obstacle: Obstacle, *, user=None) -> None:
+    """After a write made around the services (the admin): keep the obstacle's force-majeure period on its dates."""
+    _sync_period(obstacle, user=user)
+
+
+@transaction.atomic
 def obstacle_create(*, user=None, change_reason: str = "", **fields) -> Obstacle:
     return model_save(Obstacle(), fields=fields, user=user, change_reason=change_reason)
 
