@@ -20,8 +20,11 @@ CLUSTER_COLUMNS = [
     Column(_("Unleased (ha)"), "unleased_ha", lambda c: c.unleased_ha),
     Column(_("Occupancy (%)"), "occupancy_pct", lambda c: None if c.occupancy_pct is None else round(c.occupancy_pct, 2)),
     Column(_("Projects"), "projects", lambda c: c.project_count),
-    Column(_("Wastewater plant built"), "wastewater_plant_built", lambda c: c.wastewater_plant_built),
-    Column(_("Wastewater plant meets standards"), "wastewater_plant_compliant", lambda c: c.wastewater_plant_compliant),
+    # The plant as the cluster page and form 04 read it: its records first, the typed flag without them
+    # (clusters.reported; annotated by clusters.selectors.cluster_queryset).
+    Column(_("Wastewater plant built"), "wastewater_plant_built", lambda c: c.reported_wastewater_built),
+    Column(_("Wastewater plant meets standards"), "wastewater_plant_compliant",
+           lambda c: c.reported_wastewater_compliant),
 ]
 
 

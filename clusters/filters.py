@@ -16,7 +16,10 @@ class ClusterFilter(BaseFilterSet):
     )
     stage = django_filters.ChoiceFilter(choices=Cluster.Stage.choices, label=_("Stage"))
     kind = django_filters.ChoiceFilter(choices=Cluster.Kind.choices, label=_("Kind"))
-    wastewater_plant_built = django_filters.BooleanFilter(label=_("Wastewater plant built"))
+    # The plant as the cluster page and form 04 read it (its records first, the typed flag without them): the
+    # annotation of clusters.selectors.cluster_queryset (clusters.reported).
+    wastewater_plant_built = django_filters.BooleanFilter(field_name="reported_wastewater_built",
+                                                          label=_("Wastewater plant built"))
     established_from = VNDateFilter(field_name="establishment_date", lookup_expr="gte", label=_("Established from"))
     established_to = VNDateFilter(field_name="establishment_date", lookup_expr="lte", label=_("Established to"))
     o = django_filters.OrderingFilter(

@@ -7,6 +7,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 from django.db.models.query import ModelIterable
 
+from clusters import reported
 from clusters.models import Cluster, Commune, FormerDistrict
 from tracker.access import get_for_user, restrict
 
@@ -64,7 +65,8 @@ class _WithOccupancy(ModelIterable):
 
 
 def cluster_queryset():
-    """Clusters with leased_ha, unleased_ha, occupancy_pct and project_count, at a fixed number of queries.
+    """Clusters with leased_ha, unleased_ha, occupancy_pct, project_count and the reported wastewater plant
+    (reported_wastewater_built, reported_wastewater_compliant: clusters.reported), at a fixed number of queries.
 
     occupancy_pct is set on each cluster as it is loaded (occupancy_pct() above); occupancy_order is its sort key.
     """
@@ -82,6 +84,8 @@ def cluster_queryset():
         .annotate(
             unleased_ha=ExpressionWrapper(F("industrial_land_ha") - F("leased_ha"), output_field=AREA),
             occupancy_order=_occupancy_order(),
+            # reported_wastewater_built / _compliant: the answer of the cluster page and form 04 (clusters.reported)
+            **reported.annotations(),
         )
     )
     # Django has no public hook to compute a value on each object it loads; the iterable class is kept by every

@@ -14,3 +14,10 @@ class IndustryConfig(AppConfig):
         from industry.services.production_import import register_production_imports
 
         register_production_imports()
+        # The cluster list's filter and the cluster export read the wastewater plant as the cluster page does
+        # (clusters.reported: clusters may not import industry).
+        from clusters import reported
+        from industry.selectors.infrastructure import wastewater_expressions
+
+        for fact in ("wastewater_built", "wastewater_compliant"):
+            reported.register(fact, wastewater_expressions(fact))

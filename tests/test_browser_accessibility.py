@@ -149,10 +149,35 @@ def test_every_page_type_has_no_serious_accessibility_violation_at_1366_and_390(
     visit.check("reports", "/reports/")
     visit.check("report-form-04", "/reports/form-04/")
     visit.check("report-form-03", f"/reports/form-03/{commune.pk}/")
+    # The industry pages (issue 16), reached from the menu's "Công nghiệp".
+    from industry.models import Obstacle, Scheme
+
+    obstacle = Obstacle.objects.filter(actions__isnull=False, force_majeure_period__isnull=True).order_by("pk").first()
+    scheme = Scheme.objects.order_by("pk").first()
+    assert None not in (obstacle, scheme)
+    for viewport in WIDTHS:  # the menu open on the dashboard (on a phone, the folded menu first)
+        page.set_viewport_size(viewport)
+        page.goto(base + "/?year=2024")
+        if viewport["width"] < 1200:
+            page.get_by_role("button", name="Trình đơn").click()
+            page.locator("#mainnav.show").wait_for()
+        page.locator("#industry-menu").get_by_role("button", name="Công nghiệp").click()
+        page.locator("#industry-menu .dropdown-menu.show").get_by_role("link", name="Khó khăn, vướng mắc").wait_for()
+        visit.problems += describe("industry-menu", viewport["width"], axe_violations(page))
+        page.screenshot(path=str(SCREENSHOTS / f"industry-menu-{viewport['width']}.png"), full_page=False)
+    visit.check("production-year", "/industry/production/2024/", shot=False)  # tests/industry/test_production_browser.py
+    visit.check("obstacle-list", "/industry/obstacles/")
+    visit.check("obstacle-detail", f"/industry/obstacles/{obstacle.pk}/")
+    visit.check("obstacle-edit-form", f"/industry/obstacles/{obstacle.pk}/edit/", shot=False)
+    visit.check("scheme-list", "/industry/schemes/", shot=False)
+    visit.check("scheme-year", f"/industry/schemes/year/{scheme.year}/")
+    visit.check("scheme-detail", f"/industry/schemes/{scheme.pk}/", shot=False)
+    visit.check("infrastructure-list", "/industry/infrastructure/", shot=False)  # test_infrastructure_browser.py
+    visit.check("infrastructure-cluster", f"/industry/infrastructure/cluster/{cluster.pk}/", shot=False)
     # The industry pages whose cluster, project and investor fields are typed as a code (issue 17).
     visit.check("obstacle-form", f"/industry/obstacles/new/?project={project.pk}")
-    visit.check("obstacle-list", f"/industry/obstacles/?cluster={cluster.code}", shot=False)
-    visit.check("infrastructure-list", f"/industry/infrastructure/?cluster={cluster.code}", shot=False)
+    visit.check("obstacle-list-by-cluster", f"/industry/obstacles/?cluster={cluster.code}", shot=False)
+    visit.check("infrastructure-list-by-cluster", f"/industry/infrastructure/?cluster={cluster.code}", shot=False)
     visit.check("scheme-form", "/industry/schemes/new/", shot=False)
     visit.check("import-start", "/imports/")
     page.set_viewport_size(WIDTHS[0])

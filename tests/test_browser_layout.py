@@ -75,8 +75,13 @@ def test_at_1366_the_dashboard_tables_keep_their_columns_readable(leader_page, l
         assert rows < 60, (table, rows)  # at most two lines (it was one word per line, 225 px)
         headers = page.locator(f"{table} thead th").evaluate_all(tallest)
         assert headers < 100, (table, headers)  # at most three lines
-    assert page.evaluate("document.documentElement.scrollHeight") < 4000
-    assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
+    # The demo's obstacles by kind and by agency (issue 16) made it 4,087 px; it was under 4,000 before them.
+    assert page.evaluate("document.documentElement.scrollHeight") < 4500
+    wide = page.evaluate(
+        "() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > innerWidth + 1)"
+        ".slice(0, 5).map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right))"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"], wide
 
 
 def test_at_390_no_page_scrolls_sideways_and_the_filters_fold_behind_a_button(leader_page, live_server):
@@ -127,7 +132,7 @@ def test_without_javascript_the_filters_stay_visible_on_a_phone(live_server, bro
         context.close()
 
 
-@pytest.mark.parametrize("width", [1200, 1365, 1366, 1400, 1440, 1600, 1719, 1720, 1919, 1920])
+@pytest.mark.parametrize("width", [1200, 1365, 1366, 1400, 1440, 1600, 1719, 1720, 1919, 1920, 2047, 2048])
 def test_the_longest_menu_an_administrator_sees_is_one_line_from_the_xl_width(live_server, page, make_user, width):
     user = make_user("quantri", "staff", is_superuser=True, is_staff=True, first_name="Nguyễn Văn", last_name="Quản Trị")
     user.set_password("QuanTri@2026")
@@ -148,3 +153,44 @@ def test_the_longest_menu_an_administrator_sees_is_one_line_from_the_xl_width(li
         ".slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"
     )
     assert page.evaluate("document.documentElement.scrollWidth") <= width, wide
+
+
+def test_the_industry_pages_are_in_the_menu_and_fit_at_1366_and_390(leader_page, live_server):
+    """"Công nghiệp" opens the industry pages (issue 16): one item of the one-line menu at 1366 px, and inside the
+    folded menu on a phone, with nothing wider than the screen."""
+    page = leader_page
+    _open(page, live_server.url + "/?year=2024", DESKTOP)
+    tops = page.locator("#mainnav .nav-link").evaluate_all("links => links.map(l => Math.round(l.getBoundingClientRect().top))")
+    assert len(set(tops)) == 1, tops
+    menu = page.locator("#industry-menu")
+    menu.get_by_role("button", name="Công nghiệp").click()
+    links = menu.locator(".dropdown-menu.show").get_by_role("link")
+    assert links.all_inner_texts() == ["Sản xuất công nghiệp và điện", "Khó khăn, vướng mắc", "Đề án khuyến công",
+                                       "Hạ tầng cụm công nghiệp"]
+    box = menu.locator(".dropdown-menu").bounding_box()
+    assert box["x"] + box["width"] <= DESKTOP["width"]
+    with page.expect_navigation():
+        links.nth(1).click()
+    assert page.url.endswith("/industry/obstacles/")
+    page.get_by_role("heading", name="Khó khăn, vướng mắc").first.wait_for()
+    assert "active" in menu.get_by_role("button", name="Công nghiệp").get_attribute("class")
+    assert menu.locator('[aria-current="page"]').inner_text() == "Khó khăn, vướng mắc"
+
+    _open(page, live_server.url + "/?year=2024", PHONE)
+    page.get_by_role("button", name="Trình đơn").click()
+    page.locator("#mainnav.show").wait_for()
+    wide = page.evaluate(
+        "() => [...document.querySelectorAll('nav *')].filter(e => e.getBoundingClientRect().right > innerWidth + 1)"
+        ".slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], wide
+    menu.get_by_role("button", name="Công nghiệp").click()
+    menu.locator(".dropdown-menu.show").wait_for()
+    wide = page.evaluate(
+        "() => [...document.querySelectorAll('nav *')].filter(e => e.getBoundingClientRect().right > innerWidth + 1)"
+        ".slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"
+    )
+    assert not wide, wide
+    with page.expect_navigation():
+        menu.get_by_role("link", name="Đề án khuyến công").click()
+    assert page.url.endswith("/industry/schemes/")

@@ -197,3 +197,24 @@ def item_rows(items) -> list[dict]:
          "investment_planned_vnd": i.investment_planned_vnd, "investment_disbursed_vnd": i.investment_disbursed_vnd}
         for i in items
     ]
+
+
+def wastewater_expressions(fact: str):
+    """The registered builder (clusters.reported) of a wastewater fact as wastewater_facts() reads it, for a cluster
+    row: when the cluster has a wastewater-plant item, whether one was completed (`wastewater_built`) / certified
+    (`wastewater_compliant`) on or before the day; else the flag typed on the cluster. The cluster list's filter and
+    the cluster export read it, so they answer as the cluster page, form 04 and the dashboard do."""
+    from django.db.models import BooleanField, Case, Exists, F, OuterRef, When
+
+    date_field, typed = {"wastewater_built": ("actual_completion", "wastewater_plant_built"),
+                         "wastewater_compliant": ("standards_met_on", "wastewater_plant_compliant")}[fact]
+
+    def build(day):
+        plants = InfrastructureItem.objects.filter(cluster=OuterRef("pk"), kind=InfrastructureItem.Kind.WASTEWATER)
+        return Case(
+            When(Exists(plants), then=Exists(plants.filter(**{f"{date_field}__lte": day}))),
+            default=F(typed),
+            output_field=BooleanField(),
+        )
+
+    return build

@@ -31,6 +31,12 @@ def _sync_period(obstacle: Obstacle, *, user=None, today=None) -> None:
 
 
 @transaction.atomic
+def obstacle_period_sync(obstacle: Obstacle, *, user=None) -> None:
+    """After a write made around the services (the admin): keep the obstacle's force-majeure period on its dates."""
+    _sync_period(obstacle, user=user)
+
+
+@transaction.atomic
 def obstacle_create(*, user=None, change_reason: str = "", **fields) -> Obstacle:
     return model_save(Obstacle(), fields=fields, user=user, change_reason=change_reason)
 
@@ -96,3 +102,60 @@ def obstacle_convert_to_force_majeure(*, obstacle: Obstacle, user=None, today=No
     obstacle.force_majeure_period = period
     obstacle.version = locked.version
     return period
+
+
+# The demo's obstacles (tracker's load_demo), every one marked sample data ("[MẪU]" in the title, is_sample): open,
+# in progress, escalated and resolved ones, on a cluster or on a project, some past their target date, each with its
+# dated actions. The resolved land clearance of DA-MAU-01 (operating since 2022) is turned into a force-majeure
+# period on the project through the conversion above, so the demo shows a period with its obstacle as its basis; its
+# dates lie before the project's clocks ran out, so the demo watchlist (docs/watchlist.md) finds what it found before.
+DEMO_OBSTACLES = [
+    # title, kind, cluster name, project code, agency, raised on, target date, status, resolved on, actions, convert
+    ("[MẪU] Vướng giải phóng mặt bằng đường vào nhà máy", "land_clearance", "Xóm Rụt", "DA-MAU-01",
+     "UBND xã Lương Sơn", (2021, 6, 10), (2021, 7, 15), "resolved", (2021, 7, 20),
+     [((2021, 6, 18), "Họp với UBND xã và các hộ dân về phương án bồi thường phần đường vào."),
+      ((2021, 7, 20), "UBND xã bàn giao xong mặt bằng đường vào cho nhà đầu tư.")], True),
+    ("[MẪU] Nhà máy xử lý nước thải tập trung chưa hoàn thành", "wastewater", "Xóm Rụt", None,
+     "Sở Nông nghiệp và Môi trường", (2025, 9, 15), (2026, 6, 30), "in_progress", None,
+     [((2025, 10, 2), "Kiểm tra hiện trường; chủ đầu tư hạ tầng cam kết hoàn thành trong quý II/2026."),
+      ((2026, 7, 10), "Văn bản đôn đốc chủ đầu tư hạ tầng đẩy nhanh tiến độ.")], False),
+    ("[MẪU] Chưa đấu nối lưới điện trung thế cho xưởng may", "power_grid", "Thanh Nông", "DA-MAU-03",
+     "Điện lực Lạc Thủy", (2026, 9, 1), (2026, 12, 31), "open", None,
+     [((2026, 9, 12), "Đề nghị Điện lực khảo sát phương án đấu nối.")], False),
+    ("[MẪU] Chậm thẩm định hồ sơ thiết kế nhà xưởng", "procedures", "Đồng Tâm I", "DA-MAU-12",
+     "Sở Xây dựng", (2025, 3, 10), (2025, 6, 30), "escalated", None,
+     [((2025, 4, 8), "Sở Công Thương có văn bản đề nghị Sở Xây dựng đẩy nhanh thẩm định."),
+      ((2025, 8, 20), "Báo cáo UBND tỉnh xin ý kiến chỉ đạo.")], False),
+    ("[MẪU] Đường vào cụm xuống cấp, xe tải nặng không đi được", "roads", "Tiên Tiến", None,
+     "UBND phường Hòa Bình", (2026, 5, 20), None, "open", None, [], False),
+]
+
+
+def obstacle_demo_load(clusters: dict, user=None) -> int:
+    """Create the demo's obstacles that are missing (looked up by their title), with their actions, and turn the one
+    so marked into a force-majeure period; `clusters` maps a cluster's name to the cluster. Returns how many rows
+    were created (obstacles, actions, periods)."""
+    from datetime import date
+
+    from projects.models import Project
+
+    created = 0
+    for (title, kind, cluster_name, project_code, agency, raised, target, status, resolved, actions,
+         convert) in DEMO_OBSTACLES:
+        if Obstacle.objects.filter(title=title, is_sample=True).exists():
+            continue
+        obstacle = obstacle_create(
+            user=user, change_reason="Dữ liệu mẫu", title=title, kind=kind, cluster=clusters[cluster_name],
+            project=Project.objects.get(code=project_code) if project_code else None, agency=agency,
+            raised_on=date(*raised), target_date=date(*target) if target else None, status=status,
+            resolved_on=date(*resolved) if resolved else None, is_sample=True,
+            description="Số liệu mẫu, không phải số liệu chính thức.",
+        )
+        created += 1
+        for taken_on, description in actions:
+            obstacle_action_create(obstacle=obstacle, user=user, taken_on=date(*taken_on), description=description)
+            created += 1
+        if convert:
+            obstacle_convert_to_force_majeure(obstacle=obstacle, user=user)
+            created += 1
+    return created

@@ -337,3 +337,70 @@ def test_two_people_adding_supported_works_at_once_cannot_break_the_cap_together
     assert sorted(outcomes) == ["refused", "saved"]
     rows = InfrastructureItem.objects.filter(cluster=cluster).values_list("investment_planned_vnd", "state_support_pct")
     assert cluster_support_pct(list(rows)) == Decimal(25)
+
+
+# --- one figure per fact: the cluster list's filter and the export read the plant as the page and form 04 do -------
+
+def _export_records(client, **params):
+    import csv
+    import io
+
+    response = client.get("/clusters/export/", {"format": "csv", **params})
+    body = b"".join(response.streaming_content).decode("utf-8").lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(body)))
+    return {record["cluster_code"]: record for record in (dict(zip(rows[1], row)) for row in rows[2:])}
+
+
+def test_the_cluster_page_the_list_filter_the_export_and_form_04_agree_when_records_and_typed_flag_disagree(
+        staff_client, make_cluster):
+    today = timezone.localdate()
+    # Typed "built and meeting standards", but its one wastewater-plant item is not finished: not built.
+    typed_yes = make_cluster(code="C-TYPED-YES", name="Cụm gõ có", wastewater_plant_built=True,
+                             wastewater_plant_compliant=True)
+    _item(typed_yes, WASTEWATER, planned=50, planned_completion=today + timedelta(days=90))
+    # Typed "not built", but its plant was completed yesterday (not yet certified): built.
+    typed_no = make_cluster(code="C-TYPED-NO", name="Cụm gõ không", wastewater_plant_built=False)
+    _item(typed_no, WASTEWATER, planned=50, actual_completion=today - timedelta(days=1))
+    # No plant item: the typed flag answers everywhere.
+    typed_only = make_cluster(code="C-TYPED-ONLY", name="Cụm chỉ gõ", wastewater_plant_built=True)
+
+    page = {c: staff_client.get(f"/clusters/{c.pk}/").content.decode() for c in (typed_yes, typed_no, typed_only)}
+    assert "chưa xây dựng" in page[typed_yes] and "theo các hạng mục hạ tầng" in page[typed_yes]
+    assert "đã xây dựng, chưa đạt chuẩn" in page[typed_no]
+    assert "đã xây dựng" in page[typed_only] and "chưa xây dựng" not in page[typed_only]
+
+    def listed(value):
+        response = staff_client.get("/clusters/", {"wastewater_plant_built": value})
+        return {c.code for c in response.context["page_obj"]}
+
+    assert {"C-TYPED-NO", "C-TYPED-ONLY"} <= listed("true") and "C-TYPED-YES" not in listed("true")
+    assert "C-TYPED-YES" in listed("false") and not {"C-TYPED-NO", "C-TYPED-ONLY"} & listed("false")
+    # The filtered export is the filtered list, and its columns say what the page says.
+    assert set(_export_records(staff_client, wastewater_plant_built="true")) == listed("true")
+    records = _export_records(staff_client)
+    built = {code: records[code]["wastewater_plant_built"] for code in ("C-TYPED-YES", "C-TYPED-NO", "C-TYPED-ONLY")}
+    compliant = {code: records[code]["wastewater_plant_compliant"] for code in built}
+    yes, no = built["C-TYPED-NO"], built["C-TYPED-YES"]
+    assert yes != no and built["C-TYPED-ONLY"] == yes
+    assert compliant == {"C-TYPED-YES": no, "C-TYPED-NO": no, "C-TYPED-ONLY": no}
+
+    # Form 04 of today counts the two clusters the page calls built, and no compliant plant.
+    figures = form_figures(cutoff=today)
+    assert figures["wastewater_built"] == 2 and figures["wastewater_compliant"] == 0
+
+
+def test_without_the_registered_reading_the_list_falls_back_to_the_typed_flag(make_cluster):
+    """clusters.reported with nothing registered (clusters alone): the typed field, as reported_facts without items."""
+    from clusters import reported
+    from industry.selectors.infrastructure import wastewater_expressions
+
+    cluster = make_cluster(code="C-T", name="Cụm T", wastewater_plant_built=True)
+    _item(cluster, WASTEWATER, planned=50)
+    assert cluster_queryset().get(pk=cluster.pk).reported_wastewater_built is False  # the records answer
+    reported.unregister("wastewater_built")
+    try:
+        assert cluster_queryset().get(pk=cluster.pk).reported_wastewater_built is True
+    finally:
+        reported.register("wastewater_built", wastewater_expressions("wastewater_built"))
+    with pytest.raises(ValueError):
+        reported.register("occupancy", wastewater_expressions("wastewater_built"))

@@ -185,6 +185,21 @@ def _valid_instances(project, cluster, investor) -> dict:
         InfrastructureItem: InfrastructureItem(cluster=cluster, kind="roads", investment_planned_vnd=10**9,
                                                investment_disbursed_vnd=0, state_support_pct=Decimal(10)),
         **_industry_production_instances(),
+        **_industry_obstacle_and_scheme_instances(project, cluster, investor),
+    }
+
+
+def _industry_obstacle_and_scheme_instances(project, cluster, investor) -> dict:
+    from industry.models import Obstacle, Scheme, SchemePlan
+
+    return {
+        Obstacle: Obstacle(title="Vướng giải phóng mặt bằng", kind="land_clearance", cluster=cluster, project=project,
+                           agency="UBND xã", raised_on=date(2025, 1, 10), target_date=date(2025, 3, 1),
+                           status="open"),
+        Scheme: Scheme(year=2025, name="Hỗ trợ máy móc", kind="equipment", investor=investor, commune=cluster.commune,
+                       province_budget_vnd=350_000_000, counterpart_vnd=0, approved_on=date(2025, 3, 1),
+                       status="approved"),
+        SchemePlan: SchemePlan(year=2031, schemes_planned=5, province_budget_vnd=10**9, counterpart_vnd=0),
     }
 
 
@@ -240,7 +255,10 @@ def test_every_check_constraint_of_every_admin_form_is_told_in_words(project, cl
                     (constraint.name, errors)
                 broken.add(constraint.name)
     assert {"project_land_gte_0", "cluster_industrial_land_within_total", "target_capital_range",
-            "extension_start_before_end", "investor_tax_code_format", "report_year_range"} <= broken
+            "extension_start_before_end", "investor_tax_code_format", "report_year_range",
+            "obstacle_target_after_raised", "obstacle_resolved_after_raised", "obstacle_resolved_on_iff_resolved",
+            "scheme_budget_gte_0", "scheme_counterpart_gte_0", "scheme_completed_after_approved",
+            "scheme_plan_budget_gte_0", "scheme_plan_counterpart_gte_0"} <= broken
 
 
 def _leaves(condition):

@@ -61,7 +61,10 @@ def test_every_date_field_of_every_admin_form_keeps_to_the_window(project, make_
             checked.add(f"{label.split()[0]}.{name}")
     # The forms that have dates were looked at (a registry that lost its dates would make this test vacuous).
     assert {"projects.Project.irc_date", "projects.ForceMajeurePeriod.end_date", "clusters.Cluster.establishment_date",
-            "auth.User.date_joined", "auth.User.last_login", "projects.LandUseExtension.start_date"} <= checked
+            "auth.User.date_joined", "auth.User.last_login", "projects.LandUseExtension.start_date",
+            "industry.Obstacle.raised_on", "industry.Obstacle.target_date", "industry.Obstacle.resolved_on",
+            "industry.Obstacle.taken_on",  # the inline's actions
+            "industry.Scheme.approved_on", "industry.Scheme.completed_on"} <= checked
 
 
 @pytest.fixture

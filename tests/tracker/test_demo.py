@@ -87,3 +87,33 @@ def test_the_demo_watchlist_shows_every_rule_on_the_dates_checked_by_hand(db):
     grounds = {(code, rule) for code, rule in found if found_grounds.get((code, rule))}
     assert grounds == {("DA-MAU-12", "EXTENSION_EXPIRED"), ("DA-MAU-09", "EXTENSION_NOT_REQUESTED"),
                        ("DA-MAU-06", "SUSPENDED_12M"), ("DA-MAU-07", "TERMINATED_LAND_24M")}
+
+
+def test_the_demo_holds_sample_obstacles_and_khuyen_cong_schemes_and_the_dashboard_shows_the_obstacles(client, db):
+    from datetime import date
+    from io import StringIO
+
+    from industry.models import Obstacle, ObstacleAction, Scheme, SchemePlan
+    from projects.models import ForceMajeurePeriod
+
+    call_command("load_demo", stdout=StringIO())
+    obstacles = list(Obstacle.objects.all())
+    assert len(obstacles) == 5
+    assert all(o.is_sample and o.title.startswith("[MẪU]") for o in obstacles)
+    assert {o.status for o in obstacles} == set(Obstacle.Status.values)
+    assert ObstacleAction.objects.count() == 7
+    converted = Obstacle.objects.get(force_majeure_period__isnull=False)
+    period = ForceMajeurePeriod.objects.get()  # the demo's only period is the obstacle's
+    assert converted.force_majeure_period == period and period.project.code == "DA-MAU-01"
+    assert (period.start_date, period.end_date) == (date(2021, 6, 10), date(2021, 7, 20))  # raised to resolved
+    plan = SchemePlan.objects.get()
+    assert plan.is_sample and plan.year == 2026
+    schemes = list(Scheme.objects.all())
+    assert len(schemes) == 5 and all(s.is_sample and s.name.startswith("[MẪU]") and s.year == 2026 for s in schemes)
+    assert {s.kind for s in schemes} == set(Scheme.Kind.values)
+    assert all(s.investor_id or s.business_name.startswith("[MẪU]") for s in schemes)
+
+    client.post("/login/", {"username": "lanhdao", "password": "LanhDao@2026"})
+    page = client.get("/").content.decode()
+    assert 'id="obstacle-kind-table"' in page and "Sở Xây dựng" in page and "Điện lực Lạc Thủy" in page
+    assert "[MẪU] Vướng giải phóng mặt bằng" not in page  # resolved: not among those waiting

@@ -29,7 +29,9 @@ from projects.models import (
     UnreachableRecord,
     ViolationNotice,
 )
+from industry.services.obstacles import obstacle_demo_load
 from industry.services.production import production_demo_load
+from industry.services.schemes import scheme_demo_load
 from projects.services import project_refresh_implemented
 from tracker.models import AccessScope
 from tracker.roles import COMMUNE_OFFICER, sync_roles
@@ -223,6 +225,8 @@ class Command(BaseCommand):
         )
         created += new
         created += production_demo_load()  # the article's February 2024 production index and electricity (sample)
+        created += obstacle_demo_load(clusters)  # obstacles with their actions, one turned into force majeure (sample)
+        created += scheme_demo_load()  # the year's khuyến công plan and schemes (sample)
 
         sync_roles(django_apps)  # the roles normally come from the data migration; a flushed database lacks them
         User = get_user_model()
