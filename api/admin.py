@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from api.models import ApiToken
+from tracker.admin_mixins import ConstraintWordsAdminMixin, DateWindowAdminMixin
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(DateWindowAdminMixin, ConstraintWordsAdminMixin, admin.ModelAdmin):
     """Read and revoke only: a token is created on the token page, where its secret is shown once."""
 
     list_display = ("name", "user", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at")
