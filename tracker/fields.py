@@ -197,6 +197,8 @@ class CodeChoiceField(forms.ModelChoiceField):
         """The one record of the field's queryset (the user's choices) that matches, or None."""
         if self.queryset is None:
             return None
+        if any(isinstance(value, str) and "\x00" in value for value in lookup.values()):
+            return None  # no code holds a NUL, and PostgreSQL refuses one in a query (a 500, not "not found")
         return self.queryset.filter(**lookup).first()
 
     def prepare_value(self, value):

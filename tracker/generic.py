@@ -265,7 +265,7 @@ def autocomplete_response(request, queryset, *, code_field: str, label):
 
     from tracker.search import matching
 
-    typed = request.GET.get("q", "").strip()[:100]
+    typed = request.GET.get("q", "").replace("\x00", "").strip()[:100]  # PostgreSQL refuses a NUL in a query
     rows = list(matching(queryset, typed).order_by("name", code_field)[:AUTOCOMPLETE_LIMIT])
     exact = [row for row in rows if getattr(row, code_field).lower() == typed.lower()]
     if typed and not exact:

@@ -77,6 +77,23 @@ def test_an_unknown_cluster_code_in_a_filter_says_so_in_vietnamese_and_keeps_the
     assert [p.code for p in response.context["object_list"]] == ["DA-1"]  # the bad filter is ignored, as said
 
 
+@pytest.mark.parametrize("name", ["projects:list", "watchlist:list", "industry:obstacle_list",
+                                  "industry:infrastructure_list"])
+def test_a_nul_character_in_a_code_is_an_unknown_code_not_a_server_error(staff_client, make_project, name):
+    """PostgreSQL refuses a NUL in a query (found by the fuzz test on PostgreSQL: a 500): no code holds one."""
+    make_project()
+    response = staff_client.get(reverse(name), {"cluster": "CCN\x00"})
+    assert response.status_code == 200
+    assert "cluster" in response.context["filter"].form.errors
+
+
+@pytest.mark.parametrize("name", ["clusters:autocomplete", "investors:autocomplete", "projects:autocomplete"])
+def test_a_nul_character_typed_in_an_autocomplete_is_left_out(staff_client, make_project, name):
+    project = make_project()
+    response = staff_client.get(reverse(name), {"q": project.code + "\x00"})
+    assert response.status_code == 200
+
+
 def test_project_form_without_javascript_takes_the_codes(staff_client, cluster, investor):
     response = staff_client.post(reverse("projects:create"), _project_data(cluster.code.lower(), " 0101234567 "))
     assert response.status_code == 302, response.context["form"].errors
