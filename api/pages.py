@@ -1,5 +1,6 @@
 """The API token page (/api-tokens/): a user creates and revokes their own tokens; an administrator (superuser)
-those of anyone. The secret is shown once, on the page that answers the creation, and never stored."""
+those of anyone. The secret is shown once: a creation redirects (so that reloading the page creates nothing), the
+secret riding in the user's session to the page the redirect opens, which takes it out; only its hash is stored."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -12,8 +13,11 @@ from api.selectors import token_get, tokens_visible_to
 from api.services import may_manage_tokens_of_others, token_create, token_revoke
 
 
+NEW_SECRET = "api_token_secret"  # the session key that carries a new token's secret to the page that shows it
+
+
 def tokens(request):
-    secret = None
+    secret = request.session.pop(NEW_SECRET, None) if request.method == "GET" else None
     if request.method == "POST":
         form = TokenForm(request.POST, user=request.user)
         if form.is_valid():
@@ -25,7 +29,8 @@ def tokens(request):
                 for field, errors in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
             else:
-                form = TokenForm(user=request.user)
+                request.session[NEW_SECRET] = secret
+                return redirect("api_tokens:list")
     else:
         form = TokenForm(user=request.user)
     return render(request, "api/tokens.html", {

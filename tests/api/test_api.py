@@ -53,12 +53,14 @@ def test_a_token_of_an_inactive_user_is_refused(world):
 def test_the_token_page_creates_shows_once_and_revokes(world, client):
     _objects, users = world
     client.force_login(users["commune_officer"])
-    response = client.post("/api-tokens/", {"name": "Phần mềm xã", "days": "30"})
-    assert response.status_code == 200
+    created = client.post("/api-tokens/", {"name": "Phần mềm xã", "days": "30"})
+    assert created.status_code == 302  # reloading the page that shows the secret creates nothing
+    response = client.get(created["Location"])
     secret = response.context["secret"]
     token = ApiToken.objects.get(user=users["commune_officer"])
     assert token.key_hash == token_hash(secret) and secret.encode() in response.content
     assert secret.encode() not in client.get("/api-tokens/").content  # shown once
+    assert "api_token_secret" not in client.session  # and gone from the session
     assert client.post("/api-tokens/", {"name": "", "days": "0"}).context["form"].errors.keys() == {"name", "days"}
     # Another user's token is not theirs to see or revoke (404); their own is.
     other, _secret = token_create(user=users["staff"], name="staff's")
@@ -74,8 +76,9 @@ def test_the_token_page_creates_shows_once_and_revokes(world, client):
 def test_an_administrator_creates_and_revokes_anyones_tokens(world, client):
     _objects, users = world
     client.force_login(users["superuser"])
-    response = client.post("/api-tokens/", {"name": "Cục Thống kê", "days": "10", "user": users["viewer"].pk})
-    assert response.status_code == 200 and response.context["secret"]
+    response = client.post("/api-tokens/", {"name": "Cục Thống kê", "days": "10", "user": users["viewer"].pk},
+                           follow=True)
+    assert response.redirect_chain and response.context["secret"]
     token = ApiToken.objects.get(user=users["viewer"])
     assert token.created_by == users["superuser"]
     assert client.post(f"/api-tokens/{token.pk}/revoke/").status_code == 302
