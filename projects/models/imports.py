@@ -1,15 +1,14 @@
 """The import jobs of the browser: an uploaded file, its preview and its outcome."""
-from datetime import date
-
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
 
 def import_upload_to(job, filename: str) -> str:
-    return f"imports/{date.today():%Y/%m}/{filename}"
+    return f"imports/{timezone.localdate():%Y/%m}/{filename}"
 
 
 class ImportJob(models.Model):

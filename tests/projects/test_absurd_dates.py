@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from projects.models import Flag, ForceMajeurePeriod, Project, Scan
 from projects.services import project_record_create
@@ -15,7 +16,7 @@ from tracker.dates import date_window
 
 def test_the_window_ends_30_years_ahead_and_starts_in_1990():
     earliest, latest = date_window()
-    assert earliest == date(1990, 1, 1) and latest.year == date.today().year + 30
+    assert earliest == date(1990, 1, 1) and latest.year == timezone.localdate().year + 30
 
 
 def test_a_form_refuses_31_12_9999_and_keeps_what_was_typed(staff_client, project):

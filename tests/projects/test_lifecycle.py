@@ -11,6 +11,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from projects.models import (
     CapitalReport,
@@ -27,7 +28,12 @@ from projects.watchlist.scans import run_scan
 
 D = date
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-TODAY = date.today()
+
+
+def today() -> date:
+    """The department's today, read when the test runs: a value taken at import goes stale when the suite crosses
+    midnight in Vietnam (CI once collected at 23:50 and ran these tests at 00:02, a day behind the server)."""
+    return timezone.localdate()
 
 
 def at(day: date) -> datetime:
@@ -36,7 +42,7 @@ def at(day: date) -> datetime:
 
 
 def months_ago(months: int) -> date:
-    return TODAY - relativedelta(months=months)
+    return today() - relativedelta(months=months)
 
 
 def found(result, code=None) -> set:
@@ -124,7 +130,7 @@ def test_a_report_without_a_date_is_received_the_day_it_is_recorded(make_project
     project = make_project(code="DA-REPORT2")
     report = project_record_create(model=CapitalReport, project=project, year=2024, period="H1",
                                    implemented_capital_vnd=10**9)
-    assert report.report_date == TODAY
+    assert report.report_date == today()
 
 
 # ---- One clock from handover to recovery -------------------------------------------------------------------------
@@ -168,9 +174,9 @@ def test_one_land_clock_from_handover_to_recovery(make_project, make_user):
     assert expired.ground == "recovery"
     assert Flag.objects.get(pk=flag.pk).cleared_at is not None  # the clock's flag closed, its review kept
     review_step_record(flag=expired, user=leader, action="propose_revocation", note="Đề nghị thu hồi đất")
-    review_step_record(flag=expired, user=leader, action="record_decision", letter_number="9/QĐ-UBND", letter_date=TODAY)
+    review_step_record(flag=expired, user=leader, action="record_decision", letter_number="9/QĐ-UBND", letter_date=today())
     project.refresh_from_db()
-    assert project.status == "terminated" and project.land_recovered_on == TODAY
+    assert project.status == "terminated" and project.land_recovered_on == today()
 
 
 def test_revocation_is_refused_while_an_extension_runs(make_project, make_user):
@@ -218,11 +224,11 @@ def test_one_extension_per_clock_in_the_model_the_form_and_the_review(make_proje
     Flag.objects.all().delete()
     flag = Flag.objects.create(project=project, rule_id=_rule_id("LAND_UNUSED_12M"), severity="critical",
                                since=months_ago(8), evidence={"threshold_date": months_ago(8).isoformat()},
-                               first_seen=at(TODAY), last_confirmed=at(TODAY))
+                               first_seen=at(today()), last_confirmed=at(today()))
     assert "grant_extension" not in allowed_steps(flag, leader)
     with pytest.raises(ValidationError, match="Luật Đất đai chỉ cho phép"):
-        review_step_record(flag=flag, user=leader, action="grant_extension", letter_number="7", letter_date=TODAY,
-                           months=12, due_date=TODAY)
+        review_step_record(flag=flag, user=leader, action="grant_extension", letter_number="7", letter_date=today(),
+                           months=12, due_date=today())
 
 
 def _rule_id(code):
@@ -241,26 +247,26 @@ def test_recovery_steps_have_due_dates_and_show_overdue(make_project, make_user)
     flag = Flag.objects.get(project=project, rule__code="EXTENSION_EXPIRED")
     review_step_record(flag=flag, user=leader, action="propose_revocation", note="Đề nghị thu hồi")
     flag.refresh_from_db()
-    proposed_on = TODAY
+    proposed_on = today()
     step = recovery_next(flag, today=proposed_on + timedelta(days=30))
     assert step["action"] == "recovery_file" and step["due"] == proposed_on + timedelta(days=30)
     assert step["overdue_days"] == 0
     assert recovery_next(flag, today=proposed_on + timedelta(days=31))["overdue_days"] == 1
-    review_step_record(flag=flag, user=staff, action="recovery_file", letter_number="HS-1", letter_date=TODAY)
+    review_step_record(flag=flag, user=staff, action="recovery_file", letter_number="HS-1", letter_date=today())
     flag.refresh_from_db()
-    assert recovery_next(flag)["action"] == "recovery_notice" and recovery_next(flag)["due"] == TODAY + timedelta(days=10)
-    review_step_record(flag=flag, user=staff, action="recovery_notice", letter_number="TB-2", letter_date=TODAY)
+    assert recovery_next(flag)["action"] == "recovery_notice" and recovery_next(flag)["due"] == today() + timedelta(days=10)
+    review_step_record(flag=flag, user=staff, action="recovery_notice", letter_number="TB-2", letter_date=today())
     flag.refresh_from_db()
-    assert recovery_next(flag)["due"] == TODAY + timedelta(days=45)
-    review_step_record(flag=flag, user=staff, action="recovery_assets", letter_date=TODAY, note="Đã kiểm đếm")
+    assert recovery_next(flag)["due"] == today() + timedelta(days=45)
+    review_step_record(flag=flag, user=staff, action="recovery_assets", letter_date=today(), note="Đã kiểm đếm")
     flag.refresh_from_db()
     assert recovery_next(flag) == {"action": "record_decision", "label": recovery_next(flag)["label"],
-                                   "due": TODAY + timedelta(days=15), "overdue_days": 0}
+                                   "due": today() + timedelta(days=15), "overdue_days": 0}
     # The flag page says what comes next and by when.
     client = Client()
     client.force_login(leader)
     html = client.get(reverse("watchlist:flag", args=[flag.pk])).content.decode()
-    assert (TODAY + timedelta(days=15)).strftime("%d/%m/%Y") in html
+    assert (today() + timedelta(days=15)).strftime("%d/%m/%Y") in html
 
 
 def test_recovery_steps_are_only_for_a_land_recovery_ground(make_project, make_user):
@@ -289,15 +295,15 @@ def test_the_nightly_scan_evaluates_only_the_projects_due(make_project):
     quiet.refresh_from_db()
     busy.refresh_from_db()
     # Land handed over 12 months less a day ago: month 13 begins tomorrow.
-    assert busy.next_check_on == TODAY + timedelta(days=1)
-    assert quiet.next_check_on > TODAY
+    assert busy.next_check_on == today() + timedelta(days=1)
+    assert quiet.next_check_on > today()
     assert run_scan(incremental=True).evaluated == 0
     # A write marks the project due in its own transaction (even if the broker is down), and only it is scanned.
-    project_record_create(model=ViolationNotice, project=quiet, number="TB-3", notice_date=TODAY)
+    project_record_create(model=ViolationNotice, project=quiet, number="TB-3", notice_date=today())
     assert Project.objects.get(pk=quiet.pk).next_check_on is None
     assert run_scan(incremental=True).evaluated == 1
     # The next day, the project whose clock turns is due.
-    tomorrow = run_scan(as_of=TODAY + timedelta(days=1), incremental=True, dry_run=True)
+    tomorrow = run_scan(as_of=today() + timedelta(days=1), incremental=True, dry_run=True)
     assert tomorrow.evaluated == 1 and ("LAND_UNUSED_12M", "critical") in found(tomorrow, "DA-BUSY")
 
 
@@ -323,7 +329,7 @@ def test_a_status_change_records_its_effective_date_and_refuses_the_future(make_
         "industry": "other", "registered_capital_vnd": "100", "land_area_ha": "1", "irc_date": "01/03/2024",
         "actual_construction_start": "01/05/2024", "actual_completion": "01/12/2024",
         "actual_operation_start": "01/01/2025", "workers": "0", "version": project.version, "status": "suspended",
-        "status_effective_on": (TODAY + timedelta(days=1)).strftime("%d/%m/%Y"),
+        "status_effective_on": (today() + timedelta(days=1)).strftime("%d/%m/%Y"),
     }
     response = staff_client.post(url, post)
     assert response.status_code == 200 and "tương lai" in response.content.decode()
@@ -371,7 +377,7 @@ def test_a_decision_is_refused_once_the_flag_is_no_longer_a_ground(make_project,
     flag.refresh_from_db()
     assert not {"record_decision", "recovery_file"} & set(allowed_steps(flag, leader))
     with pytest.raises(ValidationError):
-        review_step_record(flag=flag, user=leader, action="record_decision", letter_number="9", letter_date=TODAY)
+        review_step_record(flag=flag, user=leader, action="record_decision", letter_number="9", letter_date=today())
     assert Project.objects.get(pk=project.pk).status != "terminated"
 
 
@@ -389,13 +395,13 @@ def test_a_scan_does_not_overwrite_a_next_check_emptied_meanwhile(make_project):
     from projects.watchlist import scans
 
     project = make_project(code="DA-RACE")
-    Project.objects.filter(pk=project.pk).update(next_check_on=TODAY + timedelta(days=30))
+    Project.objects.filter(pk=project.pk).update(next_check_on=today() + timedelta(days=30))
     # The scan read 30 days ahead; a write emptied it since; the scan's new date must not hide the change.
     Project.objects.filter(pk=project.pk).update(next_check_on=None)
-    scans._store_next_checks({project.pk: (TODAY + timedelta(days=60), TODAY + timedelta(days=30))})
+    scans._store_next_checks({project.pk: (today() + timedelta(days=60), today() + timedelta(days=30))})
     assert Project.objects.get(pk=project.pk).next_check_on is None
-    scans._store_next_checks({project.pk: (TODAY + timedelta(days=60), None)})
-    assert Project.objects.get(pk=project.pk).next_check_on == TODAY + timedelta(days=60)
+    scans._store_next_checks({project.pk: (today() + timedelta(days=60), None)})
+    assert Project.objects.get(pk=project.pk).next_check_on == today() + timedelta(days=60)
 
 
 def test_a_past_scan_as_recorded_uses_the_thresholds_of_that_day(make_project):
@@ -436,14 +442,14 @@ def test_a_status_changed_in_the_admin_is_dated_today_and_owes_the_watchlist_a_r
 
     project = make_project(code="DA-ADMIN", status="operating", actual_construction_start=D(2018, 6, 1),
                            actual_completion=D(2018, 12, 1), actual_operation_start=D(2019, 1, 1))
-    Project.objects.filter(pk=project.pk).update(next_check_on=TODAY + timedelta(days=5))
+    Project.objects.filter(pk=project.pk).update(next_check_on=today() + timedelta(days=5))
     url = reverse("admin:projects_project_change", args=[project.pk])
     data = _admin_form_data(admin_client.get(url))
     data["status"] = "suspended"
     assert admin_client.post(url, data).status_code == 302
     project.refresh_from_db()
     # Suspended today, not since 2019: Art. 48(2)(c)'s 12 months start now.
-    assert project.status_since == TODAY and project.next_check_on is None
+    assert project.status_since == today() and project.next_check_on is None
     assert project.status_changes.order_by("-recorded_at").first().status == "suspended"
 
 

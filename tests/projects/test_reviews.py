@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from clusters.selectors import cluster_queryset
 from projects.models import Flag, LandUseExtension, Project, ReviewStep
@@ -22,13 +23,18 @@ def flag(make_project):
     return Flag.objects.get(rule__code="LAND_UNUSED_12M")
 
 
-TODAY = date.today()
+
+
+def today() -> date:
+    """The department's today, read when the test runs: a value taken at import goes stale when the suite crosses
+    midnight in Vietnam (CI once collected at 23:50 and ran these tests at 00:02, a day behind the server)."""
+    return timezone.localdate()
 
 
 def months_ago(months: int) -> date:
     from dateutil.relativedelta import relativedelta
 
-    return TODAY - relativedelta(months=months)
+    return today() - relativedelta(months=months)
 
 
 @pytest.fixture
@@ -131,9 +137,9 @@ def test_revocation_then_decision_terminates_the_project_recovers_and_frees_its_
     before = cluster_queryset().get(pk=cluster_id).unleased_ha
     review_step_record(flag=flag, user=leader, action="propose_revocation", note="Đề nghị UBND tỉnh thu hồi")
     review_step_record(flag=flag, user=leader, action="record_decision", letter_number="99/QĐ-UBND",
-                       letter_date=TODAY, note="Thu hồi đất")
+                       letter_date=today(), note="Thu hồi đất")
     project = Project.objects.get(pk=flag.project_id)
-    assert project.status == "terminated" and project.land_recovered_on == TODAY and project.status_since == TODAY
+    assert project.status == "terminated" and project.land_recovered_on == today() and project.status_since == today()
     assert project.status_changes.order_by("-recorded_at").first().decision_number == "99/QĐ-UBND"
     assert cluster_queryset().get(pk=cluster_id).unleased_ha == before + Decimal("20")
     flag.refresh_from_db()

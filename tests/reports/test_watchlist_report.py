@@ -180,10 +180,10 @@ def test_no_revocation_is_proposed_while_an_extension_runs(make_project, watchli
         severity="critical", since=date(2025, 1, 1), evidence={}, first_seen=now, last_confirmed=now,
         state=Flag.State.INSPECTED, ground="recovery",
     )
-    running = Extension("unused", date(2025, 1, 1), date.today() + timedelta(days=90))
+    running = Extension("unused", date(2025, 1, 1), timezone.localdate() + timedelta(days=90))
     with translation.override("vi"):
         text = proposed_action(flag, running)
-    assert (date.today() + timedelta(days=90)).strftime("%d/%m/%Y") in text and "Ủy ban nhân dân tỉnh" not in text
+    assert (timezone.localdate() + timedelta(days=90)).strftime("%d/%m/%Y") in text and "Ủy ban nhân dân tỉnh" not in text
 
 
 def test_the_report_shows_the_legal_basis_without_the_developers_note(staff_client, make_project, watchlist_rules):
