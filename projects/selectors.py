@@ -4,19 +4,15 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import CapitalReport, Investor, Project
+from projects.models import Investor, Project
 from tracker.access import get_for_user, restrict
 
 
 def project_queryset():
-    latest_capital = Subquery(
-        CapitalReport.objects.filter(project=OuterRef("pk"))
-        .order_by("-period_end", "-pk")
-        .values("implemented_capital_vnd")[:1]
-    )
-    return Project.objects.select_related(
-        "cluster", "cluster__commune", "cluster__former_district", "investor"
-    ).annotate(implemented_capital_vnd=latest_capital)
+    """Projects with their cluster, commune and investor. The capital implemented to date is the stored
+    `latest_implemented_vnd` (kept by the services from the latest capital report), the figure the dashboard and
+    the cluster summaries add up."""
+    return Project.objects.select_related("cluster", "cluster__commune", "cluster__former_district", "investor")
 
 
 def project_list(*, filters=None, user):

@@ -1,6 +1,12 @@
 """Exports of a list: exactly its filtered rows, every column, as CSV (UTF-8 with BOM, so Excel reads Vietnamese
 text) or xlsx. Both stream: CSV row by row, xlsx through openpyxl's write-only mode into a temporary file. Every text
-cell goes through `tracker.cells.inert`, so no text becomes a formula in the reader's spreadsheet."""
+cell goes through `tracker.cells.inert`, so no text becomes a formula in the reader's spreadsheet.
+
+A list whose every column names its database field (`Column.field`, with its `kind`) is exported as CSV on
+PostgreSQL by one `COPY (SELECT …) TO STDOUT`: the same filtered, ordered queryset, each cell formatted in SQL
+exactly as `_csv_text` formats it in Python (dates dd/mm/yyyy, a decimal comma, choices as their labels in the
+page's language, text made inert). A test on PostgreSQL reads both files and finds the same cells
+(tests/tracker/test_export_copy.py); 100,000 projects went from 10–28 s to about 1 s (docs/benchmarks.md)."""
 import csv
 import tempfile
 from collections.abc import Callable, Iterable
@@ -8,20 +14,61 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.db import connections
+from django.db.models import CharField, DecimalField, F, Func, Value, When
+from django.db.models import Case as CaseExpression
+from django.db.models.functions import Cast, Concat, Left, Replace
+from django.db.models.lookups import In
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from tracker.cells import inert
+from tracker.cells import PREFIX, TRIGGERS, inert
 
 FORMATS = ("csv", "xlsx")
+BILLION = Decimal(10**9)
+KINDS = ("text", "int", "decimal", "billions", "date", "choice")
+
+
+def billions(vnd):
+    """An amount in VND as billions, exactly (12_345_000_000 -> 12.345); zero is plain 0, not 0E-9."""
+    if vnd is None:
+        return None
+    value = Decimal(vnd) / BILLION
+    return Decimal(0) if value == 0 else value
+
+
+def _attribute(row, path: str):
+    for name in path.split("__"):
+        if row is None:
+            return None
+        row = getattr(row, name)
+    return row
 
 
 @dataclass(frozen=True)
 class Column:
     header: str  # the Vietnamese (or English) label
     key: str  # the machine key, as in the import template
-    value: Callable  # row -> value
+    value: Callable | None = None  # row -> value; derived from `field` and `kind` when not given
+    field: str | None = None  # the ORM path of the value (`cluster__commune__name`), for the COPY export
+    kind: str = "text"  # how the field is written: one of KINDS
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"Unknown column kind {self.kind!r}")
+        if self.value is None:
+            if self.field is None:
+                raise ValueError(f"Column {self.key!r} needs a value or a field")
+            object.__setattr__(self, "value", self._from_field)
+
+    def _from_field(self, row):
+        if self.kind == "choice":
+            *path, name = self.field.split("__")
+            owner = _attribute(row, "__".join(path)) if path else row
+            return None if owner is None else getattr(owner, f"get_{name}_display")()
+        value = _attribute(row, self.field)
+        return billions(value) if self.kind == "billions" else value
 
 
 def _cell(value):
@@ -54,7 +101,76 @@ def _csv_text(value) -> str:
     return inert(value)
 
 
-def export_response(rows: Iterable, columns: list[Column], fmt: str, filename: str):
+def _text(expression):
+    return Cast(expression, output_field=CharField())
+
+
+def _inert_sql(expression):
+    """`tracker.cells.inert` in SQL: a leading apostrophe before text that starts, after any apostrophes, with one
+    of the characters a spreadsheet evaluates."""
+    stripped = Func(expression, Value(PREFIX), function="ltrim", output_field=CharField())
+    return CaseExpression(
+        When(In(Left(stripped, 1), list(TRIGGERS)), then=Concat(Value(PREFIX), expression, output_field=CharField())),
+        default=expression, output_field=CharField(),
+    )
+
+
+def _decimal_comma(expression):
+    return Replace(_text(expression), Value("."), Value(","))
+
+
+def _field(model, path: str):
+    *relations, name = path.split("__")
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    return model._meta.get_field(name)
+
+
+def column_sql(model, column: Column):
+    """The expression that writes `column` into the CSV as `_csv_text` writes it (None stays NULL: an empty
+    field)."""
+    value = F(column.field)
+    if column.kind == "text":
+        return _inert_sql(_text(value))
+    if column.kind == "int":
+        return _text(value)
+    if column.kind == "decimal":
+        return _decimal_comma(value)
+    if column.kind == "billions":
+        amount = Func(value, template="(%(expressions)s)::numeric / 1000000000", output_field=DecimalField())
+        return _decimal_comma(Func(amount, function="trim_scale", output_field=DecimalField()))
+    if column.kind == "date":
+        return Func(value, Value("DD/MM/YYYY"), function="to_char", output_field=CharField())
+    # A choice: its label in the active language (as get_FOO_display), an unknown key as it is.
+    choices = _field(model, column.field).flatchoices
+    return CaseExpression(
+        *[When(**{column.field: key}, then=Value(str(label))) for key, label in choices],
+        default=_text(value), output_field=CharField(),
+    )
+
+
+def copy_csv_chunks(queryset, columns: list[Column]):
+    """The rows of `queryset` as CSV (no header), written by PostgreSQL's COPY: bytes, chunk by chunk."""
+    names = [f"export_{index}" for index in range(len(columns))]
+    rows = queryset.annotate(**{name: column_sql(queryset.model, column) for name, column in zip(names, columns)})
+    rows = rows.values_list(*names)
+    sql, params = rows.query.sql_with_params()
+    connection = connections[rows.db]
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
+            for data in copy:
+                yield bytes(data)
+
+
+def copies(queryset, columns: list[Column], fmt: str) -> bool:
+    """Whether this export is written by COPY: CSV, on PostgreSQL, every column naming its field."""
+    return (fmt == "csv" and queryset is not None and connections[queryset.db].vendor == "postgresql"
+            and all(column.field for column in columns))
+
+
+def export_response(rows: Iterable, columns: list[Column], fmt: str, filename: str, *, queryset=None):
+    """`rows` (model instances) as the file; when `queryset` is given and the export `copies`, PostgreSQL writes
+    the CSV's rows instead."""
     headers = [inert(str(column.header)) for column in columns]
     if fmt == "csv":
         writer = csv.writer(_Echo())
@@ -63,6 +179,9 @@ def export_response(rows: Iterable, columns: list[Column], fmt: str, filename: s
             yield "\ufeff"  # the byte-order mark that makes Excel read UTF-8
             yield writer.writerow(headers)
             yield writer.writerow([inert(column.key) for column in columns])
+            if copies(queryset, columns, fmt):
+                yield from copy_csv_chunks(queryset, columns)
+                return
             for row in rows:
                 yield writer.writerow([_csv_text(column.value(row)) for column in columns])
 

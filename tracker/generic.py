@@ -248,7 +248,7 @@ class ExportView(View):
         filterset = type(self).list_selector(filters=request.GET, user=request.user)
         rows = filterset.qs.iterator(chunk_size=2000)
         stamp = timezone.localdate().strftime("%Y%m%d")
-        return export_response(rows, self.get_columns(), fmt, f"{self.filename}-{stamp}")
+        return export_response(rows, self.get_columns(), fmt, f"{self.filename}-{stamp}", queryset=filterset.qs)
 
     def get_columns(self):
         return self.columns
