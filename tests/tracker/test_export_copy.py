@@ -120,3 +120,18 @@ def test_a_column_needs_a_value_or_a_field_and_a_known_kind():
         Column("Nhãn", "label")
     with pytest.raises(ValueError):
         Column("Nhãn", "label", field="code", kind="money")
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_fields_read_as_tuples_give_what_each_column_gives_for_a_project(varied_projects, language):
+    """The Python writer reads tuples of the named fields (tracker.exports.field_values); each value is what the
+    column gives for the model instance (Column.value: get_FOO_display, billions, the related objects)."""
+    from django.utils import translation
+
+    from projects.selectors import project_queryset
+    from tracker.exports import field_values
+
+    with translation.override(language):
+        queryset = project_queryset().order_by("code")
+        by_instance = [[column.value(project) for column in PROJECT_COLUMNS] for project in queryset]
+        assert list(field_values(queryset, PROJECT_COLUMNS)) == by_instance and len(by_instance) > 18
