@@ -14,6 +14,8 @@ import unicodedata
 
 from django.db import models
 
+from tracker.bulk import can_update_by_unnest, update_by_unnest
+
 # Letters NFKD does not take apart: the Vietnamese đ, and a few Latin letters that appear in foreign investors' names.
 _FOLD = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l",
                        "ß": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ı": "i"})
@@ -66,6 +68,9 @@ class SearchTextQuerySet(models.QuerySet):
                 obj.search_text = obj.compute_search_text()
             if "search_text" not in fields:
                 fields.append("search_text")
+        if (not args and set(kwargs) <= {"batch_size"} and objs and all(obj.pk is not None for obj in objs)
+                and can_update_by_unnest(self.model, fields, self.db)):
+            return update_by_unnest(self.model, objs, fields, using=self.db, batch_size=kwargs.get("batch_size"))
         return super().bulk_update(objs, fields, *args, **kwargs)
 
     def update(self, **kwargs):
