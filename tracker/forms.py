@@ -3,6 +3,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,7 @@ def _billion_label(verbose_name) -> str:
 
 
 billion_label = lazy(_billion_label, str)
+CHOOSE = _("— Choose —")
 
 
 def tracker_formfield(db_field: models.Field, **kwargs):
@@ -36,7 +38,13 @@ def tracker_formfield(db_field: models.Field, **kwargs):
             max_value=limits.get(MaxValueValidator),
             **common,
         )
-    return db_field.formfield(**kwargs)
+    field = db_field.formfield(**kwargs)
+    # A select's empty choice says what to do, in the page's language, instead of Django's "---------".
+    if isinstance(field, forms.ModelChoiceField) and field.empty_label == BLANK_CHOICE_DASH[0][1]:
+        field.empty_label = CHOOSE
+    elif isinstance(field, forms.ChoiceField) and field.choices and list(field.choices)[0] == BLANK_CHOICE_DASH[0]:
+        field.choices = [("", CHOOSE), *list(field.choices)[1:]]
+    return field
 
 
 def style_fields(form: forms.Form) -> None:

@@ -67,3 +67,34 @@ def test_admin_is_for_superusers_only(staff_client, path):
 )
 def test_admin_pages_work_for_a_superuser(admin_client, path):
     assert admin_client.get(path).status_code == 200
+
+
+def _form_pages_without_arguments():
+    """Every page of the site whose path ends in new/ and takes no argument: the forms that create something."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(patterns, prefix, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                space = pattern.namespace or namespace
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), space)
+            elif isinstance(pattern, URLPattern) and pattern.name and not pattern.pattern.converters:
+                route = prefix + str(pattern.pattern)
+                if route.endswith("new/") and "<" not in route and not route.startswith("admin"):
+                    yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+    return sorted(set(walk(get_resolver().url_patterns, "", None)))
+
+
+def test_no_form_offers_djangos_dashes_for_an_empty_choice(admin_client):
+    """A select's empty choice reads "— Chọn —", not "---------" (tracker.forms.tracker_formfield)."""
+    pages = _form_pages_without_arguments()
+    assert len(pages) >= 10 and "industry:obstacle_create" in pages
+    seen_choose = []
+    for name in pages:
+        response = admin_client.get(reverse(name))
+        html = response.content.decode()
+        assert response.status_code == 200 and "---------" not in html, name
+        if "— Chọn —" in html:
+            seen_choose.append(name)
+    assert "industry:obstacle_create" in seen_choose
