@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,3 +35,14 @@ def validate_date_window(value) -> None:
     error = date_error(value)
     if error:
         raise ValidationError(error, code="date_window")
+
+
+# The years a year field accepts (a production figure, a khuyến công plan) and a page's ?year= may ask for.
+MIN_YEAR, MAX_YEAR = 2000, 2100
+YEAR_VALIDATORS = [MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
+
+
+def picked_year(text, default: int | None = None) -> int | None:
+    """The year typed in `text` (`?year=2024`) when it is one a year field accepts, else `default`."""
+    text = str(text or "").strip()
+    return int(text) if text.isdigit() and MIN_YEAR <= int(text) <= MAX_YEAR else default

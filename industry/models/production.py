@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
+from tracker.dates import YEAR_VALIDATORS
 
 
 def _month_label(month: int) -> str:

@@ -2,7 +2,6 @@
 approved plan they are measured against. Money is exact integer VND, typed and shown in billions (tỷ đồng) like
 every other amount in the tracker: a scheme of 350 million is typed 0,35."""
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -12,8 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from clusters.models import Commune
 from projects.models import Investor
-
-YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
+from tracker.dates import YEAR_VALIDATORS
 
 
 class SchemePlan(models.Model):

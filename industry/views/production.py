@@ -13,17 +13,15 @@ from industry.selectors.production import production_history, production_rows, p
 from industry.services.production import electricity_save, production_index_save, production_target_save
 from tracker import access
 from tracker.exports import FORMATS, Column, export_response
+from tracker.dates import MAX_YEAR, MIN_YEAR, picked_year
 from tracker.generic import ServiceFormView
-
-MIN_YEAR, MAX_YEAR = 2000, 2100
-
 
 def production_index(request):
     """The year picked (`?year=2024`), else the latest year with figures, else this year."""
     access.require(request.user, ProductionIndex, "view")
     picked = request.GET.get("year", "")
-    if picked.isdigit() and MIN_YEAR <= int(picked) <= MAX_YEAR:
-        return redirect("industry:production_year", year=int(picked))
+    if picked_year(picked) is not None:
+        return redirect("industry:production_year", year=picked_year(picked))
     years = production_years(user=request.user)
     return redirect("industry:production_year", year=years[0] if years else timezone.localdate().year)
 
@@ -69,7 +67,7 @@ class _YearFormView(ServiceFormView):
         if self.object is not None:
             return self.object.year
         year = self.request.GET.get("year", "")
-        return int(year) if year.isdigit() and MIN_YEAR <= int(year) <= MAX_YEAR else timezone.localdate().year
+        return picked_year(year, default=timezone.localdate().year)
 
     def get_cancel_url(self):
         return reverse("industry:production_year", args=[self._year()])

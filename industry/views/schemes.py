@@ -11,6 +11,7 @@ from industry.selectors.schemes import scheme_get, scheme_list, scheme_year, sch
 from industry.services.schemes import scheme_create, scheme_plan_save, scheme_update
 from tracker import access
 from tracker.exports import Column
+from tracker.dates import picked_year
 from tracker.generic import ExportView, FilteredListView, ServiceFormView
 from tracker.history import created_and_changed, object_history
 from tracker.numbers import vnd_to_billions
@@ -90,8 +91,7 @@ class SchemeCreateView(ServiceFormView):
 
     def get_initial(self):
         initial = super().get_initial()
-        year = self.request.GET.get("year", "")
-        initial["year"] = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else timezone.localdate().year
+        initial["year"] = picked_year(self.request.GET.get("year"), default=timezone.localdate().year)
         return initial
 
     def get_cancel_url(self):
@@ -122,8 +122,7 @@ class SchemePlanCreateView(ServiceFormView):
 
     def get_initial(self):
         initial = super().get_initial()
-        year = self.request.GET.get("year", "")
-        initial["year"] = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else timezone.localdate().year
+        initial["year"] = picked_year(self.request.GET.get("year"), default=timezone.localdate().year)
         return initial
 
     def get_cancel_url(self):

@@ -155,3 +155,14 @@ def test_leadership_enters_the_years_plan(leader_client, db):
     again = leader_client.post(reverse("industry:scheme_plan_create"), {
         "year": "2024", "schemes_planned": "1", "province_budget_vnd": "1", "counterpart_vnd": "0"})
     assert again.status_code == 200 and "year" in again.context["form"].errors
+
+
+@pytest.mark.parametrize("asked, expected", [("2030", 2030), ("2000", 2000), ("2100", 2100), ("1999", None),
+                                             ("2101", None), ("abc", None), ("", None), (" 2031 ", 2031)])
+@pytest.mark.parametrize("name", ["industry:scheme_create", "industry:scheme_plan_create"])
+def test_a_new_scheme_or_plan_starts_in_the_year_asked_if_a_year_field_takes_it(admin_client, name, asked, expected):
+    from django.utils import timezone
+
+    response = admin_client.get(reverse(name), {"year": asked})
+    assert response.status_code == 200
+    assert response.context["form"].initial["year"] == (expected or timezone.localdate().year)
