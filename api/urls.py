@@ -2,6 +2,7 @@
 (token or session): the site's LoginRequiredMiddleware lets these URLs through (login_not_required) instead of
 sending an API client to the login page (DRF marks its views so itself; _open says it here too), and the API's
 permission classes refuse anonymous callers (401). The documentation page is a page: login as everywhere."""
+from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiYamlRenderer
@@ -52,6 +53,7 @@ def _page(view):
 app_name = "api"
 urlpatterns = [
     # A page for people: an anonymous visitor goes to the login page, as everywhere on the site.
-    path("docs/", _page(DocsView.as_view()), name="docs"),
+    # Swagger UI sets style attributes from its script; the page may apply inline styles (never inline scripts).
+    path("docs/", _page(csp_update({"style-src": ["'unsafe-inline'"]})(DocsView.as_view())), name="docs"),
     *_open([path("schema/", login_not_required(SchemaView.as_view()), name="schema"), *router.urls]),
 ]

@@ -278,6 +278,21 @@ def test_the_documentation_page_uses_vendored_files_only(world, client):
     assert "https://" not in html and "http://" not in html and "<script>" not in html
 
 
+def test_the_documentation_page_alone_may_apply_inline_styles_and_no_page_inline_scripts(world, client):
+    """Swagger UI sets style attributes from its script (Chromium refused them under style-src 'self'): its page
+    allows inline styles; scripts stay same-origin there, and every other page keeps the site's policy."""
+    _objects, users = world
+    client.force_login(users["viewer"])
+
+    def policy(path):
+        header = client.get(path)["Content-Security-Policy"]
+        return {part.split()[0]: part.split()[1:] for part in header.split("; ")}
+
+    docs, home = policy("/api/v1/docs/"), policy("/")
+    assert "'unsafe-inline'" in docs["style-src"] and docs["script-src"] == ["'self'"]
+    assert home["style-src"] == ["'self'"] and home["script-src"] == ["'self'"]
+
+
 def test_the_fast_project_representation_is_drfs(world):
     """ProjectSerializer.to_representation skips DRF's machinery for speed; it must give exactly DRF's answer."""
     from rest_framework import serializers
