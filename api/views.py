@@ -170,9 +170,13 @@ class ReadMixin:
         at 100,000 projects) does not join and sort every row to throw most away (docs/benchmarks.md)."""
         queryset = self.filter_queryset(self.get_queryset())
         keys = self.paginate_queryset(queryset.values_list("pk", flat=True))
-        rows = self.base_queryset().in_bulk(list(keys))
+        rows = self.list_queryset().in_bulk(list(keys))
         page = [rows[key] for key in keys if key in rows]
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def list_queryset(self):
+        """The rows of a list's page: the object's own, unless the view names what its list shows."""
+        return self.base_queryset()
 
     def retrieve(self, request, *args, **kwargs):
         obj = self.get_object()
@@ -279,6 +283,15 @@ class ProjectViewSet(ReadMixin, WriteMixin, ApiViewSet):
 
     def base_queryset(self):
         return Project.objects.select_related("cluster", "cluster__commune", "investor").defer("search_text")
+
+    def list_queryset(self):
+        """A page of projects reads of their cluster, commune and investor only what it shows: the rows of 100
+        projects in 10 instead of 17 ms at 100,000 projects (the investors' and clusters' other columns were
+        hashed for the join and turned into objects). The pinned query count of the list would see a column read
+        after the fact (one query per row)."""
+        own = [field.name for field in Project._meta.concrete_fields if field.name != "search_text"]
+        return self.base_queryset().only(*own, "cluster__code", "cluster__name", "cluster__commune__name",
+                                         "investor__tax_code", "investor__name")
 
     def action_for(self, request):
         if self.action == "bulk":
