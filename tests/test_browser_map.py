@@ -31,9 +31,27 @@ def leader_page(live_server, page):
     return page
 
 
+# Records whether the map ever animated a zoom: Leaflet puts the class leaflet-zoom-anim on the map while it does.
+WATCH_ZOOM_ANIMATION = """
+new MutationObserver(function (changes) {
+  changes.forEach(function (change) {
+    if (change.target.classList && change.target.classList.contains("leaflet-zoom-anim")) {
+      window.mapZoomAnimated = true;
+    }
+  });
+}).observe(document, { attributes: true, attributeFilter: ["class"], subtree: true });
+"""
+
+
 def _open_map(page, url):
+    """Open the map and wait until it says its markers are placed. They must then stay where they are: a marker
+    clicked while the map still zooms to fit opens a popup placed for the old zoom, which can end up outside the
+    map's frame (a CI run failed on that, 'card-body intercepts pointer events')."""
+    page.add_init_script(WATCH_ZOOM_ANIMATION)
     page.goto(url)
     page.locator("#cluster-map[data-markers]").wait_for(state="attached")
+    page.wait_for_timeout(400)  # longer than Leaflet's zoom animation (250 ms), which would have shown by then
+    assert page.evaluate("window.mapZoomAnimated === undefined"), "the map zoomed with an animation after its markers were placed"
 
 
 def test_the_leader_opens_a_cluster_from_its_marker_on_the_map(leader_page, live_server):

@@ -68,7 +68,9 @@
         },
       }).addTo(map);
       if (collection.features.length) {
-        map.fitBounds(layer.getBounds(), { padding: [30, 30], maxZoom: 13 });
+        // Without animation: the markers stand where they will stay before the page says it is ready. A popup
+        // opened during a zoom animation is placed for the old zoom, and can end up outside the map's frame.
+        map.fitBounds(layer.getBounds(), { padding: [30, 30], maxZoom: 13, animate: false });
       }
       element.dataset.markers = String(collection.features.length);
     })
