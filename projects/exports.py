@@ -2,7 +2,8 @@
 its label in the page's language, which a reader knows (the import reads a key or either label back)."""
 from django.utils.translation import gettext_lazy as _
 
-from tracker.exports import Column, billions
+from tracker.exports import Column
+from tracker.numbers import vnd_to_billions
 
 PROJECT_COLUMNS = [
     Column(_("Project code"), "project_code", field="code"),
@@ -49,5 +50,5 @@ INVESTOR_COLUMNS = [
     Column(_("Phone"), "phone", lambda i: i.phone),
     Column(_("Email"), "email", lambda i: i.email),
     Column(_("Projects"), "projects", lambda i: i.project_count),
-    Column(_("Registered capital (billion VND)"), "registered_capital_billion_vnd", lambda i: billions(i.total_capital_vnd)),
+    Column(_("Registered capital (billion VND)"), "registered_capital_billion_vnd", lambda i: vnd_to_billions(i.total_capital_vnd)),
 ]

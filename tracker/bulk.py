@@ -10,6 +10,7 @@ Elsewhere the caller falls back to Django's (tests/tracker/test_bulk_update.py c
 
 This module imports no app: the models' querysets import it.
 """
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, models
 
 # Field types whose database value psycopg sends as an array element of the column's own type.
@@ -28,7 +29,7 @@ def can_update_by_unnest(model, fields: list[str], using: str) -> bool:
         return False
     try:
         return all(_plain(model._meta.get_field(name)) for name in fields)
-    except Exception:  # an unknown name: let Django's bulk_update say so
+    except FieldDoesNotExist:  # an unknown name: let Django's bulk_update say so
         return False
 
 

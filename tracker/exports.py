@@ -24,18 +24,10 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from tracker.cells import PREFIX, TRIGGERS, inert
+from tracker.numbers import vnd_to_billions
 
 FORMATS = ("csv", "xlsx")
-BILLION = Decimal(10**9)
 KINDS = ("text", "int", "decimal", "billions", "date", "choice")
-
-
-def billions(vnd):
-    """An amount in VND as billions, exactly (12_345_000_000 -> 12.345); zero is plain 0, not 0E-9."""
-    if vnd is None:
-        return None
-    value = Decimal(vnd) / BILLION
-    return Decimal(0) if value == 0 else value
 
 
 def _attribute(row, path: str):
@@ -68,7 +60,7 @@ class Column:
             owner = _attribute(row, "__".join(path)) if path else row
             return None if owner is None else getattr(owner, f"get_{name}_display")()
         value = _attribute(row, self.field)
-        return billions(value) if self.kind == "billions" else value
+        return vnd_to_billions(value) if self.kind == "billions" else value
 
 
 def _cell(value):
@@ -180,7 +172,7 @@ def field_values(queryset, columns: list[Column]):
             if row[index] is not None:
                 row[index] = choices.get(row[index], row[index])
         for index in amounts:
-            row[index] = billions(row[index])
+            row[index] = vnd_to_billions(row[index])
         yield row
 
 

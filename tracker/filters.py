@@ -1,6 +1,7 @@
 """Filter pieces shared by every list: Vietnamese dates and amounts, free-text search, date ranges."""
 import django_filters
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
 from tracker.access import restrict
@@ -107,8 +108,9 @@ def stable_order(model, keys) -> list:
         if name is not None and "__" not in name:
             try:
                 field = model._meta.pk if name == "pk" else model._meta.get_field(name)
-            except Exception:  # an annotation or a related name: not a column of the table
+            except FieldDoesNotExist:  # an annotation: not a column of the table
                 continue
-            if (field.primary_key or field.unique) and not field.null and field.concrete:
+            # concrete first: a reverse relation (a related name) is not a column, and has no primary_key to ask.
+            if field.concrete and not field.null and (field.primary_key or field.unique):
                 break
     return kept

@@ -70,9 +70,12 @@ def billions_to_vnd(billions: Decimal) -> int:
 
 
 def vnd_to_billions(vnd: int | None) -> Decimal | None:
+    """An amount in VND as billions, exactly (12_345_000_000 -> 12.345); zero is plain 0 whatever the exponent of
+    the amount it came from (never 0E-9). The one conversion: pages, exports and the dashboard all call it."""
     if vnd is None:
         return None
-    return Decimal(vnd) / BILLION
+    value = Decimal(vnd) / BILLION
+    return Decimal(0) if value == 0 else value
 
 
 def format_billions(vnd: int | None) -> str:

@@ -100,7 +100,7 @@ def test_a_year_without_plan_or_schemes_does_not_break(staff_client, db):
 
 
 def test_the_years_export(staff_client, commune, investor, staff_user):
-    scheme_create(user=staff_user, **fields(commune, investor=investor, business_name=""))
+    scheme_create(user=staff_user, **fields(commune, investor=investor, business_name="", counterpart_vnd=0))
     scheme_create(user=staff_user, **fields(commune, name="Năm sau", year=2025))
     response = staff_client.get(reverse("industry:scheme_export"), {"year": 2024, "format": "csv"})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
@@ -108,6 +108,7 @@ def test_the_years_export(staff_client, commune, investor, staff_user):
     row = dict(zip(rows[1], rows[2]))
     assert row["beneficiary"] == investor.name and row["tax_code"] == investor.tax_code
     assert row["kind"] == "Đào tạo, tập huấn" and row["province_budget"] in ("0,35", "0.35")
+    assert row["counterpart"] == "0"  # zero billions is written plain 0 (tracker.numbers.vnd_to_billions)
     xlsx = staff_client.get(reverse("industry:scheme_export"), {"year": 2024, "format": "xlsx"})
     assert xlsx.status_code == 200
 

@@ -14,7 +14,8 @@ import tracker.exports
 from clusters.models import Commune
 from projects.exports import PROJECT_COLUMNS
 from projects.models import Project
-from tracker.exports import Column, billions, copies
+from tracker.exports import Column, copies
+from tracker.numbers import vnd_to_billions as billions
 
 NAMES = ["=HYPERLINK(\"http://x\",\"y\")", "'=x", "''+1", "-5 tấn", "\tTab", "@SUM(A1)", "Nhà máy, \"trích dẫn\"\nxuống dòng",
          "Bình thường", "'bình thường"]

@@ -15,6 +15,8 @@ from tracker.filters import stable_order
     (Project, ("cluster__code", "pk"), ["cluster__code", "pk"]),  # unique in another table: many projects share it
     (Project, ("status", "pk"), ["status", "pk"]),
     (Flag, ("-since", "pk"), ["-since", "pk"]),
+    (Project, ("open_flags", "pk"), ["open_flags", "pk"]),  # an annotation: not a column, the order goes on
+    (Project, ("flags", "pk"), ["flags", "pk"]),  # a reverse relation: not a column either
 ])
 def test_the_order_stops_at_the_first_unique_key(model, keys, expected):
     assert stable_order(model, keys) == expected
