@@ -133,11 +133,12 @@ def column_sql(model, column: Column):
         return _decimal_comma(Func(amount, function="trim_scale", output_field=DecimalField()))
     if column.kind == "date":
         return Func(value, Value("DD/MM/YYYY"), function="to_char", output_field=CharField())
-    # A choice: its label in the active language (as get_FOO_display), an unknown key as it is.
+    # A choice: its label in the active language (as get_FOO_display); an unknown key (which no form, import or API
+    # call can store) as it is, made inert as any text.
     choices = _field(model, column.field).flatchoices
     return CaseExpression(
         *[When(**{column.field: key}, then=Value(str(label))) for key, label in choices],
-        default=_text(value), output_field=CharField(),
+        default=_inert_sql(_text(value)), output_field=CharField(),
     )
 
 

@@ -92,6 +92,19 @@ def test_the_copy_export_writes_what_the_python_export_writes(staff_client, vari
 
 
 @pytest.mark.postgres
+def test_an_unknown_choice_key_is_written_inert_by_both_writers(staff_client, varied_projects, monkeypatch):
+    """A status outside the choices (written behind the services' back: no form, import or API call can) comes out
+    as it is, but made inert like any text, by COPY as by the Python writer."""
+    Project.objects.filter(code="DA-X-01").update(status="=1+1")
+    Project.objects.filter(code="DA-X-02").update(status="lạ")
+    by_copy, calls = _export(staff_client, monkeypatch, by_copy=True)
+    by_python, _calls = _export(staff_client, monkeypatch, by_copy=False)
+    assert calls == 1 and by_copy == by_python
+    status = {row[0]: row[by_copy[1].index("status")] for row in by_copy[2:]}
+    assert status["DA-X-01"] == "'=1+1" and status["DA-X-02"] == "lạ"
+
+
+@pytest.mark.postgres
 def test_the_copy_export_keeps_the_filters_and_the_access_door(client, make_user, varied_projects, monkeypatch):
     officer = make_user("canboxa", "commune_officer", communes=[varied_projects.commune])
     client.force_login(officer)
