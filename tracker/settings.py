@@ -164,6 +164,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's form widgets drawn by Jinja2, the rest by Django's templates (tracker/renderers.py).
+FORM_RENDERER = "tracker.renderers.FormRenderer"
+
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }

@@ -14,7 +14,9 @@ import logging
 import time
 from pathlib import Path
 
+import django.forms
 from django.conf import settings
+from django.forms.renderers import get_default_renderer
 from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
 from django.template.backends.django import DjangoTemplates
 from django.template.utils import get_app_template_dirs
@@ -38,6 +40,19 @@ def template_names() -> list[str]:
                    for path in d.rglob("*") if path.is_file() and path.suffix in {".html", ".txt", ".xml"}})
 
 
+def _form_templates() -> int:
+    """Compile the form renderer's templates of Django's widgets (tracker/renderers.py: their Jinja2 versions)."""
+    renderer = get_default_renderer()
+    engine = getattr(renderer, "jinja2", None)
+    if engine is None:
+        return 0
+    root = Path(django.forms.__file__).parent / "jinja2"
+    names = [path.relative_to(root).as_posix() for path in root.rglob("*.html")]
+    for name in names:
+        engine.get_template(name)
+    return len(names)
+
+
 def warm_up() -> dict:
     """Import the URL configuration, fill the resolver and the translations for every language, compile the
     project's templates. Returns what it did (counts, seconds, the templates that did not compile)."""
@@ -59,6 +74,7 @@ def warm_up() -> dict:
             except (TemplateSyntaxError, TemplateDoesNotExist) as error:
                 failed.append(name)
                 logger.error("warm-up: template %s does not compile: %s", name, error)
+    compiled += _form_templates()
     seconds = time.perf_counter() - started
     logger.info("warm-up: %d templates compiled in %.2f s", compiled, seconds)
     return {"templates": compiled, "failed": failed, "seconds": seconds}
