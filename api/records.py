@@ -1,12 +1,12 @@
 """The bulk endpoint's translation between the API and the import engine: money in whole VND in the API
 (`registered_capital_vnd`), billions in the template (`registered_capital_billion_vnd`); errors by item and key."""
 import re
-from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
 from projects.imports.engine import run_rows
+from tracker.numbers import vnd_to_billions
 
 MAX_ITEMS = 5000
 # API key (whole VND) → the template's key (billions of VND).
@@ -22,7 +22,7 @@ def _to_template(item: dict, number: int, errors: dict) -> dict:
                 errors.setdefault(str(number), {}).setdefault(key, []).append(
                     _("A whole, non-negative number of VND is expected."))
                 value = None
-            row[MONEY_KEYS[key]] = None if value is None else Decimal(value) / Decimal(10**9)
+            row[MONEY_KEYS[key]] = vnd_to_billions(value)
         else:
             row[key] = value
     return row

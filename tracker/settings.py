@@ -164,6 +164,9 @@ TEMPLATES = [
     },
 ]
 
+# A server process imports its URLs and compiles its templates before its first request (tracker/warmup.py).
+WARM_UP = env.bool("WARM_UP", default=True)
+
 # Django's form widgets drawn by Jinja2, the rest by Django's templates (tracker/renderers.py).
 FORM_RENDERER = "tracker.renderers.FormRenderer"
 

@@ -11,6 +11,7 @@ A template that does not compile is logged and left to fail on the request that 
 broken page must not stop the whole site from starting.
 """
 import logging
+import sysconfig
 import time
 from pathlib import Path
 
@@ -26,18 +27,26 @@ from django.utils import translation
 logger = logging.getLogger(__name__)
 
 
+def _library_paths() -> list[Path]:
+    paths = sysconfig.get_paths()
+    return [Path(paths[key]).resolve() for key in ("purelib", "platlib") if paths.get(key)]
+
+
 def first_party_template_dirs() -> list[Path]:
     """The project's template directories: `templates/` and the templates of the project's own apps (not those of
-    installed libraries, such as the admin's, which a department's user rarely opens)."""
+    installed libraries, such as the admin's, which a department's user rarely opens, wherever the virtualenv is)."""
     base = Path(settings.BASE_DIR).resolve()
+    libraries = _library_paths()
     dirs = [Path(d).resolve() for engine in settings.TEMPLATES for d in engine.get("DIRS", ())]
     dirs += [Path(d).resolve() for d in get_app_template_dirs("templates")]
-    return [d for d in dict.fromkeys(dirs) if d.is_dir() and d.is_relative_to(base) and ".venv" not in d.parts]
+    return [d for d in dict.fromkeys(dirs) if d.is_dir() and d.is_relative_to(base)
+            and not any(d.is_relative_to(library) for library in libraries)]
 
 
 def template_names() -> list[str]:
+    """Every file of those directories: pages, e-mails, and the style sheets the PDF reports render as templates."""
     return sorted({path.relative_to(d).as_posix() for d in first_party_template_dirs()
-                   for path in d.rglob("*") if path.is_file() and path.suffix in {".html", ".txt", ".xml"}})
+                   for path in d.rglob("*") if path.is_file() and not path.name.startswith(".")})
 
 
 def _form_templates() -> int:

@@ -1,13 +1,20 @@
 """WSGI entry point (gunicorn tracker.wsgi). The process is warmed before it serves (tracker/warmup.py): with
-gunicorn's --preload once in the master, whose workers then start warm; without it, in each worker as it starts."""
+gunicorn's --preload once in the master, whose workers then start warm; without it, in each worker as it starts.
+A warm-up that fails is logged and the server starts all the same: what failed fails again on the request that
+needs it, as it would have without the warm-up."""
+import logging
 import os
 
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
 application = get_wsgi_application()
 
-if os.environ.get("WARM_UP", "true").lower() not in {"0", "false", "no"}:
-    from tracker.warmup import warm_up
+if settings.WARM_UP:
+    from tracker import warmup
 
-    warm_up()
+    try:
+        warmup.warm_up()
+    except Exception:  # noqa: BLE001 (any failure: a page that cannot load must not keep the whole site down)
+        logging.getLogger("tracker.warmup").exception("warm-up failed; the server starts cold")

@@ -136,7 +136,8 @@ class Flag(models.Model):
             models.Index(severity_order().desc(), models.F("since"), condition=Q(cleared_at__isnull=True),
                          name="flag_open_by_severity"),
             # The counts of open flags by rule and severity (the watchlist's, the dashboard's, which leaves out the
-            # dismissed): read from this index alone, without the table (half the time of reading every open flag).
+            # dismissed): read from this index alone, without the table (half the time of reading every open flag),
+            # for the users who see the whole province; a commune officer's counts join the projects anyway.
             models.Index(fields=["rule", "severity", "state"], condition=Q(cleared_at__isnull=True),
                          name="flag_open_counts"),
         ]

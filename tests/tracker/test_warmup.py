@@ -1,14 +1,17 @@
 """A server process is warmed before its first request (tracker/warmup.py, called by tracker/wsgi.py): the URL
 configuration imported and its reverse table built for each language, every one of the project's templates compiled.
-The warm-up never touches the database (these tests have no database access: a query would fail them), and a
-template that does not compile is logged, not allowed to stop the server from starting."""
+The warm-up never touches the database (a process whose database cannot be reached warms all the same), and a
+template that does not compile, or any failure of the warm-up, is logged, not allowed to stop the server."""
 import importlib
 import logging
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from django.conf import settings
 from django.template import engines
-from django.urls import get_resolver
+from django.urls import clear_url_caches, get_resolver
 
 from tracker import warmup
 
@@ -27,24 +30,30 @@ def _form_templates() -> int:
     return len(list((Path(django.forms.__file__).parent / "jinja2").rglob("*.html")))
 
 
+def _cached_loader():
+    return engines["django"].engine.template_loaders[0]
+
+
 def test_the_warm_up_compiles_every_template_of_the_project_and_no_library_template():
     names = set(warmup.template_names())
     assert _template_files() <= names
-    assert "base.html" in names and "projects/project_detail.html" in names
-    assert not [name for name in names if name.startswith(("admin/", "rest_framework/", "drf_spectacular"))]
+    assert {"base.html", "projects/project_detail.html", "reports/print.css"} <= names
+    assert not [name for name in names if name.startswith(("admin/", "rest_framework/", "django_filters/"))]
 
+    loader = _cached_loader()
+    loader.reset()
+    assert "base.html" not in loader.get_template_cache
     done = warmup.warm_up()
     assert done["failed"] == []
     assert done["templates"] == len(names) + _form_templates()
-    # Compiled: the cached loader hands out the very same template objects from then on, without reading the files.
-    engine = engines["django"]
-    assert engine.get_template("base.html").template is engine.get_template("base.html").template
+    assert names <= set(loader.get_template_cache)  # compiled and kept: later requests do not read the files
 
 
 def test_the_warm_up_builds_the_url_table_for_every_language():
+    clear_url_caches()
+    assert not get_resolver()._reverse_dict
     warmup.warm_up()
-    resolver = get_resolver()
-    assert {code for code, _name in settings.LANGUAGES} <= set(resolver._reverse_dict)
+    assert {code for code, _name in settings.LANGUAGES} <= set(get_resolver()._reverse_dict)
 
 
 def test_a_template_that_does_not_compile_is_logged_and_the_rest_are_still_compiled(tmp_path, settings, monkeypatch, caplog):
@@ -61,14 +70,53 @@ def test_a_template_that_does_not_compile_is_logged_and_the_rest_are_still_compi
     assert "broken.html" in caplog.text
 
 
-def test_the_wsgi_module_warms_the_process_unless_told_not_to(monkeypatch):
+def test_the_wsgi_module_warms_the_process_unless_told_not_to(monkeypatch, settings):
     import tracker.wsgi
 
     calls = []
     monkeypatch.setattr(warmup, "warm_up", lambda: calls.append(1))
-    monkeypatch.delenv("WARM_UP", raising=False)
+    settings.WARM_UP = True
     importlib.reload(tracker.wsgi)
     assert calls == [1]
-    monkeypatch.setenv("WARM_UP", "false")
+    settings.WARM_UP = False
     importlib.reload(tracker.wsgi)
     assert calls == [1]
+
+
+def test_a_warm_up_that_fails_is_logged_and_the_server_starts_all_the_same(monkeypatch, settings):
+    import tracker.wsgi
+
+    def fail():
+        raise ImportError("a view module that does not import")
+
+    class Kept(logging.Handler):  # on the logger itself: reloading the WSGI module sets logging up again
+        records = []
+
+        def emit(self, record):
+            self.records.append(record)
+
+    logger, handler = logging.getLogger("tracker.warmup"), Kept(logging.ERROR)
+    logger.addHandler(handler)
+    try:
+        monkeypatch.setattr(warmup, "warm_up", fail)
+        settings.WARM_UP = True
+        importlib.reload(tracker.wsgi)
+    finally:
+        logger.removeHandler(handler)
+    assert tracker.wsgi.application is not None
+    [record] = handler.records
+    assert "warm-up failed" in record.getMessage() and "a view module that does not import" in str(record.exc_info[1])
+
+
+def test_a_process_warms_up_without_reaching_the_database(tmp_path):
+    """A fresh process, its database unreachable (nothing listens on port 9): the warm-up imports the URLs and every
+    view, compiles the templates, and succeeds; a query anywhere in it would have failed it."""
+    env = {**os.environ, "DATABASE_URL": "postgres://nobody@127.0.0.1:9/unreachable", "DJANGO_SETTINGS_MODULE":
+           "tracker.settings", "WARM_UP": "true"}
+    script = ("import tracker.wsgi, tracker.warmup as w; d = w.warm_up(); "
+              "print('compiled', d['templates'], 'failed', len(d['failed']))")
+    result = subprocess.run([sys.executable, "-c", script], cwd=settings.BASE_DIR, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "warm-up failed" not in result.stderr, result.stderr
+    assert "failed 0" in result.stdout and int(result.stdout.split()[1]) > 70

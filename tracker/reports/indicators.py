@@ -21,8 +21,8 @@ from clusters.models import Cluster
 from clusters.selectors import occupancy_pct
 from industry.selectors.infrastructure import form_rows, reported_facts
 from projects.models import CapitalReport, Project
+from tracker.numbers import vnd_to_billions
 
-BILLION = Decimal(10**9)
 HALF_YEAR, YEAR = "h1", "year"
 PERIODS = {HALF_YEAR: (6, 14), YEAR: (12, 14)}  # the data cut-off of each report (Circular 14/2024 Art. 13)
 PERIOD_LABELS = {HALF_YEAR: _("First half-year"), YEAR: _("Whole year")}
@@ -124,8 +124,7 @@ def registered_by(cutoff: date) -> Q:
     return Q(irc_date__lte=cutoff) | Q(irc_date__isnull=True, policy_approval_date__lte=cutoff)
 
 
-def _billions(vnd: int) -> Decimal:
-    return Decimal(vnd) / BILLION
+_billions = vnd_to_billions
 
 
 def _terminated_on(project_ids) -> dict[int, date]:
