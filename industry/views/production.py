@@ -12,16 +12,17 @@ from industry.models import ElectricityMonth, ProductionIndex, ProductionTarget
 from industry.selectors.production import production_history, production_rows, production_year, production_years
 from industry.services.production import electricity_save, production_index_save, production_target_save
 from tracker import access
-from tracker.exports import FORMATS, Column, export_response
 from tracker.dates import MAX_YEAR, MIN_YEAR, picked_year
+from tracker.exports import FORMATS, Column, export_response
 from tracker.generic import ServiceFormView
+
 
 def production_index(request):
     """The year picked (`?year=2024`), else the latest year with figures, else this year."""
     access.require(request.user, ProductionIndex, "view")
-    picked = request.GET.get("year", "")
-    if picked_year(picked) is not None:
-        return redirect("industry:production_year", year=picked_year(picked))
+    picked = picked_year(request.GET.get("year"))
+    if picked is not None:
+        return redirect("industry:production_year", year=picked)
     years = production_years(user=request.user)
     return redirect("industry:production_year", year=years[0] if years else timezone.localdate().year)
 

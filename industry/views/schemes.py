@@ -10,8 +10,8 @@ from industry.models import Scheme, SchemePlan
 from industry.selectors.schemes import scheme_get, scheme_list, scheme_year, scheme_years
 from industry.services.schemes import scheme_create, scheme_plan_save, scheme_update
 from tracker import access
-from tracker.exports import Column
 from tracker.dates import picked_year
+from tracker.exports import Column
 from tracker.generic import ExportView, FilteredListView, ServiceFormView
 from tracker.history import created_and_changed, object_history
 from tracker.numbers import vnd_to_billions

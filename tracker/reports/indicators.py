@@ -124,9 +124,6 @@ def registered_by(cutoff: date) -> Q:
     return Q(irc_date__lte=cutoff) | Q(irc_date__isnull=True, policy_approval_date__lte=cutoff)
 
 
-_billions = vnd_to_billions
-
-
 def _terminated_on(project_ids) -> dict[int, date]:
     """The day each terminated project's termination was recorded: the first historical record in that status."""
     rows = (
@@ -253,20 +250,20 @@ def form_figures(*, cutoff: date, commune=None) -> dict:
         "operating": len(operating_clusters),
         "operating_area": area(operating_clusters, "total_area_ha"),
         "with_developer": sum(1 for c in established if c["developer_name"].strip()),
-        "infra_approved": _billions(sum(facts.approved_vnd or 0 for facts in infrastructure.values())),
-        "infra_paid": _billions(sum(facts.paid_vnd or 0 for facts in infrastructure.values())),
+        "infra_approved": vnd_to_billions(sum(facts.approved_vnd or 0 for facts in infrastructure.values())),
+        "infra_paid": vnd_to_billions(sum(facts.paid_vnd or 0 for facts in infrastructure.values())),
         "leased": sum((leased_by_cluster[pk] for pk in established_ids), Decimal(0)),
         "unleased": unleased,
         "occupancy": (sum(occupancies) / len(occupancies)).quantize(Decimal("0.01")) if occupancies else None,
         "projects": len(project_rows),
-        "capital": _billions(sum(p["registered_capital_vnd"] for p in project_rows)),
-        "implemented": _billions(implemented),
+        "capital": vnd_to_billions(sum(p["registered_capital_vnd"] for p in project_rows)),
+        "implemented": vnd_to_billions(implemented),
         "foreign": len(foreign),
-        "foreign_capital": _billions(sum(p["registered_capital_vnd"] for p in foreign)),
+        "foreign_capital": vnd_to_billions(sum(p["registered_capital_vnd"] for p in foreign)),
         "operating_projects": sum(1 for p in project_rows if operating_project(p)),
         "construction_projects": sum(1 for p in project_rows if building(p)),
-        "revenue": _billions(revenue) if revenue_seen else None,
-        "budget": _billions(budget) if budget_seen else None,
+        "revenue": vnd_to_billions(revenue) if revenue_seen else None,
+        "budget": vnd_to_billions(budget) if budget_seen else None,
         "workers": workers,
         "wastewater_built": sum(1 for facts in infrastructure.values() if facts.wastewater_built),
         "wastewater_compliant": sum(1 for facts in infrastructure.values() if facts.wastewater_compliant),
