@@ -1,6 +1,9 @@
 """Benchmark of the watchlist scan: fill the (scratch) database with N synthetic projects, about 10 % of them
 breaking a rule, and time a first full scan, a full rerun, and the nightly incremental scan with 1 % of the
 projects changed (marked due, as a write does), printing projects, flags, seconds, peak memory and SQL queries.
+Then, in the same run, the rules evaluated alone (a dry run: nothing written) and the reference: one hand-written SQL
+query that evaluates every rule (`projects.benchmark_reference`, PostgreSQL), checked to return the same findings as
+the dry run, and each scan's time as a multiple of it.
 
 The coming-due list's benchmark reuses these data (`benchmark_coming_due --reuse` after this command, or the same
 `benchmark_data.fill`). Run it through `scripts/benchmark_watchlist N`, which creates a separate PostgreSQL database for it. The command
@@ -14,9 +17,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from projects import benchmark_reference
 from projects.benchmark_data import analyze, fill
-from projects.models import Flag, Project
-from projects.watchlist.scans import run_scan
+from projects.models import Flag, Project, Rule
+from projects.watchlist.rules import RULES
+from projects.watchlist.scans import _rule_params, run_scan
 
 
 class Command(BaseCommand):
@@ -36,6 +41,7 @@ class Command(BaseCommand):
         fill(projects, random.Random(seed))
         analyze()
         self.stdout.write(f"filled {projects} projects in {time.perf_counter() - started:.1f} s")
+        timings = {}
         changed = list(Project.objects.order_by("?").values_list("pk", flat=True)[: max(1, projects // 100)])
         for label in ("first full scan", "full rerun", "incremental, 1 % changed", "incremental, nothing due"):
             incremental = label.startswith("incremental")
@@ -47,10 +53,40 @@ class Command(BaseCommand):
                 result = run_scan(incremental=incremental)
                 seconds = time.perf_counter() - started
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # the process's peak so far
+            timings[label] = seconds
             open_flags = Flag.objects.filter(cleared_at__isnull=True).count()
             self.stdout.write(
                 f"{label}: projects={projects} evaluated={result.evaluated} findings={len(result.findings)} "
                 f"open_flags={open_flags} opened={result.opened} kept={result.kept} closed={result.closed} "
                 f"seconds={seconds:.2f} peak_rss_mb={peak / 2**20:.0f} queries={len(queries.captured_queries)}"
             )
+        if connection.vendor == "postgresql":
+            self.reference(timings)
 
+    def reference(self, timings: dict) -> None:
+        """The dry run and the all-rules SQL, three times each (the median), their findings compared."""
+        dry, sql = [], []
+        for _round in range(3):
+            started = time.perf_counter()
+            result = run_scan(dry_run=True)
+            dry.append(time.perf_counter() - started)
+            rules = _rule_params(list(Rule.objects.filter(enabled=True, code__in=RULES)), None)
+            started = time.perf_counter()
+            found = benchmark_reference.findings(result.as_of, rules)
+            sql.append(time.perf_counter() - started)
+        scan = {(pk, rule, finding.severity, finding.since) for pk, _code, rule, finding in result.findings}
+        if found != scan:
+            differ = sorted(found ^ scan)[:10]
+            raise CommandError(
+                f"The reference SQL and the scan disagree: {len(found - scan)} findings only in the SQL, "
+                f"{len(scan - found)} only in the scan; first of them: {differ}"
+            )
+        reference = sorted(sql)[1]
+        timings["rules alone (dry run)"] = sorted(dry)[1]
+        self.stdout.write(
+            f"reference SQL, all rules: findings={len(found)} (the same as the scan's) seconds={reference:.2f} "
+            f"(median of 3; {', '.join(f'{value:.2f}' for value in sql)})"
+        )
+        for label, seconds in timings.items():
+            if not label.startswith("incremental"):
+                self.stdout.write(f"  {label}: {seconds:.2f} s = {seconds / reference:.2f}x the reference SQL")
