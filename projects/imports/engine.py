@@ -6,6 +6,12 @@ use, inside one transaction and one savepoint per row: so a row is checked by ex
 validation, constraints, the land left in the cluster, earlier rows of the same file included), and its errors are
 collected instead of stopping at the first. A dry run (the preview) and any error roll everything back; only a
 clean run that was asked to commit is kept. Nothing is ever half-written.
+
+The preview does not write the projects: they are checked row by row against what was loaded (the land left in each
+cluster, the certificate numbers, the codes, earlier rows of the file included) and written together at the end of
+their sheet (`project_bulk_save`); a preview skips that write when no later sheet of the file refers to them, so
+checking 10,000 new projects costs the checks alone. The import itself runs every check again and writes; what only
+the database can still refuse then (someone saved the same code in the meantime) is told and nothing is written.
 """
 from __future__ import annotations
 
@@ -247,8 +253,9 @@ def plan_sheet(sheet: SheetData, kind: Kind, outcome: Outcome) -> Plan | None:
 class Importer:
     """Writes the rows of one file through the services, inside the caller's transaction."""
 
-    def __init__(self, *, user, change_reason: str, outcome: Outcome, progress: Callable | None):
+    def __init__(self, *, user, change_reason: str, outcome: Outcome, progress: Callable | None, write: bool = True):
         self.user = user
+        self.write = write  # False: a preview, which is rolled back; the projects' bulk write may be left out
         self.reason = change_reason
         self.outcome = outcome
         self.progress = progress
@@ -278,7 +285,7 @@ class Importer:
 
     def run(self, plans: list[Plan]) -> None:
         self._preload(plans)
-        for plan in plans:
+        for index, plan in enumerate(plans):
             if plan.kind is PROJECTS:
                 self._prepare_projects(plan)
             for number, values in plan.sheet.rows:
@@ -287,7 +294,8 @@ class Importer:
                 if self.progress and self.done % 100 == 0:
                     self.progress(self.done, self.outcome.total_rows)
             if plan.kind is PROJECTS:
-                self._flush_projects()
+                # A preview whose later sheets cannot refer to the new projects (there are none) writes nothing.
+                self._flush_projects(write=self.write or index + 1 < len(plans))
         if self.progress:
             self.progress(self.done, self.outcome.total_rows)
 
@@ -641,8 +649,11 @@ class Importer:
             )
             self.leased.update({pk: total or Decimal(0) for pk, total in totals})
 
-    def _flush_projects(self) -> None:
+    def _flush_projects(self, write: bool = True) -> None:
         if not (self.creates or self.updates or self.new_investors):
+            return
+        if not write:  # the rows are checked; the preview is told what the import would do
+            self.new_investors, self.creates, self.updates = [], [], {}
             return
         try:
             project_bulk_save(
@@ -963,7 +974,7 @@ def run_import(
     if outcome.file_errors:
         return outcome
     reason = change_reason.strip() or _("Imported from %(file)s") % {"file": filename}
-    importer = Importer(user=user, change_reason=reason, outcome=outcome, progress=progress)
+    importer = Importer(user=user, change_reason=reason, outcome=outcome, progress=progress, write=commit)
     with transaction.atomic():
         with batched_scans(), batched_summaries():
             importer.run(plans)
@@ -995,7 +1006,7 @@ def run_rows(items: list[dict], kind_key: str, *, user=None, change_reason: str 
         outcome.file_errors.append(_("No data rows were found."))
         return outcome
     reason = change_reason.strip() or _("Imported through the API")
-    importer = Importer(user=user, change_reason=reason, outcome=outcome, progress=None)
+    importer = Importer(user=user, change_reason=reason, outcome=outcome, progress=None, write=commit)
     with transaction.atomic():
         with batched_scans(), batched_summaries():
             importer.run([plan])

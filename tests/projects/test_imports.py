@@ -209,6 +209,65 @@ def test_rows_create_update_and_leave_unchanged_with_old_and_new_values(make_pro
     assert new.investor.tax_code == "0109876543" and new.land_area_ha == Decimal("1.5") and new.irc_date == date(2024, 6, 14)
 
 
+def _outcome_view(outcome):
+    return (outcome.counts(), [(row.row, row.action, row.code, row.changes, row.notes) for row in outcome.rows],
+            messages(outcome), outcome.file_errors)
+
+
+def test_the_preview_writes_no_project_and_tells_what_the_import_does(make_project, cluster):
+    """A preview of a projects sheet checks every row and writes nothing (no INSERT, no UPDATE of a project or an
+    investor, no history row): it says what the import then does, row by row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_project(code="DA-1", name="Nhà máy cũ", irc_date=date(2024, 1, 5))
+    rows = [project_row(f"NK-{n:02d}", cluster=cluster.code, land_area_ha="0,5", investor_tax_code=f"01098765{n:02d}")
+            for n in range(6)]
+    rows.append({"project_code": "DA-1", "project_name": "Nhà máy mới", "registered_capital_billion_vnd": "100",
+                 "land_area_ha": "1", "irc_date": "05/01/2024", "status": "registered"})
+    handle = projects_file(*rows)
+    with CaptureQueriesContext(connection) as queries:
+        preview = check(handle)
+    writes = [q["sql"] for q in queries.captured_queries
+              if q["sql"].startswith(("INSERT", "UPDATE")) and ("projects_" in q["sql"])]
+    assert writes == []
+    assert preview.valid and preview.counts() == {"create": 6, "update": 1, "unchanged": 0, "error": 0}
+    handle.seek(0)
+    imported = check(handle, commit=True)
+    assert imported.committed
+    assert _outcome_view(imported) == _outcome_view(preview)
+    assert Project.objects.count() == 7 and Investor.objects.filter(tax_code__startswith="01098765").count() == 6
+
+
+def test_the_preview_finds_the_problems_the_import_finds(cluster):
+    handle = projects_file(
+        project_row("NK-01", cluster=cluster.code, land_area_ha="30"),
+        project_row("NK-02", cluster=cluster.code, land_area_ha="30"),  # no land left for it
+        project_row("NK-03", cluster=cluster.code, irc_number="GCN-NK-01"),  # NK-01's certificate
+        project_row("NK-04", cluster=cluster.code, investor_tax_code="12345"),
+    )
+    preview = check(handle)
+    handle.seek(0)
+    imported = check(handle, commit=True)
+    assert not preview.valid and not imported.committed
+    assert _outcome_view(preview) == _outcome_view(imported)
+    assert [error.row for error in preview.errors] == [4, 5, 6]
+    assert Project.objects.count() == 0
+
+
+def test_a_preview_checks_capital_reports_of_projects_new_in_the_same_file(cluster):
+    """A later sheet refers to the new projects: the preview writes them (then rolls everything back) so that the
+    reports are checked against them."""
+    handle = workbook({
+        "Dự án": [list(project_row(cluster=cluster.code)), list(project_row(cluster=cluster.code).values())],
+        "Báo cáo vốn": [["project_code", "period", "implemented_capital_billion_vnd"], ["NK-01", "2024-H1", "4"]],
+    })
+    preview = check(handle)
+    assert preview.valid, messages(preview)
+    assert preview.counts() == {"create": 2, "update": 0, "unchanged": 0, "error": 0}
+    assert not Project.objects.exists() and not CapitalReport.objects.exists()
+
+
 def test_a_known_tax_code_uses_the_recorded_investor(cluster, investor):
     outcome = check(projects_file(project_row(investor_tax_code=investor.tax_code, investor_name="Tên khác")), commit=True)
     assert outcome.committed
