@@ -162,9 +162,17 @@ def project_bulk_save(
     moving = [project.pk for project, changed in updates if "irc_number" in changed]
     if moving:
         Project.objects.filter(pk__in=moving).update(irc_number=None)
+    # The day each new status took effect (the column's date, else today), on the row itself as it is written: the
+    # row, its history and its dated status history agree, and no second UPDATE of every new project is needed.
+    today = timezone.localdate()
+    changed_status = [*creates, *(project for project, changed in updates if "status" in changed)]
+    for project in changed_status:
+        project.status_since = getattr(project, "_status_effective_on", None) or today
     if updates:
         now = timezone.now()
         fields = {"version", "updated_at"}
+        if any("status" in changed for _project, changed in updates):
+            fields.add("status_since")
         for project, changed in updates:
             project.investor = project.investor  # a new investor has its id now
             project.version += 1
@@ -180,16 +188,11 @@ def project_bulk_save(
     if creates:
         bulk_create_with_history(creates, Project, batch_size=500, default_user=user, default_change_reason=reason)
     # The dated status history: every new project, and every project whose status the file changes.
-    today = timezone.localdate()
-    changed_status = [*creates, *(project for project, changed in updates if "status" in changed)]
-    for project in changed_status:
-        project.status_since = getattr(project, "_status_effective_on", None) or today
     if changed_status:
         bulk_create_with_history(
             [ProjectStatusChange(project=p, status=p.status, effective_on=p.status_since) for p in changed_status],
             ProjectStatusChange, batch_size=500, default_user=user, default_change_reason=reason,
         )
-        Project.objects.bulk_update(changed_status, ["status_since"], batch_size=500)
     moved = [project.pk for project, changed in updates if {"code", "cluster"} & set(changed)]
     if moved:
         deadline_keys_refresh(moved)

@@ -275,6 +275,9 @@ class Importer:
         self.irc_owner: dict[str, str] = {}  # certificate number → the project code holding it
         self.row_start = 0  # the row being checked: where its problems start in outcome.errors
         self.failed: set = set()  # and the keys of its cells that could not be read
+        self._labels: dict = {}  # spec key → its label, translated (`_label`)
+        self._shown: dict = {}  # (spec key, value) → how the preview shows a choice or a yes/no (`_display`)
+        self._specs: dict = {}  # (kind, model field) → its spec (`_spec_for`)
 
     # permissions: the command line (no user) may do everything
     def may(self, model, action) -> bool:
@@ -431,7 +434,25 @@ class Importer:
         raise _RowRefused
 
     def _note_changes(self, result, changed: dict) -> None:
-        result.changes = [[str(spec.label), display(spec, old), display(spec, new)] for spec, old, new in changed.values()]
+        result.changes = [[self._label(spec), self._display(spec, old), self._display(spec, new)]
+                          for spec, old, new in changed.values()]
+
+    def _label(self, spec: Spec) -> str:
+        """A column's label in the language of the import (one language for the whole run), translated once."""
+        label = self._labels.get(spec.key)
+        if label is None:
+            label = self._labels[spec.key] = str(spec.label)
+        return label
+
+    def _display(self, spec: Spec, value) -> str:
+        """`display`, remembered for the values of a choice or a yes/no (a few, repeated on every row)."""
+        if spec.kind not in ("choice", "bool"):
+            return display(spec, value)
+        key = (spec.key, value)
+        shown = self._shown.get(key)
+        if shown is None:
+            shown = self._shown[key] = display(spec, value)
+        return shown
 
     def _plain_fields(self, plan, parsed, creating: bool, skip=()) -> dict:
         """Columns present in the file → model values; a blank cell clears an optional value, and leaves a value
@@ -597,7 +618,11 @@ class Importer:
         self._note_changes(result, changed)
 
     def _spec_for(self, plan, attr) -> Spec:
-        return next(spec for spec in plan.kind.specs if spec.attr == attr)
+        key = (plan.kind.key, attr)
+        spec = self._specs.get(key)
+        if spec is None:
+            spec = self._specs[key] = next(spec for spec in plan.kind.specs if spec.attr == attr)
+        return spec
 
     # projects: checked here row by row like model_save would, written together by project_bulk_save
     def _prepare_projects(self, plan: Plan) -> None:

@@ -1201,6 +1201,9 @@ def test_an_imported_status_change_is_dated_by_its_column(cluster):
     assert project.status == "suspended" and project.status_since == date(2025, 3, 1)
     assert list(ProjectStatusChange.objects.filter(project=project).order_by("effective_on")
                 .values_list("status", "effective_on")) == [("registered", date(2024, 6, 14)), ("suspended", date(2025, 3, 1))]
+    # The project's own history says the same as the row: the date is written with the row, not after it.
+    assert [(h.status, h.status_since) for h in project.history.order_by("history_date")] == [
+        ("registered", date(2024, 6, 14)), ("suspended", date(2025, 3, 1))]
     # Before the change last in force, or in the future: the row is refused, nothing is written.
     earlier = check(projects_file(project_row(status="operating", status_effective_on="01/01/2025")), commit=True)
     assert not earlier.committed and "01/03/2025" in messages(earlier)[0]
