@@ -1,7 +1,7 @@
 """Writes for investors, projects and the records kept about a project."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from projects.models import (
     CapitalReport, Deadline, Document, Investor, Project, ProjectStatusChange, ScheduleAdjustment,
 )
 from projects.queue import queue_project_scan
+from tracker.bulk import can_copy, copy_create_with_history
 from tracker.services import model_save
 
 
@@ -141,6 +142,17 @@ def lock_clusters(cluster_ids) -> None:
     list(Cluster.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
 
 
+def _create_with_history(objs: list, model, user, reason) -> None:
+    """New rows and their history rows: by COPY on PostgreSQL (tracker.bulk), else simple-history's bulk helper."""
+    from simple_history.utils import bulk_create_with_history
+
+    using = router.db_for_write(model)
+    if can_copy(model, using):
+        copy_create_with_history(objs, model, using=using, user=user, change_reason=reason)
+    else:
+        bulk_create_with_history(objs, model, batch_size=500, default_user=user, default_change_reason=reason)
+
+
 @transaction.atomic
 def project_bulk_save(
     *, investors: list, creates: list, updates: list, user=None, change_reason: str = ""
@@ -149,14 +161,14 @@ def project_bulk_save(
     the clusters (lock_clusters) and the projects it changes, and validated every object the way model_save does
     (tracker.services.full_clean, uniqueness and land against what it loaded). `updates` are (project, [changed
     field names]). A rescan of each project is queued, as after any write."""
-    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+    from simple_history.utils import bulk_update_with_history
 
     user = user if getattr(user, "is_authenticated", False) else None
     reason = change_reason[:100] or None
     touched = {project.cluster_id for project in creates} | {project.cluster_id for project, _changed in updates}
     touched |= set(Project.objects.filter(pk__in=[p.pk for p, _changed in updates]).values_list("cluster_id", flat=True))
     if investors:
-        bulk_create_with_history(investors, Investor, batch_size=500, default_user=user, default_change_reason=reason)
+        _create_with_history(investors, Investor, user, reason)
     # Updates first: a certificate number a project gives up in the file may be taken by a new one. The projects
     # whose number changes let go of it before any takes a new one (one UPDATE checks uniqueness row by row).
     moving = [project.pk for project, changed in updates if "irc_number" in changed]
@@ -186,12 +198,12 @@ def project_bulk_save(
     for project in creates:
         project.investor = project.investor
     if creates:
-        bulk_create_with_history(creates, Project, batch_size=500, default_user=user, default_change_reason=reason)
+        _create_with_history(creates, Project, user, reason)
     # The dated status history: every new project, and every project whose status the file changes.
     if changed_status:
-        bulk_create_with_history(
+        _create_with_history(
             [ProjectStatusChange(project=p, status=p.status, effective_on=p.status_since) for p in changed_status],
-            ProjectStatusChange, batch_size=500, default_user=user, default_change_reason=reason,
+            ProjectStatusChange, user, reason,
         )
     moved = [project.pk for project, changed in updates if {"code", "cluster"} & set(changed)]
     if moved:

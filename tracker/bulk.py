@@ -12,6 +12,7 @@ This module imports no app: the models' querysets import it.
 """
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, models
+from django.utils import timezone
 
 # Field types whose database value psycopg sends as an array element of the column's own type.
 PLAIN = (
@@ -59,3 +60,77 @@ def update_by_unnest(model, objs: list, fields: list[str], *, using: str, batch_
             cursor.execute(sql, params)
             updated += cursor.rowcount
     return updated
+
+
+# ---- Many new rows by COPY ----------------------------------------------------------------------------------------
+# Django's bulk_create on PostgreSQL sends each batch as an INSERT … SELECT * FROM unnest(…): every value goes
+# through the field's preparation, then into a Python-built array. For the import's 10,000 new projects and their
+# history rows (about a million values) that was most of the write (profiled: docs/benchmarks.md). COPY takes the
+# rows as they are, formatted by psycopg's C code. The primary keys are taken from the table's own sequence first,
+# so the objects have them as after bulk_create.
+
+# Field types whose value on a validated object psycopg can send as it is (the preparation Django would do is the
+# identity on PostgreSQL); any other field's value goes through get_db_prep_save (a JSON field's, say).
+AS_IS = (
+    models.CharField, models.TextField, models.DateField, models.DecimalField, models.IntegerField,
+    models.BooleanField, models.ForeignKey, models.FloatField,
+)
+
+
+def can_copy(model, using: str) -> bool:
+    """COPY on PostgreSQL, for a model whose key is an automatic integer (taken from its sequence)."""
+    return connections[using].vendor == "postgresql" and isinstance(model._meta.pk, models.AutoField)
+
+
+def copy_insert(model, objs: list, *, using: str) -> list:
+    """Insert new objects (no primary key yet) by one COPY; each gets its key, as bulk_create gives it. Fields'
+    `pre_save` runs as in an INSERT (`auto_now_add` and `auto_now` are set); no `save()`, no signals."""
+    if not objs:
+        return objs
+    connection = connections[using]
+    meta = model._meta
+    quote = connection.ops.quote_name
+    table, pk = meta.db_table, meta.pk
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                       [table, pk.column, len(objs)])
+        for obj, (key,) in zip(objs, cursor.fetchall()):
+            obj.pk = key
+        fields = [field for field in meta.concrete_fields]
+        as_is = [isinstance(field, AS_IS) and not isinstance(field, models.DateTimeField) or field.primary_key
+                 for field in fields]
+        columns = ", ".join(quote(field.column) for field in fields)
+        # psycopg's own cursor (Django's has no copy()): its errors are turned into Django's, as for any query.
+        with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
+            for obj in objs:
+                copy.write_row([
+                    field.pre_save(obj, True) if plain else field.get_db_prep_save(field.pre_save(obj, True), connection)
+                    for field, plain in zip(fields, as_is)
+                ])
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = using
+    return objs
+
+
+def copy_create_with_history(objs: list, model, *, using: str, user=None, change_reason: str | None = None,
+                             when=None) -> list:
+    """What simple-history's bulk_create_with_history does, by COPY: the new objects (their search text computed, as
+    the searchable models' bulk_create does), then one history row each ("+", the user, the reason, one instant)."""
+    for obj in objs:
+        compute = getattr(obj, "compute_search_text", None)
+        if compute is not None:
+            obj.search_text = compute()
+    copy_insert(model, objs, using=using)
+    history = model.history.model
+    if objs and user is None:  # as simple-history: the user of the request being served, if any
+        user = history.get_default_history_user(objs[0])
+    when = when or timezone.now()
+    tracked = [field.attname for field in history.tracked_fields]
+    rows = []
+    for obj in objs:
+        row = history(history_date=when, history_user=user, history_change_reason=change_reason, history_type="+",
+                      **{name: getattr(obj, name) for name in tracked})
+        rows.append(row)
+    copy_insert(history, rows, using=using)
+    return objs
