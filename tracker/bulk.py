@@ -82,31 +82,43 @@ def can_copy(model, using: str) -> bool:
     return connections[using].vendor == "postgresql" and isinstance(model._meta.pk, models.AutoField)
 
 
+def _keys(cursor, model, count: int) -> list[int]:
+    """`count` new primary keys from the table's sequence."""
+    cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                   [model._meta.db_table, model._meta.pk.column, count])
+    return [key for (key,) in cursor.fetchall()]
+
+
+def _copy(connection, cursor, model, fields: list, rows) -> None:
+    """One COPY of `rows` (lists of database values, in the order of `fields`) into the model's table."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    # psycopg's own cursor (Django's has no copy()): its errors are turned into Django's, as for any query.
+    with connection.wrap_database_errors, cursor.cursor.copy(
+            f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _as_is(field) -> bool:
+    return field.primary_key or (isinstance(field, AS_IS) and not isinstance(field, models.DateTimeField))
+
+
 def copy_insert(model, objs: list, *, using: str) -> list:
     """Insert new objects (no primary key yet) by one COPY; each gets its key, as bulk_create gives it. Fields'
     `pre_save` runs as in an INSERT (`auto_now_add` and `auto_now` are set); no `save()`, no signals."""
     if not objs:
         return objs
     connection = connections[using]
-    meta = model._meta
-    quote = connection.ops.quote_name
-    table, pk = meta.db_table, meta.pk
+    fields = list(model._meta.concrete_fields)
+    plain = [_as_is(field) for field in fields]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                       [table, pk.column, len(objs)])
-        for obj, (key,) in zip(objs, cursor.fetchall()):
+        for obj, key in zip(objs, _keys(cursor, model, len(objs))):
             obj.pk = key
-        fields = [field for field in meta.concrete_fields]
-        as_is = [isinstance(field, AS_IS) and not isinstance(field, models.DateTimeField) or field.primary_key
-                 for field in fields]
-        columns = ", ".join(quote(field.column) for field in fields)
-        # psycopg's own cursor (Django's has no copy()): its errors are turned into Django's, as for any query.
-        with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
-            for obj in objs:
-                copy.write_row([
-                    field.pre_save(obj, True) if plain else field.get_db_prep_save(field.pre_save(obj, True), connection)
-                    for field, plain in zip(fields, as_is)
-                ])
+        _copy(connection, cursor, model, fields, (
+            [field.pre_save(obj, True) if as_is else field.get_db_prep_save(field.pre_save(obj, True), connection)
+             for field, as_is in zip(fields, plain)]
+            for obj in objs))
     for obj in objs:
         obj._state.adding = False
         obj._state.db = using
@@ -116,21 +128,38 @@ def copy_insert(model, objs: list, *, using: str) -> list:
 def copy_create_with_history(objs: list, model, *, using: str, user=None, change_reason: str | None = None,
                              when=None) -> list:
     """What simple-history's bulk_create_with_history does, by COPY: the new objects (their search text computed, as
-    the searchable models' bulk_create does), then one history row each ("+", the user, the reason, one instant)."""
+    the searchable models' bulk_create does), then one history row each ("+", the user, the reason, one instant),
+    written straight from the objects' values (no historical object is built)."""
+    if not objs:
+        return objs
     for obj in objs:
         compute = getattr(obj, "compute_search_text", None)
         if compute is not None:
             obj.search_text = compute()
     copy_insert(model, objs, using=using)
     history = model.history.model
-    if objs and user is None:  # as simple-history: the user of the request being served, if any
+    if user is None:  # as simple-history: the user of the request being served, if any
         user = history.get_default_history_user(objs[0])
-    when = when or timezone.now()
-    tracked = [field.attname for field in history.tracked_fields]
-    rows = []
-    for obj in objs:
-        row = history(history_date=when, history_user=user, history_change_reason=change_reason, history_type="+",
-                      **{name: getattr(obj, name) for name in tracked})
-        rows.append(row)
-    copy_insert(history, rows, using=using)
+    connection = connections[using]
+    given = {"history_date": when or timezone.now(), "history_user": getattr(user, "pk", None),
+             "history_change_reason": change_reason, "history_type": "+"}
+    fields = [field for field in history._meta.concrete_fields if not field.primary_key]
+    tracked = {field.attname for field in history.tracked_fields}
+    sources = []  # per column: ("given", value) or ("object", attname, as it is?)
+    for field in fields:
+        if field.name in given:
+            value = given[field.name]
+            sources.append((True, value if _as_is(field) else field.get_db_prep_save(value, connection), None))
+        elif field.attname in tracked:
+            sources.append((False, field.attname, None if _as_is(field) else field))
+        else:
+            raise ValueError(f"{history.__name__}.{field.name}: no value for it")  # a history field not foreseen
+    key = history._meta.pk
+    with connection.cursor() as cursor:
+        keys = _keys(cursor, history, len(objs))
+        _copy(connection, cursor, history, [key, *fields], (
+            [pk, *[value if fixed else (getattr(obj, value) if prep is None
+                                        else prep.get_db_prep_save(getattr(obj, value), connection))
+                   for fixed, value, prep in sources]]
+            for pk, obj in zip(keys, objs)))
     return objs

@@ -1,6 +1,6 @@
 """A date the tracker accepts lies in a plausible window (DATE_MIN to DATE_MAX_YEARS_AHEAD years after today), in
 the forms, the services and the import; and one project's bad data never stops the scan of the others."""
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -17,6 +17,24 @@ from tracker.dates import date_window
 def test_the_window_ends_30_years_ahead_and_starts_in_1990():
     earliest, latest = date_window()
     assert earliest == date(1990, 1, 1) and latest.year == timezone.localdate().year + 30
+
+
+def test_the_window_follows_its_settings_at_once_and_the_day_within_a_second(settings, monkeypatch):
+    """The window is kept for a second (an import checks many dates): a change of its settings is seen at once, a new
+    day after at most that second."""
+    import tracker.dates
+
+    first = date_window()
+    settings.DATE_MAX_YEARS_AHEAD = 5
+    settings.DATE_MIN = date(2000, 1, 1)
+    assert date_window() == (date(2000, 1, 1), first[1].replace(year=first[1].year - 25))
+    tomorrow = timezone.localdate() + timedelta(days=40)
+    monkeypatch.setattr(tracker.dates.timezone, "localdate", lambda **kwargs: tomorrow)
+    clock = [tracker.dates.time.monotonic()]
+    monkeypatch.setattr(tracker.dates.time, "monotonic", lambda: clock[0])
+    date_window()
+    clock[0] += 1.01
+    assert date_window()[1] == tomorrow.replace(year=tomorrow.year + 5, day=min(tomorrow.day, 28))
 
 
 def test_a_form_refuses_31_12_9999_and_keeps_what_was_typed(staff_client, project):
