@@ -125,6 +125,13 @@ def copy_insert(model, objs: list, *, using: str) -> list:
     return objs
 
 
+def bulk_insert(model, objs: list, *, using: str = "default", batch_size: int | None = None) -> list:
+    """New rows without history (flags, stored dates): by COPY where it can (`copy_insert`), else bulk_create."""
+    if can_copy(model, using):
+        return copy_insert(model, objs, using=using)
+    return model.objects.using(using).bulk_create(objs, batch_size=batch_size)
+
+
 def copy_create_with_history(objs: list, model, *, using: str, user=None, change_reason: str | None = None,
                              when=None) -> list:
     """What simple-history's bulk_create_with_history does, by COPY: the new objects (their search text computed, as

@@ -44,6 +44,7 @@ from projects.models import (
     ViolationNotice,
 )
 from projects.watchlist.rules import GROUNDS, RULES, Extension, Facts, due_halves, evaluate_project, evaluate_project_ahead
+from tracker.bulk import bulk_insert
 from tracker.queue import send_on_commit
 
 logger = logging.getLogger(__name__)
@@ -499,7 +500,7 @@ def _store_deadlines(deadlines: dict, rules, scope, skipped=frozenset()) -> None
         Deadline.objects.filter(pk__in=to_delete[start:start + 20_000]).delete()
     for (code, commune_id), pks in to_fix.items():
         Deadline.objects.filter(pk__in=pks).update(project_code=code, commune_id=commune_id)
-    Deadline.objects.bulk_create(to_create, batch_size=5_000)
+    bulk_insert(Deadline, to_create, batch_size=5_000)
 
 
 def _project_keys(project_ids, every: bool = False) -> dict[int, tuple[str, int]]:
@@ -555,7 +556,7 @@ def _sync_flags(findings, rules, scope, skipped=frozenset()):
                                     ground=ground, last_confirmed=now))
                 if finding.severity == "critical" and severity != "critical":
                     escalated.append(pk)  # a warning that became critical is news for leadership too
-    Flag.objects.bulk_create(to_create)
+    bulk_insert(Flag, to_create)  # COPY on PostgreSQL: the first scan opens every flag at once
     if kept_ids and scope is not None:
         # A scoped scan (one project, the nightly due ones) notes the flags it confirmed; a full scan does not
         # rewrite every open flag: each open flag is confirmed by the last successful full scan (flag page).
