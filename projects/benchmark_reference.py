@@ -6,9 +6,10 @@ reading (docs/watchlist.md); this query is checked to give the same findings as 
 compares every finding; `tests/projects/test_benchmark_reference.py` does so on the demo data and on cases
 chosen for each rule).
 
-What it reads is what `scans.load_facts` reads for today's scan: the status in force and the deadlines on the
-project row, the latest implemented capital on the row, the records dated (decided, requested, noticed) by the
-date. It does not replay the history (`--as-of` a past date, `--known-now`): the reference is for today's scan.
+What it reads is what `scans.load_facts` reads for today's scan: the status in force on the project row, the
+deadlines in force (the row's, an adjustment decided after the date undone), the latest implemented capital on the
+row, the records dated (decided, requested, noticed) by the date. It does not replay the history (`--as-of` a past
+date, `--known-now`): the reference is for today's scan.
 
 A clock's end with force majeure (`rules.clock_end`: the nominal end moved by the paused days inside the clock,
 the moved days counted too) is computed in one ordered pass over the project's merged periods: a period pauses the
@@ -20,6 +21,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from projects.watchlist.rules import RULES, _report_window
 
@@ -91,14 +93,30 @@ WITH fm_raw AS (
                                          ROWS UNBOUNDED PRECEDING) AS total
           FROM projects_scheduleadjustment WHERE decision_date <= %(as_of)s) AS running
     GROUP BY project_id
+), undone AS (
+    -- The deadlines in force on the date: an adjustment decided after it is undone, the earliest of them giving back
+    -- each deadline it replaced (scans._deadlines_on).
+    SELECT project_id,
+           bool_or(new_construction_start_deadline IS NOT NULL) AS start_undone,
+           (array_agg(previous_construction_start_deadline ORDER BY decision_date, id)
+                FILTER (WHERE new_construction_start_deadline IS NOT NULL))[1] AS start_dl,
+           bool_or(new_construction_completion_deadline IS NOT NULL) AS completion_undone,
+           (array_agg(previous_construction_completion_deadline ORDER BY decision_date, id)
+                FILTER (WHERE new_construction_completion_deadline IS NOT NULL))[1] AS completion_dl,
+           bool_or(new_operation_deadline IS NOT NULL) AS operation_undone,
+           (array_agg(previous_operation_deadline ORDER BY decision_date, id)
+                FILTER (WHERE new_operation_deadline IS NOT NULL))[1] AS operation_dl
+    FROM projects_scheduleadjustment WHERE decision_date > %(as_of)s
+    GROUP BY project_id
 ), facts AS MATERIALIZED (
     SELECT p.id, p.status, p.status_since, p.registered_capital_vnd AS capital, p.latest_implemented_vnd AS implemented,
            coalesce(p.irc_date, p.policy_approval_date) AS clock_start,
            (p.policy_approval_date <= %(as_of)s OR (p.policy_approval_number <> '' AND p.policy_approval_date IS NULL))
                AS has_policy,
            CASE WHEN p.land_handover_date <= %(as_of)s THEN p.land_handover_date END AS handover,
-           p.construction_start_deadline AS start_dl, p.construction_completion_deadline AS completion_dl,
-           p.operation_deadline AS operation_dl,
+           CASE WHEN u.start_undone THEN u.start_dl ELSE p.construction_start_deadline END AS start_dl,
+           CASE WHEN u.completion_undone THEN u.completion_dl ELSE p.construction_completion_deadline END AS completion_dl,
+           CASE WHEN u.operation_undone THEN u.operation_dl ELSE p.operation_deadline END AS operation_dl,
            CASE WHEN p.actual_construction_start <= %(as_of)s THEN p.actual_construction_start END AS started,
            CASE WHEN p.actual_completion <= %(as_of)s THEN p.actual_completion END AS completed,
            p.actual_operation_start <= %(as_of)s AS operating,
@@ -110,6 +128,7 @@ WITH fm_raw AS (
     LEFT JOIN fm ON fm.project_id = p.id
     LEFT JOIN ext ON ext.project_id = p.id
     LEFT JOIN adj ON adj.project_id = p.id
+    LEFT JOIN undone AS u ON u.project_id = p.id
 ), clocks AS MATERIALIZED (
     SELECT f.*, a.*, b.*
     FROM facts AS f
@@ -250,8 +269,9 @@ def parameters(as_of: date, rules: list[tuple[str, dict]]) -> dict:
     values = {flag: code in enabled for code, flag in FLAGS.items()}
     values.update(
         as_of=as_of,
-        unused_months=get("LAND_UNUSED_12M", "months"), unused_warn=get("LAND_UNUSED_12M", "warning_from_month"),
-        delay_months=get("LAND_DELAY_24M", "months"), notice_days=get("EXTENSION_NOT_REQUESTED", "days"),
+        # A clock of 0 months is read as the law's (rules.clock_reached_on: `months or 12`, `months or 24`).
+        unused_months=get("LAND_UNUSED_12M", "months") or 12, unused_warn=get("LAND_UNUSED_12M", "warning_from_month"),
+        delay_months=get("LAND_DELAY_24M", "months") or 24, notice_days=get("EXTENSION_NOT_REQUESTED", "days"),
         escalate_months=get("MILESTONE_OVERDUE", "escalate_months"),
         amend=get("ADJUSTMENT_CAP", "amend_months"), max=get("ADJUSTMENT_CAP", "max_months"),
         suspended_months=get("SUSPENDED_12M", "months"), capital_share=get("LAND_HOLDING_SIGNS", "capital_share_pct"),
@@ -264,7 +284,11 @@ def parameters(as_of: date, rules: list[tuple[str, dict]]) -> dict:
 
 
 def findings(as_of: date, rules: list[tuple[str, dict]]) -> set[tuple[int, str, str, date]]:
-    """{(project id, rule code, severity, since)} as of the date, in one query (PostgreSQL only)."""
+    """{(project id, rule code, severity, since)} as of the date, in one query (PostgreSQL only). Today or later
+    only: a past date's facts are the history's (the status then, the reports received by then), which the query
+    does not read."""
+    if as_of < timezone.localdate():
+        raise ValueError("The reference evaluates today's facts: give today's date or a later one.")
     with transaction.atomic(), connection.cursor() as cursor:
         # Without PostgreSQL's JIT: compiling this plan's expressions costs about 0.4 s, more than the query itself
         # at 10,000 projects. The reference is the best case of one SQL pass.

@@ -53,6 +53,8 @@ class Spec:
         if is_blank(value):
             return None
         if isinstance(value, str):
+            if "\x00" in value:  # PostgreSQL cannot store it: refused here, as a form refuses it, not at the write
+                raise CellError(_("Null characters are not allowed."))
             value = restore_text(value)  # an exported '=… comes back as =… (tracker.cells)
         return PARSERS[self.kind](self, value)
 

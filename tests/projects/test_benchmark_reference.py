@@ -126,6 +126,38 @@ def test_the_reference_follows_the_thresholds_and_the_rules_enabled(make_project
     assert Project.objects.exists()
 
 
+def test_an_adjustment_decided_after_the_date_is_undone_as_the_scan_undoes_it(make_project):
+    """The project row holds the deadlines of the latest adjustment, even one dated ahead; on the date the earlier
+    ones are in force (and were missed)."""
+    today = timezone.localdate()
+    old = today - 700 * DAY
+    project = make_project(status="land_handed_over", land_handover_date=old, irc_date=old - 30 * DAY,
+                           construction_start_deadline=today + 200 * DAY, construction_completion_deadline=today + 400 * DAY,
+                           operation_deadline=today + 500 * DAY)
+    ScheduleAdjustment.objects.create(
+        project=project, decision_number="ĐC-1", reason="Chậm giải phóng mặt bằng", months_added=13,
+        decision_date=today + 10 * DAY, new_construction_start_deadline=today + 200 * DAY,
+        previous_construction_start_deadline=old + 60 * DAY, new_operation_deadline=today + 500 * DAY,
+        previous_operation_deadline=old + 400 * DAY)
+    scan, sql = _both()
+    assert (project.pk, "MILESTONE_OVERDUE", "warning", old + 61 * DAY) in scan
+    assert sql == scan
+
+
+def test_a_clock_of_zero_months_is_read_as_the_rules_read_it(make_project):
+    rng = random.Random(11)
+    _varied_projects(make_project, rng, 40)
+    _more_records(make_project, rng, 20)
+    Rule.objects.filter(code__in=["LAND_UNUSED_12M", "LAND_DELAY_24M"]).update(thresholds={"months": 0})
+    scan, sql = _both()
+    assert sql == scan
+
+
+def test_the_reference_is_for_today_only():
+    with pytest.raises(ValueError):
+        benchmark_reference.findings(timezone.localdate() - DAY, [])
+
+
 def test_every_rule_is_in_the_reference():
     assert set(benchmark_reference.FLAGS) == set(RULES)
 

@@ -255,6 +255,20 @@ def test_the_preview_finds_the_problems_the_import_finds(cluster):
     assert Project.objects.count() == 0
 
 
+def test_a_null_character_is_refused_in_its_cell_by_the_preview_and_the_import(cluster):
+    """PostgreSQL cannot store NUL: a cell holding one (a CSV or the API can carry it) is refused in its column, by
+    the preview as by the import, never found only by the write."""
+    from projects.imports.engine import run_rows
+
+    row = project_row("NK-01", cluster=cluster.code, project_name="Nhà máy\x00 A")
+    for commit in (False, True):
+        outcome = run_rows([row], "projects", commit=commit)
+        assert not outcome.valid and not outcome.committed
+        assert [(error.row, error.column.split(" ")[0]) for error in outcome.errors] == [(1, "B")]
+        assert "ký tự rỗng (NUL)" in outcome.errors[0].message
+    assert not Project.objects.exists()
+
+
 def test_a_preview_checks_capital_reports_of_projects_new_in_the_same_file(cluster):
     """A later sheet refers to the new projects: the preview writes them (then rolls everything back) so that the
     reports are checked against them."""
