@@ -10,8 +10,10 @@ Elsewhere the caller falls back to Django's (tests/tracker/test_bulk_update.py c
 
 This module imports no app: the models' querysets import it.
 """
+import time
+
 from django.core.exceptions import FieldDoesNotExist
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.utils import timezone
 
 # Field types whose database value psycopg sends as an array element of the column's own type.
@@ -78,8 +80,13 @@ AS_IS = (
 
 
 def can_copy(model, using: str) -> bool:
-    """COPY on PostgreSQL, for a model whose key is an automatic integer (taken from its sequence)."""
-    return connections[using].vendor == "postgresql" and isinstance(model._meta.pk, models.AutoField)
+    """COPY on PostgreSQL, for a model whose key is an automatic integer (taken from its sequence) and whose columns
+    all take the value on the object: no generated column, no default the database computes (bulk_create leaves
+    those out; COPY would write them)."""
+    if connections[using].vendor != "postgresql" or not isinstance(model._meta.pk, models.AutoField):
+        return False
+    return not any(isinstance(field, models.GeneratedField) or field.db_default is not models.NOT_PROVIDED
+                   for field in model._meta.concrete_fields)
 
 
 def _keys(cursor, model, count: int) -> list[int]:
@@ -93,11 +100,17 @@ def _copy(connection, cursor, model, fields: list, rows) -> None:
     """One COPY of `rows` (lists of database values, in the order of `fields`) into the model's table."""
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
-    # psycopg's own cursor (Django's has no copy()): its errors are turned into Django's, as for any query.
-    with connection.wrap_database_errors, cursor.cursor.copy(
-            f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
+    sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
+    started = time.monotonic()
+    # psycopg's own cursor (Django's has no copy()): its errors are turned into Django's, as for any query, and the
+    # statement is logged where Django logs queries (DEBUG, the tests' query counts), with the rows it wrote.
+    with connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
+        count = 0
         for row in rows:
             copy.write_row(row)
+            count += 1
+    if connection.queries_logged:
+        connection.queries_log.append({"sql": f"{sql} -- {count} rows", "time": f"{time.monotonic() - started:.3f}"})
 
 
 def _as_is(field) -> bool:
@@ -112,13 +125,21 @@ def copy_insert(model, objs: list, *, using: str) -> list:
     connection = connections[using]
     fields = list(model._meta.concrete_fields)
     plain = [_as_is(field) for field in fields]
+    for obj in objs:  # as bulk_create: a related object saved since it was assigned gives its key; an unsaved one
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")  # is refused
     with connection.cursor() as cursor:
-        for obj, key in zip(objs, _keys(cursor, model, len(objs))):
-            obj.pk = key
-        _copy(connection, cursor, model, fields, (
-            [field.pre_save(obj, True) if as_is else field.get_db_prep_save(field.pre_save(obj, True), connection)
-             for field, as_is in zip(fields, plain)]
-            for obj in objs))
+        keys = _keys(cursor, model, len(objs))
+        try:
+            for obj, key in zip(objs, keys):
+                obj.pk = key
+            _copy(connection, cursor, model, fields, (
+                [field.pre_save(obj, True) if as_is else field.get_db_prep_save(field.pre_save(obj, True), connection)
+                 for field, as_is in zip(fields, plain)]
+                for obj in objs))
+        except BaseException:
+            for obj in objs:  # not written: without a key, as after a failed bulk_create
+                obj.pk = None
+            raise
     for obj in objs:
         obj._state.adding = False
         obj._state.db = using
@@ -139,6 +160,11 @@ def copy_create_with_history(objs: list, model, *, using: str, user=None, change
     written straight from the objects' values (no historical object is built)."""
     if not objs:
         return objs
+    with transaction.atomic(using=using, savepoint=False):  # the rows and their history, or neither
+        return _copy_create_with_history(objs, model, using, user, change_reason, when)
+
+
+def _copy_create_with_history(objs, model, using, user, change_reason, when):
     for obj in objs:
         compute = getattr(obj, "compute_search_text", None)
         if compute is not None:
@@ -152,7 +178,7 @@ def copy_create_with_history(objs: list, model, *, using: str, user=None, change
              "history_change_reason": change_reason, "history_type": "+"}
     fields = [field for field in history._meta.concrete_fields if not field.primary_key]
     tracked = {field.attname for field in history.tracked_fields}
-    sources = []  # per column: ("given", value) or ("object", attname, as it is?)
+    sources = []  # per column: (True, its value) or (False, the object's attribute, the field to prepare it or None)
     for field in fields:
         if field.name in given:
             value = given[field.name]

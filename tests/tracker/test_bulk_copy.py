@@ -6,7 +6,9 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, connection, transaction
+from django.db.models import Value
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -93,3 +95,46 @@ def test_a_json_field_is_written_as_json(project, watchlist_rules):
     copy_insert(Flag, [flag], using="default")
     stored = Flag.objects.get(pk=flag.pk)
     assert stored.evidence == flag.evidence and stored.first_seen == now and stored.cleared_at is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_rows_and_their_history_are_written_together_or_not_at_all(cluster, investor):
+    """Outside any transaction: a history row the database refuses (a reason longer than its column) leaves no
+    project behind."""
+    with pytest.raises(DataError):
+        copy_create_with_history(_new(cluster, investor, 2), Project, using="default", change_reason="x" * 150)
+    assert not Project.objects.filter(code__startswith="DA-COPY").exists() and not Project.history.exists()
+
+
+def test_a_related_object_saved_after_it_was_assigned_gives_its_key_and_an_unsaved_one_is_refused(cluster):
+    later = Investor(name="Công ty lưu sau", tax_code="0301234567")
+    projects = _new(cluster, later, 1)
+    later.save()
+    copy_insert(Project, projects, using="default")
+    assert Project.objects.get(pk=projects[0].pk).investor_id == later.pk
+    unsaved = _new(cluster, Investor(name="Chưa lưu", tax_code="0307654321"), 1)
+    unsaved[0].code = "DA-COPY-UNSAVED"
+    with pytest.raises(ValueError):
+        copy_insert(Project, unsaved, using="default")
+
+
+def test_objects_not_written_keep_no_key(cluster, investor):
+    copy_insert(Project, _new(cluster, investor, 1), using="default")
+    again = _new(cluster, investor, 1)  # the same code
+    with pytest.raises(IntegrityError), transaction.atomic():
+        copy_insert(Project, again, using="default")
+    assert again[0].pk is None
+
+
+def test_the_copy_is_logged_as_a_query(cluster, investor):
+    with CaptureQueriesContext(connection) as queries:
+        copy_insert(Project, _new(cluster, investor, 3), using="default")
+    assert [q["sql"] for q in queries.captured_queries if q["sql"].startswith("COPY")] == [
+        'COPY "projects_project" (' + ", ".join(f'"{f.column}"' for f in Project._meta.concrete_fields)
+        + ") FROM STDIN -- 3 rows"]
+
+
+def test_a_model_with_a_database_default_or_a_generated_column_is_not_copied(monkeypatch):
+    assert can_copy(Project, "default")
+    monkeypatch.setattr(Project._meta.get_field("notes"), "db_default", Value(""))
+    assert not can_copy(Project, "default")
