@@ -12,7 +12,7 @@ from projects.models import (
     CapitalReport, Deadline, Document, Investor, Project, ProjectStatusChange, ScheduleAdjustment,
 )
 from projects.queue import queue_project_scan
-from tracker.bulk import can_copy, copy_create_with_history
+from tracker.bulk import can_copy, copy_create_with_history, copy_update_with_history
 from tracker.services import model_save
 
 
@@ -191,10 +191,13 @@ def project_bulk_save(
             project.updated_at = now
             fields.update(changed)
         names = sorted(Project._meta.get_field(name).name for name in fields)
-        bulk_update_with_history(
-            [project for project, _changed in updates], Project, names, batch_size=500,
-            default_user=user, default_change_reason=reason,
-        )
+        changed_projects = [project for project, _changed in updates]
+        using = router.db_for_write(Project)
+        if can_copy(Project, using):  # the history rows by COPY (tracker.bulk), the rows by unnest
+            copy_update_with_history(changed_projects, Project, names, using=using, user=user, change_reason=reason)
+        else:
+            bulk_update_with_history(changed_projects, Project, names, batch_size=500, default_user=user,
+                                     default_change_reason=reason)
     for project in creates:
         project.investor = project.investor
     if creates:

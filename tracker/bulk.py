@@ -170,12 +170,29 @@ def _copy_create_with_history(objs, model, using, user, change_reason, when):
         if compute is not None:
             obj.search_text = compute()
     copy_insert(model, objs, using=using)
+    _copy_history(objs, model, using=using, user=user, change_reason=change_reason, when=when, history_type="+")
+    return objs
+
+
+def copy_update_with_history(objs: list, model, fields: list[str], *, using: str, user=None,
+                             change_reason: str | None = None, when=None) -> None:
+    """What simple-history's bulk_update_with_history does: the named fields of saved objects written (the model's
+    bulk_update: by unnest on PostgreSQL for the searchable models), then one history row each ("~") by COPY."""
+    if not objs:
+        return
+    with transaction.atomic(using=using, savepoint=False):
+        model._default_manager.db_manager(using).bulk_update(objs, fields, batch_size=5000)
+        _copy_history(objs, model, using=using, user=user, change_reason=change_reason, when=when, history_type="~")
+
+
+def _copy_history(objs, model, *, using, user, change_reason, when, history_type) -> None:
+    """One history row per object, written straight from the object's values (no historical object is built)."""
     history = model.history.model
     if user is None:  # as simple-history: the user of the request being served, if any
         user = history.get_default_history_user(objs[0])
     connection = connections[using]
     given = {"history_date": when or timezone.now(), "history_user": getattr(user, "pk", None),
-             "history_change_reason": change_reason, "history_type": "+"}
+             "history_change_reason": change_reason, "history_type": history_type}
     fields = [field for field in history._meta.concrete_fields if not field.primary_key]
     tracked = {field.attname for field in history.tracked_fields}
     sources = []  # per column: (True, its value) or (False, the object's attribute, the field to prepare it or None)
@@ -195,4 +212,3 @@ def _copy_create_with_history(objs, model, using, user, change_reason, when):
                                         else prep.get_db_prep_save(getattr(obj, value), connection))
                    for fixed, value, prep in sources]]
             for pk, obj in zip(keys, objs)))
-    return objs

@@ -10,10 +10,10 @@ from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import Value
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from projects.models import Flag, Investor, Project, ProjectStatusChange, Rule
-from tracker.bulk import can_copy, copy_create_with_history, copy_insert
+from tracker.bulk import can_copy, copy_create_with_history, copy_insert, copy_update_with_history
 
 pytestmark = pytest.mark.postgres
 
@@ -138,3 +138,37 @@ def test_a_model_with_a_database_default_or_a_generated_column_is_not_copied(mon
     assert can_copy(Project, "default")
     monkeypatch.setattr(Project._meta.get_field("notes"), "db_default", Value(""))
     assert not can_copy(Project, "default")
+
+
+def test_the_update_with_history_by_copy_writes_what_the_bulk_helper_writes(cluster, investor, staff_user):
+    made = copy_create_with_history(_new(cluster, investor), Project, using="default")
+    fields = ["name", "registered_capital_vnd", "irc_number", "status", "notes", "version"]
+
+    def changed():
+        rows = list(Project.objects.filter(pk__in=[p.pk for p in made]).order_by("pk"))
+        for index, project in enumerate(rows):
+            project.name = f"Tên mới “{index}”\t\\"
+            project.registered_capital_vnd += index
+            project.irc_number = None if index % 2 else f"IRC-MOI-{index}"
+            project.status = "suspended"
+            project.notes = "\\N" if index % 3 else ""
+            project.version += 1
+        return rows
+
+    def written():
+        pks = [p.pk for p in made]
+        return _rows(Project, pks), [
+            (h.code, h.name, h.irc_number, h.status, h.notes, h.version, h.history_type, h.history_user_id,
+             h.history_change_reason) for h in Project.history.filter(id__in=pks, history_type="~").order_by("code")]
+
+    with transaction.atomic():
+        copy_update_with_history(changed(), Project, fields, using="default", user=staff_user, change_reason="Sửa")
+        by_copy = written()
+        transaction.set_rollback(True)
+    with transaction.atomic():
+        bulk_update_with_history(changed(), Project, fields, default_user=staff_user, default_change_reason="Sửa")
+        by_helper = written()
+        transaction.set_rollback(True)
+    assert by_copy == by_helper
+    assert len(by_copy[1]) == len(made) and by_copy[1][0][6] == "~" and by_copy[1][0][7] == staff_user.pk
+    assert "ten moi" in by_copy[0][0]["search_text"]
