@@ -24,7 +24,8 @@ def queue_project_scan(project_id: int) -> None:
 def _after_bulk(project_ids: set) -> None:
     ids = sorted(project_ids)
     for start in range(0, len(ids), 5000):
-        Project.objects.filter(pk__in=ids[start:start + 5000]).update(next_check_on=None)
+        # A project already due (a new one) is not written again.
+        Project.objects.filter(pk__in=ids[start:start + 5000], next_check_on__isnull=False).update(next_check_on=None)
     send_on_commit(SCAN_WATCHLIST)
 
 

@@ -23,15 +23,27 @@ MAX_WORDS = 10
 SEPARATOR = "\n"  # never inside a search word: words are split on whitespace
 
 
+class _Strip(dict):
+    """str.translate's table that drops accents (combining marks) and control characters but tab and line breaks
+    (a NUL is refused by PostgreSQL: it would be a 500, not "not found"); each character is judged once, then
+    remembered, so a text is filtered at C speed (the import computes the search text of 10,000 projects)."""
+
+    def __missing__(self, code: int):
+        char = chr(code)
+        drop = (unicodedata.combining(char) or unicodedata.category(char) == "Cc") and char not in "\t\n\r"
+        self[code] = value = None if drop else code
+        return value
+
+
+_STRIP = _Strip()
+
+
 def normalise(text) -> str:
     """Lower case, no accents, đ → d, whitespace collapsed: "  Lương  SƠN " → "luong son"."""
     if text is None:
         return ""
     decomposed = unicodedata.normalize("NFKD", str(text).translate(_FOLD))
-    # Accents go, and so do control characters (a NUL is refused by PostgreSQL: it would be a 500, not "not found").
-    stripped = "".join(char for char in decomposed
-                       if not unicodedata.combining(char) and unicodedata.category(char) != "Cc" or char in "\t\n\r")
-    return " ".join(stripped.casefold().translate(_FOLD).split())
+    return " ".join(decomposed.translate(_STRIP).casefold().translate(_FOLD).split())
 
 
 def search_words(value) -> list[str]:

@@ -34,6 +34,22 @@ def test_normalise(text, expected):
     assert normalise(text) == expected
 
 
+def test_each_character_is_kept_or_dropped_as_the_definition_says():
+    """normalise drops accents (combining marks) and control characters but tab and line breaks, through a table it
+    fills as it meets characters: every character of the planes people type gives what the definition gives."""
+    from tracker.search import _FOLD
+
+    def by_definition(text):
+        decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
+        kept = "".join(c for c in decomposed
+                       if not unicodedata.combining(c) and unicodedata.category(c) != "Cc" or c in "\t\n\r")
+        return " ".join(kept.casefold().translate(_FOLD).split())
+
+    for code in [*range(0, 0x3400), *range(0xFB00, 0x10000), *range(0x1D400, 0x1D800)]:
+        text = f"a{chr(code)}b"
+        assert normalise(text) == by_definition(text), hex(code)
+
+
 def test_search_text_keeps_each_part_on_its_own_line():
     assert search_text("CCN-01", "Cụm Đồng", None, "") == "ccn-01\ncum dong"
 
