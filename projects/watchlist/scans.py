@@ -64,6 +64,7 @@ class Result:
 
     as_of: date
     findings: list  # [(project_id, project_code, rule_code, Finding)], sorted by project code then rule
+    found: int = 0  # the number of findings (also when the scan was asked not to keep them: `details`)
     opened: int = 0
     kept: int = 0
     closed: int = 0
@@ -101,13 +102,13 @@ def _deadlines_on(deadlines: list, adjustments, as_of: date) -> list:
 
 
 def load_facts(as_of: date, project_ids=None, report_halves: int = 4, known_at: datetime | None = None,
-               report_params: dict | None = None) -> dict[int, tuple[str, Facts, date | None]]:
-    """Facts for every project (or the given ones) on `as_of`: {id: (code, Facts, stored next_check_on)}.
-    With `known_at`, only what had been recorded by then."""
+               report_params: dict | None = None, id_range: tuple | None = None) -> dict[int, tuple[str, Facts, date | None]]:
+    """Facts for every project (or the given ones, or those whose id is in `id_range`, (after, up to) with None for
+    no bound) on `as_of`: {id: (code, Facts, stored next_check_on)}. With `known_at`, only what had been recorded
+    by then."""
     current = known_at is None and as_of >= timezone.localdate()  # today's row tells the status in force
-    projects = _source(Project, known_at)
-    if project_ids is not None:
-        projects = projects.filter(id__in=project_ids)
+    chunk = (project_ids, *(id_range or (None, None)))
+    projects = _restrict(_source(Project, known_at), chunk, "id")
     fields = ["id", "code", "status", "status_since", "registered_capital_vnd", "irc_date", "policy_approval_date",
               "policy_approval_number", "land_handover_date", "construction_start_deadline",
               "construction_completion_deadline", "operation_deadline", "actual_construction_start",
@@ -120,8 +121,7 @@ def load_facts(as_of: date, project_ids=None, report_halves: int = 4, known_at: 
 
     def per_project(queryset, *names):
         grouped = defaultdict(list)
-        if project_ids is not None:
-            queryset = queryset.filter(project_id__in=project_ids)
+        queryset = _restrict(queryset, chunk)
         for project_id, *values in queryset.values_list("project_id", *names):
             grouped[project_id].append(tuple(values) if len(values) > 1 else values[0])
         return grouped
@@ -248,9 +248,60 @@ def evaluate(as_of: date, project_ids=None, rules=None, known_at: datetime | Non
     {project_id: (the next date a rule's answer could change, the stored next_check_on)}; the projects that
     could not be evaluated, [(project_id, project_code, error)]; and with `ahead`, the date each rule without a
     finding will give one, {project_id: [(rule_code, crossing, Finding)]} (`rules.evaluate_project_ahead`: the
-    next check then also comes early enough for a crossing not yet looked at), else {}."""
-    with _gc_paused():
-        return _evaluate(as_of, project_ids, rules, known_at, ahead)
+    next check then also comes early enough for a crossing not yet looked at), else {}. The projects are read and
+    evaluated a chunk at a time (`_chunks`); only the answers are kept."""
+    params = _params(rules, known_at)
+    findings, next_checks, failures, deadlines = [], {}, [], {}
+    for chunk in _chunks(project_ids):
+        found, checks, failed, coming = _evaluate(as_of, chunk, params, known_at, ahead)
+        findings.extend(found)
+        next_checks.update(checks)
+        failures.extend(failed)
+        deadlines.update(coming)
+    findings.sort(key=lambda row: (row[1], row[2]))
+    return findings, next_checks, failures, deadlines
+
+
+# A scan reads and evaluates the projects this many at a time, and brings their flags and stored dates in line
+# before the next: its memory is bounded by a chunk, not by the number of projects (docs/benchmarks.md).
+SCAN_CHUNK = 25_000
+
+
+def _chunks(scope, size: int | None = None):
+    """The projects of a scan a chunk at a time, each (ids, after, up to): the given ids (`scope`) by slices of
+    `size`; or, for every project (`scope` None), consecutive ranges of ids (after, up to], the first without a
+    lower bound and the last without an upper one, so that together they cover every id, including a project
+    created while the scan runs. Each bound is read by one indexed query when its chunk is reached; the chunk
+    that holds the last project is the last one."""
+    size = size or SCAN_CHUNK
+    if scope is not None:
+        ids = sorted(set(scope))
+        for start in range(0, len(ids), size):
+            yield ids[start:start + size], None, None
+        return
+    after = None
+    while True:
+        later = Project.objects.order_by("pk")
+        if after is not None:
+            later = later.filter(pk__gt=after)
+        bound = list(later.values_list("pk", flat=True)[size - 1:size + 1])
+        upto = bound[0] if len(bound) == 2 else None  # the last chunk: no project after its last one
+        yield None, after, upto
+        if upto is None:
+            return
+        after = upto
+
+
+def _restrict(queryset, chunk, field: str = "project_id"):
+    """The rows of a queryset that belong to the chunk's projects (`_chunks`); `field` names the project's id."""
+    ids, after, upto = chunk
+    if ids is not None:
+        return queryset.filter(**{f"{field}__in": ids})
+    if after is not None:
+        queryset = queryset.filter(**{f"{field}__gt": after})
+    if upto is not None:
+        queryset = queryset.filter(**{f"{field}__lte": upto})
+    return queryset
 
 
 def _rule_params(rules, known_at) -> list[tuple[str, dict]]:
@@ -267,31 +318,39 @@ def _rule_params(rules, known_at) -> list[tuple[str, dict]]:
     return params
 
 
-def _evaluate(as_of, project_ids, rules, known_at, ahead=False):
+def _params(rules, known_at) -> list[tuple[str, dict]]:
+    """The enabled rules' (code, thresholds), from the given rule rows or the enabled ones."""
     rules = rules if rules is not None else list(Rule.objects.filter(enabled=True, code__in=RULES))
-    params = _rule_params(rules, known_at)
+    return _rule_params(rules, known_at)
+
+
+def _evaluate(as_of, chunk, params, known_at, ahead=False):
+    """The answers for one chunk of projects, in the order their facts were read (see `evaluate`)."""
     report_params = next((p for code, p in params if code == "REPORT_MISSING"), {})
     halves = int(report_params.get("periods", 2)) + 2
     findings, next_checks, failures, deadlines = [], {}, [], {}
-    for project_id, (code, facts, stored_next) in load_facts(as_of, project_ids, halves, known_at, report_params).items():
-        try:
+    ids, after, upto = chunk
+    with _gc_paused():
+        facts = load_facts(as_of, ids, halves, known_at, report_params, id_range=(after, upto))
+        for project_id, (code, project_facts, stored_next) in facts.items():
+            try:
+                if ahead:
+                    project_findings, next_on, crossings, recheck = evaluate_project_ahead(project_facts, params, as_of)
+                else:
+                    project_findings, next_on = evaluate_project(project_facts, params, as_of)
+            except Exception as error:  # one project's bad data never stops the others' scan
+                logger.exception("watchlist: project %s could not be evaluated", code)
+                failures.append((project_id, code, f"{type(error).__name__}: {error}"))
+                continue
+            findings.extend((project_id, code, rule_code, finding) for rule_code, finding in project_findings)
+            next_on = next_on or as_of + RECHECK_AT_LEAST
             if ahead:
-                project_findings, next_on, crossings, recheck = evaluate_project_ahead(facts, params, as_of)
-            else:
-                project_findings, next_on = evaluate_project(facts, params, as_of)
-        except Exception as error:  # one project's bad data never stops the others' scan
-            logger.exception("watchlist: project %s could not be evaluated", code)
-            failures.append((project_id, code, f"{type(error).__name__}: {error}"))
-            continue
-        findings.extend((project_id, code, rule_code, finding) for rule_code, finding in project_findings)
-        next_on = next_on or as_of + RECHECK_AT_LEAST
-        if ahead:
-            if crossings:
-                deadlines[project_id] = crossings
-            if recheck is not None and recheck < next_on:
-                next_on = recheck
-        next_checks[project_id] = (next_on, stored_next)
-    findings.sort(key=lambda row: (row[1], row[2]))
+                if crossings:
+                    deadlines[project_id] = crossings
+                if recheck is not None and recheck < next_on:
+                    next_on = recheck
+            next_checks[project_id] = (next_on, stored_next)
+        del facts
     return findings, next_checks, failures, deadlines
 
 
@@ -301,13 +360,16 @@ def due_projects(as_of: date) -> list[int]:
 
 
 def run_scan(*, as_of: date | None = None, project_id: int | None = None, dry_run: bool = False,
-             incremental: bool = False, as_recorded: bool = False) -> Result:
+             incremental: bool = False, as_recorded: bool = False, details: bool = True) -> Result:
     """Evaluate the rules and bring the open flags in line: open, keep, close. Idempotent: a rerun with nothing
     changed opens and closes nothing. Two scans at once are serialised on the rule rows, and the database allows
     one open flag per project and rule whatever happens.
 
     `incremental`: only the projects due (`next_check_on`). `as_recorded`: a scan of a past date reads only what
-    had been recorded by the end of that day (what the watchlist could say then); otherwise everything known now."""
+    had been recorded by the end of that day (what the watchlist could say then); otherwise everything known now.
+    The projects are scanned a chunk at a time (`_chunks`), all in one transaction. `details=False` (the scheduled
+    scans): the result counts the findings but does not keep them, nor each project's next check, so that the
+    scan's memory does not grow with the number of projects."""
     today = timezone.localdate()
     as_of = as_of or today
     known_at = end_of_day(as_of) if as_recorded and as_of < today else None
@@ -319,23 +381,36 @@ def run_scan(*, as_of: date | None = None, project_id: int | None = None, dry_ru
         scope = None
     if dry_run:
         findings, next_checks, failures, _deadlines = evaluate(as_of, scope, known_at=known_at)
-        return Result(as_of=as_of, findings=findings, evaluated=len(next_checks),
+        return Result(as_of=as_of, findings=findings, evaluated=len(next_checks), found=len(findings),
                       next_checks={pk: value[0] for pk, value in next_checks.items()}, failures=failures)
     scan = Scan.objects.create(started_at=timezone.now(), as_of=as_of, project_id=project_id)
+    findings, next_checks, failures, new_critical = [], {}, [], []
+    opened = kept = closed = evaluated = found = 0
     try:
         with transaction.atomic():
             rules = list(Rule.objects.select_for_update().filter(enabled=True, code__in=RULES).order_by("pk"))
+            params = _rule_params(rules, known_at)
             # As of today (only), the scan also stores each rule's coming date for the coming-due list.
             ahead = as_of == today and known_at is None
-            findings, next_checks, failures, deadlines = evaluate(as_of, scope, rules, known_at, ahead)
-            with _gc_paused():
-                # The flags of a project that could not be evaluated stay as they were.
-                opened, kept, closed, new_critical = _sync_flags(findings, rules, scope, {f[0] for f in failures})
-                if ahead:
-                    _store_deadlines(deadlines, rules, scope, {f[0] for f in failures})
+            for chunk in _chunks(scope):
+                chunk_findings, chunk_checks, chunk_failures, deadlines = _evaluate(as_of, chunk, params, known_at, ahead)
+                skipped = {f[0] for f in chunk_failures}  # their flags and stored dates stay as they were
+                with _gc_paused():
+                    counts = _sync_flags(chunk_findings, rules, chunk, skipped, scoped=scope is not None)
+                    if ahead:
+                        _store_deadlines(deadlines, rules, chunk, skipped)
+                if as_of == today:
+                    _store_next_checks(chunk_checks)
+                opened, kept, closed = opened + counts[0], kept + counts[1], closed + counts[2]
+                new_critical.extend(counts[3])
+                failures.extend(chunk_failures)
+                evaluated += len(chunk_checks)
+                found += len(chunk_findings)
+                if details:
+                    findings.extend(chunk_findings)
+                    next_checks.update((pk, value[0]) for pk, value in chunk_checks.items())
+                del chunk_findings, chunk_checks, deadlines
             _record_failures(scan.pk, scope, failures)
-            if as_of == today:
-                _store_next_checks(next_checks)
     except Exception as error:
         Scan.objects.filter(pk=scan.pk).update(
             status=Scan.Status.FAILED, finished_at=timezone.now(), error=f"{type(error).__name__}: {error}"[:2000]
@@ -348,9 +423,9 @@ def run_scan(*, as_of: date | None = None, project_id: int | None = None, dry_ru
     )
     if new_critical:
         send_on_commit(NOTIFY_CRITICAL_FLAGS, new_critical)
+    findings.sort(key=lambda row: (row[1], row[2]))
     return Result(as_of=as_of, findings=findings, opened=opened, kept=kept, closed=closed, scan_id=scan.pk,
-                  evaluated=len(next_checks), next_checks={pk: value[0] for pk, value in next_checks.items()},
-                  failures=failures)
+                  evaluated=evaluated, found=found, next_checks=next_checks, failures=failures)
 
 
 # Up to this many projects owed a rescan are scanned one by one by `scan_pending`; more (an import's) by one full scan.
@@ -371,7 +446,7 @@ def scan_pending(*, one_by_one: int = PENDING_ONE_BY_ONE) -> dict:
     full = len(pending) > one_by_one
     scans, failed = [], []
     if full:
-        result = run_scan()
+        result = run_scan(details=False)
         scans.append(result.scan_id)
         failed.extend(pk for pk, _code, _error in result.failures)
     else:
@@ -461,7 +536,7 @@ def _store_next_checks(next_checks: dict) -> None:
                                    [(day, pk, stored) for pk, day, stored in chunk])
 
 
-def _store_deadlines(deadlines: dict, rules, scope, skipped=frozenset()) -> None:
+def _store_deadlines(deadlines: dict, rules, chunk, skipped=frozenset()) -> None:
     """Bring the stored coming dates (`Deadline`) of the scanned projects in line with the ones just computed: the
     rows that did not change are not rewritten; a changed or new one is (re)inserted, a stale one (the rule now gives
     a finding, or never will, or was disabled) deleted. The rows of a project that could not be evaluated stay.
@@ -469,13 +544,11 @@ def _store_deadlines(deadlines: dict, rules, scope, skipped=frozenset()) -> None
     Every row also carries its project's code and commune as they are now (`_project_keys`): a kept row whose copies
     differ (a write that raced the scan) is corrected, so the rescan every write owes repairs them too."""
     rule_ids = {rule.code: rule.pk for rule in rules}
-    stored = Deadline.objects.all()
-    if scope is not None:
-        stored = stored.filter(project_id__in=scope)
+    stored = _restrict(Deadline.objects.all(), chunk)
     existing = {(project_id, rule_id): (pk, digest, (code, commune_id))
                 for pk, project_id, rule_id, digest, code, commune_id in stored.values_list(
                     "pk", "project_id", "rule_id", "digest", "project_code", "commune_id")}
-    keys = _project_keys(deadlines, every=scope is None)
+    keys = _project_keys(deadlines, chunk)
     to_create, to_delete, to_fix = [], [], {}
     for project_id, crossings in deadlines.items():
         project_keys = keys.get(project_id)
@@ -503,14 +576,15 @@ def _store_deadlines(deadlines: dict, rules, scope, skipped=frozenset()) -> None
     bulk_insert(Deadline, to_create, batch_size=5_000)
 
 
-def _project_keys(project_ids, every: bool = False) -> dict[int, tuple[str, int]]:
+def _project_keys(project_ids, chunk=(None, None, None)) -> dict[int, tuple[str, int]]:
     """{project: (code, its cluster's commune)} as they are now, in the scan's transaction: what the coming-due list
-    sorts and filters by, copied onto the stored dates. `every`: the scan covers every project, so every project's
-    keys are read in one statement (five lists of 20,000 ids cost 0.7 s at 100,000 projects, one read 0.1 s)."""
-    if every:
+    sorts and filters by, copied onto the stored dates. A chunk that is a range of ids (a full scan's) is read in one
+    statement by that range (lists of 20,000 ids cost 0.7 s at 100,000 projects, the same rows by range 0.1 s)."""
+    ids, _after, _upto = chunk
+    if ids is None:
         wanted = set(project_ids)
-        return {pk: (code, commune_id) for pk, code, commune_id in Project.objects.values_list(
-            "pk", "code", "cluster__commune_id").iterator(chunk_size=20_000) if pk in wanted}
+        return {pk: (code, commune_id) for pk, code, commune_id in _restrict(Project.objects.all(), chunk, "pk")
+                .values_list("pk", "code", "cluster__commune_id") if pk in wanted}
     ids = sorted(project_ids)
     keys = {}
     for start in range(0, len(ids), 20_000):
@@ -526,12 +600,12 @@ def deadline_digest(crossing: date, finding) -> str:
     return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
 
 
-def _sync_flags(findings, rules, scope, skipped=frozenset()):
+def _sync_flags(findings, rules, chunk, skipped=frozenset(), scoped: bool = True):
+    """Open, keep, change and close the open flags of the chunk's projects (`_chunks`) to match the findings;
+    (opened, kept, closed, the ids of the flags that became critical). `scoped`: not a full scan."""
     now = timezone.now()
     rule_ids = {rule.code: rule.pk for rule in rules}
-    open_flags = Flag.objects.filter(cleared_at__isnull=True, rule_id__in=rule_ids.values())
-    if scope is not None:
-        open_flags = open_flags.filter(project_id__in=scope)
+    open_flags = _restrict(Flag.objects.filter(cleared_at__isnull=True, rule_id__in=rule_ids.values()), chunk)
     existing = {
         (project_id, rule_id): (pk, severity, since, evidence, ground)
         for pk, project_id, rule_id, severity, since, evidence, ground in open_flags.values_list(
@@ -557,7 +631,7 @@ def _sync_flags(findings, rules, scope, skipped=frozenset()):
                 if finding.severity == "critical" and severity != "critical":
                     escalated.append(pk)  # a warning that became critical is news for leadership too
     bulk_insert(Flag, to_create)  # COPY on PostgreSQL: the first scan opens every flag at once
-    if kept_ids and scope is not None:
+    if kept_ids and scoped:
         # A scoped scan (one project, the nightly due ones) notes the flags it confirmed; a full scan does not
         # rewrite every open flag: each open flag is confirmed by the last successful full scan (flag page).
         Flag.objects.filter(pk__in=kept_ids).update(last_confirmed=now)

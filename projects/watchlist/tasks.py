@@ -36,7 +36,7 @@ def scan_watchlist(as_of: str | None = None, incremental: bool = False) -> dict:
     except BadArgument as error:
         reason = refuse("scan_watchlist", error)
         return {"scan": scan_refused(reason), "refused": reason}
-    result = run_scan(as_of=day, incremental=incremental)
+    result = run_scan(as_of=day, incremental=incremental, details=False)  # counts only: memory bounded by a chunk
     if not incremental:
         cluster_summary_refresh()
     return {"scan": result.scan_id, "opened": result.opened, "kept": result.kept, "closed": result.closed,

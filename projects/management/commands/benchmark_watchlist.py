@@ -9,6 +9,7 @@ The coming-due list's benchmark reuses these data (`benchmark_coming_due --reuse
 `benchmark_data.fill`). Run it through `scripts/benchmark_watchlist N`, which creates a separate PostgreSQL database for it. The command
 refuses a database whose name does not contain "bench", so it can never fill the real one.
 """
+import gc
 import random
 import time
 import resource
@@ -22,6 +23,30 @@ from projects.benchmark_data import analyze, fill
 from projects.models import Flag, Project, Rule
 from projects.watchlist.rules import RULES
 from projects.watchlist.scans import _rule_params, run_scan
+
+
+def _reset_peak() -> bool:
+    """Start the process's peak memory afresh (Linux: /proc/self/clear_refs), so that each scan's own peak is
+    measured rather than the fill's; False where it cannot be (the peak then covers the process so far)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as refs:
+            refs.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def _memory_mb(field: str = "VmHWM") -> float:
+    """The peak resident memory since the last `_reset_peak` (VmHWM), or the resident memory now (VmRSS); where
+    /proc cannot tell, the peak since the process started."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith(f"{field}:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 class Command(BaseCommand):
@@ -48,17 +73,21 @@ class Command(BaseCommand):
             if label == "incremental, 1 % changed":
                 for start in range(0, len(changed), 5000):  # what a write does: the project is due
                     Project.objects.filter(pk__in=changed[start:start + 5000]).update(next_check_on=None)
+            gc.collect()
+            before = _memory_mb("VmRSS")
+            own = _reset_peak()
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
-                result = run_scan(incremental=incremental)
+                result = run_scan(incremental=incremental, details=False)  # as the scheduled scans run
                 seconds = time.perf_counter() - started
-            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # the process's peak so far
+            peak = _memory_mb()
             timings[label] = seconds
             open_flags = Flag.objects.filter(cleared_at__isnull=True).count()
             self.stdout.write(
-                f"{label}: projects={projects} evaluated={result.evaluated} findings={len(result.findings)} "
+                f"{label}: projects={projects} evaluated={result.evaluated} findings={result.found} "
                 f"open_flags={open_flags} opened={result.opened} kept={result.kept} closed={result.closed} "
-                f"seconds={seconds:.2f} peak_rss_mb={peak / 2**20:.0f} queries={len(queries.captured_queries)}"
+                f"seconds={seconds:.2f} peak_rss_mb={peak:.0f}{'' if own else ' (since the start)'} rss_before_mb={before:.0f} "
+                f"queries={len(queries.captured_queries)}"
             )
         if connection.vendor == "postgresql":
             self.reference(timings)
