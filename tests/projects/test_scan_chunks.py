@@ -133,3 +133,25 @@ def test_the_queries_of_a_scan_grow_with_its_chunks_not_its_projects(make_projec
     per_chunk = (len(four_chunks) - len(two_chunks)) / 2
     assert per_chunk == len(two_chunks) - len(one_chunk)  # a fixed number of queries for each further chunk
     assert per_chunk <= 16
+
+
+@pytest.mark.parametrize("as_recorded", [False, True])
+def test_a_scan_of_a_past_date_in_chunks_finds_what_one_pass_finds(varied, monkeypatch, as_recorded):
+    """A past date reads the history tables (`as_recorded`) or today's rows; both by ranges of ids, and a project
+    deleted since is still found in the history (its id lies in a range even though its row is gone)."""
+    from django.apps import apps
+    from django.db.models import F
+
+    for model in apps.get_models():  # everything was recorded 60 days ago
+        if model.__name__.startswith("Historical"):
+            model.objects.update(history_date=F("history_date") - timedelta(days=60))
+    day = timezone.localdate() - timedelta(days=45)
+    whole_now = run_scan(as_of=day, dry_run=True)
+    deleted = whole_now.findings[len(whole_now.findings) // 2][0]
+    Project.objects.filter(pk=deleted).delete()
+    whole = run_scan(as_of=day, dry_run=True, as_recorded=as_recorded)
+    monkeypatch.setattr(scans, "SCAN_CHUNK", 6)
+    chunked = run_scan(as_of=day, dry_run=True, as_recorded=as_recorded)
+    assert chunked.findings == whole.findings and chunked.next_checks == whole.next_checks
+    assert whole.evaluated == (40 if as_recorded else 39)
+    assert (deleted in {row[0] for row in chunked.findings}) == as_recorded
