@@ -155,3 +155,72 @@ def test_a_scan_of_a_past_date_in_chunks_finds_what_one_pass_finds(varied, monke
     assert chunked.findings == whole.findings and chunked.next_checks == whole.next_checks
     assert whole.evaluated == (40 if as_recorded else 39)
     assert (deleted in {row[0] for row in chunked.findings}) == as_recorded
+
+
+def _recorded_sixty_days_ago():
+    from django.apps import apps
+    from django.db.models import F
+
+    for model in apps.get_models():
+        if model.__name__.startswith("Historical"):
+            model.objects.update(history_date=F("history_date") - timedelta(days=60))
+
+
+def test_a_past_date_scan_opens_no_flag_for_a_project_deleted_since(varied, monkeypatch):
+    """As recorded 45 days ago the project existed and broke a rule; it has been deleted since. The scan (a real
+    one, not a dry run) finds it in the history, but a flag can only be kept on a project that exists."""
+    _recorded_sixty_days_ago()
+    day = timezone.localdate() - timedelta(days=45)
+    deleted = run_scan(as_of=day, as_recorded=True, dry_run=True).findings[0][0]
+    Project.objects.filter(pk=deleted).delete()
+    monkeypatch.setattr(scans, "SCAN_CHUNK", 7)
+    result = run_scan(as_of=day, as_recorded=True)
+    assert result.opened == Flag.objects.count() > 0
+    assert not Flag.objects.filter(project_id=deleted).exists()
+
+
+def test_a_past_date_scan_with_a_rule_disabled_since_keeps_flags_only_for_the_rules_enabled_now(varied):
+    from projects.models import Rule
+
+    day = timezone.localdate() - timedelta(days=45)
+    rule = Rule.objects.get(code=run_scan(as_of=day, dry_run=True).findings[0][2])
+    rule.save()  # its history: enabled (moved 60 days back below)
+    _recorded_sixty_days_ago()
+    rule.enabled = False
+    rule.save()  # disabled today
+    assert rule.code in {row[2] for row in run_scan(as_of=day, as_recorded=True, dry_run=True).findings}
+    result = run_scan(as_of=day, as_recorded=True)
+    assert result.opened == Flag.objects.count() > 0
+    assert not Flag.objects.filter(rule=rule).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_projects_of_an_early_chunk_can_be_written_while_the_scan_goes_on(make_project, monkeypatch):
+    """Every write to a project empties its next check date in its own transaction: the scan writes the dates it
+    changed only at its end, so a project of the first chunk is not locked while later chunks are scanned."""
+    import psycopg
+
+    _varied_projects(make_project, random.Random(7), 40)
+    Project.objects.update(next_check_on=None)  # as after an import: every project owed a scan
+    first = min(Project.objects.values_list("pk", flat=True))
+    monkeypatch.setattr(scans, "SCAN_CHUNK", 7)
+    real, seen = scans._evaluate, []
+
+    def probe(as_of, chunk, *args, **kwargs):
+        if chunk[1] is not None and not seen:  # the second chunk, before it is read
+            s = connection.settings_dict
+            with psycopg.connect(host=s["HOST"] or "127.0.0.1", port=s["PORT"] or 5432, user=s["USER"],
+                                 dbname=s["NAME"], autocommit=True) as other:
+                other.execute("SET lock_timeout = '500ms'")
+                try:  # what a user's edit of the project does
+                    other.execute("UPDATE projects_project SET next_check_on = NULL WHERE id = %s", [first])
+                    seen.append("free")
+                except psycopg.errors.LockNotAvailable:
+                    seen.append("locked")
+        return real(as_of, chunk, *args, **kwargs)
+
+    monkeypatch.setattr(scans, "_evaluate", probe)
+    run_scan()
+    assert seen == ["free"]
+    assert not Project.objects.filter(next_check_on__isnull=True).exists()  # every date written at the end
