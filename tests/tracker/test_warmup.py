@@ -9,11 +9,21 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.template import engines
 from django.urls import clear_url_caches, get_resolver
 
 from tracker import warmup
+
+
+@pytest.fixture(autouse=True)
+def frozen(monkeypatch):
+    """Reloading tracker.wsgi freezes the objects the process holds (`warmup.freeze`): recorded here instead, so
+    that the test process itself is not frozen (the fresh-process test below freezes its own)."""
+    calls = []
+    monkeypatch.setattr(warmup, "freeze", lambda: calls.append("freeze") or 0)
+    return calls
 
 
 def _template_files() -> set[str]:
@@ -70,21 +80,24 @@ def test_a_template_that_does_not_compile_is_logged_and_the_rest_are_still_compi
     assert "broken.html" in caplog.text
 
 
-def test_the_wsgi_module_warms_the_process_unless_told_not_to(monkeypatch, settings):
+def test_the_wsgi_module_warms_the_process_then_freezes_it_unless_told_not_to(monkeypatch, settings, frozen):
     import tracker.wsgi
 
-    calls = []
-    monkeypatch.setattr(warmup, "warm_up", lambda: calls.append(1))
+    frozen.clear()  # the first import, if it was one, warmed and froze already
+
+    monkeypatch.setattr(warmup, "warm_up", lambda: frozen.append("warm"))
     settings.WARM_UP = True
     importlib.reload(tracker.wsgi)
-    assert calls == [1]
+    assert frozen == ["warm", "freeze"]
     settings.WARM_UP = False
     importlib.reload(tracker.wsgi)
-    assert calls == [1]
+    assert frozen == ["warm", "freeze"]
 
 
-def test_a_warm_up_that_fails_is_logged_and_the_server_starts_all_the_same(monkeypatch, settings):
+def test_a_warm_up_that_fails_is_logged_and_the_server_starts_all_the_same(monkeypatch, settings, frozen):
     import tracker.wsgi
+
+    frozen.clear()
 
     def fail():
         raise ImportError("a view module that does not import")
@@ -104,6 +117,7 @@ def test_a_warm_up_that_fails_is_logged_and_the_server_starts_all_the_same(monke
     finally:
         logger.removeHandler(handler)
     assert tracker.wsgi.application is not None
+    assert frozen == ["freeze"]  # frozen all the same
     [record] = handler.records
     assert "warm-up failed" in record.getMessage() and "a view module that does not import" in str(record.exc_info[1])
 
@@ -120,3 +134,16 @@ def test_a_process_warms_up_without_reaching_the_database(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "warm-up failed" not in result.stderr, result.stderr
     assert "failed 0" in result.stdout and int(result.stdout.split()[1]) > 70
+
+
+def test_a_server_process_holds_its_warm_objects_out_of_the_collectors_full_passes():
+    """In a fresh process as gunicorn loads it: after tracker.wsgi, the objects it holds are frozen (`gc.freeze`),
+    so a full collection during a request walks only what requests made; garbage made before is collected first."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tracker.settings", "WARM_UP": "true"}
+    script = ("import gc, tracker.wsgi; frozen = gc.get_freeze_count(); tracked = len(gc.get_objects()); "
+              "print(frozen, tracked)")
+    result = subprocess.run([sys.executable, "-c", script], cwd=settings.BASE_DIR, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    frozen, tracked = (int(n) for n in result.stdout.split()[-2:])
+    assert frozen > 50_000 and tracked < frozen / 10, (frozen, tracked)

@@ -1,10 +1,12 @@
 """The pages benchmark's helper (scripts/benchmark_pages runs it): on a scratch database filled by
 projects.benchmark_data (`--setup`), create one user per role, the commune officer with 2 of the 100 communes, and
 bring the clusters' summary up to date; `--time` times each page's server time through Django (one request at a
-time, rendering included: the median of `--runs` requests) and `--urls` prints the pages the load test visits.
+time, rendering included: the median of `--runs` requests), `--gc` prints the garbage collector's pauses while a
+warm server process serves them, frozen or not (`--no-freeze`), and `--urls` prints the pages the load test visits.
 
 The command refuses a database whose name does not contain "bench", so it can never touch the real one.
 """
+import gc
 import json
 import statistics
 import time
@@ -52,6 +54,10 @@ class Command(BaseCommand):
                             help="log each bench user in and print the session cookies as JSON (role → cookie)")
         parser.add_argument("--time", action="store_true", help="time each page through Django, one request at a time")
         parser.add_argument("--runs", type=int, default=5)
+        parser.add_argument("--gc", action="store_true",
+                            help="as a server process (warmed, then frozen: tracker/warmup.py), request the pages in "
+                                 "turn --runs times and print the garbage collector's pauses during them")
+        parser.add_argument("--no-freeze", action="store_true", help="with --gc: warmed but not frozen (as before)")
 
     def handle(self, *args, setup: bool, urls: bool, runs: int, **options):
         name = str(connection.settings_dict["NAME"])
@@ -67,6 +73,8 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(self._sessions()))
         if options["time"]:
             self._time(runs)
+        if options["gc"]:
+            self._gc(runs, freeze=not options["no_freeze"])
 
     def _setup(self) -> None:
         users = get_user_model().objects
@@ -108,3 +116,43 @@ class Command(BaseCommand):
                     raise CommandError(f"{url} answered {response.status_code}")
             self.stdout.write(f"{page}: {url} median {statistics.median(seconds[1:]) * 1000:.0f} ms over {runs} "
                               f"requests, {len(response.content) // 1024} KB")
+
+    def _gc(self, runs: int, freeze: bool) -> None:
+        """The collector's pauses while the pages are served, by generation (count, total, longest), and each page's
+        median and slowest request: a full collection walks every object the process holds unless they are frozen."""
+        from tracker import warmup
+
+        warmup.warm_up()
+        if freeze:
+            warmup.freeze()
+        client = Client()
+        client.force_login(get_user_model().objects.get(username=f"bench_{STAFF}"))
+        pages = {page: url for page, url in bench_pages().items() if url != "/healthz"}
+        for url in pages.values():  # one untimed request each: first queries, first plans
+            client.get(url)
+        pauses, began, seconds = [], [], {page: [] for page in pages}
+
+        def note(phase, info):
+            if phase == "start":
+                began.append(time.perf_counter())
+            elif began:
+                pauses.append((info["generation"], time.perf_counter() - began.pop()))
+
+        gc.callbacks.append(note)
+        try:
+            for _ in range(runs):
+                for page, url in pages.items():
+                    started = time.perf_counter()
+                    client.get(url)
+                    seconds[page].append(time.perf_counter() - started)
+        finally:
+            gc.callbacks.remove(note)
+        self.stdout.write(f"{'frozen' if freeze else 'not frozen'}: {gc.get_freeze_count()} objects frozen, "
+                          f"{len(gc.get_objects())} tracked; {runs} requests of each page")
+        for page, times in seconds.items():
+            self.stdout.write(f"  {page}: median {statistics.median(times) * 1000:.0f} ms, slowest "
+                              f"{max(times) * 1000:.0f} ms")
+        for generation in (0, 1, 2):
+            took = [pause for gen, pause in pauses if gen == generation]
+            self.stdout.write(f"  collections of generation {generation}: {len(took)}, {sum(took) * 1000:.0f} ms in "
+                              f"all, the longest {max(took, default=0) * 1000:.1f} ms")
