@@ -94,8 +94,8 @@ def freeze() -> int:
     """Move every object the process holds after its warm-up (the modules, the URL tables, the compiled templates,
     the translation catalogs: some 200,000 objects) out of the cyclic garbage collector's sight (`gc.freeze`). They
     live as long as the process; reference counting still frees anything that is dropped. Without it each full
-    collection walked all of them in the middle of a request: 3 collections of up to 118 ms in 150 requests of the
-    benchmark's pages, against 8 ms frozen (docs/benchmarks.md, "The garbage collector's pauses"). Garbage that is
+    collection walked all of them in the middle of a request: the longest of 180 requests of the benchmark's pages
+    took 104 ms, 26 ms frozen (`benchmark_pages --gc`; docs/benchmarks.md, "The garbage collector's pauses"). Garbage that is
     already there is collected first, so none is kept for ever. Returns the number of objects frozen."""
     gc.collect()
     gc.freeze()

@@ -2,10 +2,10 @@
 ones that no longer hold; every scan is recorded.
 
 `load_facts` reads what the rules need for the projects of a chunk (`_chunks`: 25,000 at a time) in a fixed number
-of queries (one per kind of record), whatever the number of projects in it; the rules themselves are pure functions in `rules.py`. The facts are
-those in force on the as-of date: the deadlines after the adjustments decided by then (later decisions are undone
-from the deadlines they replaced), the status of the dated status history, the records dated by then. A scan of a
-past date reads, by default, only what had been recorded by the end of that day (the history tables): what the
+of queries (one per kind of record), whatever the number of projects in it; the rules themselves are pure functions
+in `rules.py`. The facts are those in force on the as-of date: the deadlines after the adjustments decided by then
+(later decisions are undone from the deadlines they replaced), the status of the dated status history, the records
+dated by then. A scan of a past date reads, by default, only what had been recorded by the end of that day (the history tables): what the
 watchlist could have said that day (`as_recorded=True`, the command's default); otherwise it reads everything
 recorded until now (what we know today about that day).
 
@@ -13,10 +13,10 @@ Each rule also says when its answer next changes; a scan as of today stores the 
 (`Project.next_check_on`), and the nightly scan (`incremental=True`) evaluates only the projects due by then.
 """
 import gc
-from array import array
 import hashlib
 import json
 import logging
+from array import array
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
