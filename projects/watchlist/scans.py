@@ -5,9 +5,9 @@ ones that no longer hold; every scan is recorded.
 of queries (one per kind of record), whatever the number of projects in it; the rules themselves are pure functions
 in `rules.py`. The facts are those in force on the as-of date: the deadlines after the adjustments decided by then
 (later decisions are undone from the deadlines they replaced), the status of the dated status history, the records
-dated by then. A scan of a past date reads, by default, only what had been recorded by the end of that day (the history tables): what the
-watchlist could have said that day (`as_recorded=True`, the command's default); otherwise it reads everything
-recorded until now (what we know today about that day).
+dated by then. A scan of a past date reads, by default, only what had been recorded by the end of that day (the
+history tables): what the watchlist could have said that day (`as_recorded=True`, the command's default); otherwise
+it reads everything recorded until now (what we know today about that day).
 
 Each rule also says when its answer next changes; a scan as of today stores the earliest date per project
 (`Project.next_check_on`), and the nightly scan (`incremental=True`) evaluates only the projects due by then.
