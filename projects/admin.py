@@ -15,7 +15,7 @@ from projects.models import (
     ScheduleAdjustment,
 )
 from projects.queue import queue_project_scan
-from projects.services import deadline_keys_refresh, project_record_changed, project_status_record
+from projects.services import project_keys_refresh, project_record_changed, project_status_record
 from tracker.admin_mixins import ConstraintWordsAdminMixin, DateWindowAdminMixin, VersionedAdminMixin
 
 
@@ -45,7 +45,7 @@ class ProjectAdmin(DateWindowAdminMixin, ConstraintWordsAdminMixin, VersionedAdm
         if not change or "status" in form.changed_data:
             project_status_record(project=obj, status=obj.status, user=request.user)
         if change and (obj.cluster_id, obj.code) != (stored, stored_code):
-            deadline_keys_refresh([obj.pk])  # the coming-due list's copies of the code and the commune
+            project_keys_refresh([obj.pk])  # the copies of the code (flags, stored dates) and the commune
         cluster_summary_refresh([stored, obj.cluster_id])
         queue_project_scan(obj.pk)
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from clusters.models import Cluster
 from clusters.services import cluster_summary_refresh
 from projects.models import (
-    CapitalReport, Deadline, Document, Investor, Project, ProjectStatusChange, ScheduleAdjustment,
+    CapitalReport, Deadline, Document, Flag, Investor, Project, ProjectStatusChange, ScheduleAdjustment,
 )
 from projects.queue import queue_project_scan
 from tracker.bulk import can_copy, copy_create_with_history, copy_update_with_history
@@ -120,19 +120,22 @@ def project_update(
         project_status_record(project=project, status=project.status, effective_on=status_effective_on, user=user,
                               decision_number=status_decision_number)
     if (project.code, project.cluster_id) != (stored_code, stored_cluster):
-        deadline_keys_refresh([project.pk])
+        project_keys_refresh([project.pk])
     cluster_summary_refresh(touched)
     queue_project_scan(project.pk)
     return project
 
 
-def deadline_keys_refresh(project_ids) -> None:
-    """Copy again onto the stored coming dates of these projects their code and their cluster's commune (what the
-    coming-due list sorts and filters by, `Deadline.project_code` and `commune`): one UPDATE. Call it inside the
+def project_keys_refresh(project_ids) -> None:
+    """Copy again what is copied of these projects for the watchlist's lists to sort and filter by: their code onto
+    their flags (`Flag.project_code`, the watchlist's order) and onto their stored coming dates, with their cluster's
+    commune (`Deadline.project_code` and `commune`, the coming-due list): two UPDATEs. Call it inside the
     transaction of any write that changes a project's code or cluster (the project services, the import, the admin);
     a cluster whose commune changes has `clusters.services.cluster_deadlines_refresh`."""
+    ids = list(project_ids)
     project = Project.objects.filter(pk=OuterRef("project_id"))
-    Deadline.objects.filter(project_id__in=list(project_ids)).update(
+    Flag.objects.filter(project_id__in=ids).update(project_code=Subquery(project.values("code")[:1]))
+    Deadline.objects.filter(project_id__in=ids).update(
         project_code=Subquery(project.values("code")[:1]), commune_id=Subquery(project.values("cluster__commune_id")[:1]))
 
 
@@ -210,7 +213,7 @@ def project_bulk_save(
         )
     moved = [project.pk for project, changed in updates if {"code", "cluster"} & set(changed)]
     if moved:
-        deadline_keys_refresh(moved)
+        project_keys_refresh(moved)
     cluster_summary_refresh(touched)
     for project in [*creates, *(project for project, _changed in updates)]:
         queue_project_scan(project.pk)

@@ -81,6 +81,24 @@ class Rule(models.Model):
                 raise ValidationError({"thresholds": _("“%(name)s” is not a threshold of any rule.") % {"name": name}})
 
 
+def fill_project_codes(flags) -> None:
+    """Copy their project's code onto the flags that have none yet (one query for those whose project is not loaded)."""
+    missing = [flag for flag in flags if not flag.project_code]
+    unloaded = {flag.project_id for flag in missing if not Flag.project.is_cached(flag)}
+    codes = dict(Project.objects.filter(pk__in=unloaded).values_list("pk", "code")) if unloaded else {}
+    for flag in missing:
+        flag.project_code = flag.project.code if Flag.project.is_cached(flag) else codes.get(flag.project_id, "")
+
+
+class FlagQuerySet(models.QuerySet):
+    """Fills `Flag.project_code` on bulk_create, which bypasses `save()` (the scan's COPY fills it itself)."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        fill_project_codes(objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class Flag(models.Model):
     """One project × one rule: opened by a scan when the rule's condition holds, closed when it stops holding."""
 
@@ -118,7 +136,15 @@ class Flag(models.Model):
         related_name="assigned_flags",
     )
     notified_at = models.DateTimeField(_("leadership notified at"), null=True, blank=True)
-    history = HistoricalRecords()
+    # A copy of the project's code, the last key of the watchlist's order, so that the list's page is read from the
+    # index flag_open_by_severity alone, without sorting by a column of the projects (thousands of open flags can
+    # share a severity and a date: every project that missed one reporting deadline). Written with the flag (`save`,
+    # `bulk_create`, the scan) and kept by every write that changes a project's code
+    # (`projects.services.project_keys_refresh`). Derived data: not in the flag's history.
+    project_code = models.CharField(_("project code"), max_length=30, editable=False)
+    history = HistoricalRecords(excluded_fields=["project_code"])
+
+    objects = FlagQuerySet.as_manager()
 
     class Meta:
         ordering = ["-since"]
@@ -132,9 +158,10 @@ class Flag(models.Model):
         ]
         indexes = [
             models.Index(fields=["cleared_at", "severity"]),
-            # The watchlist's default order over the open flags (projects.watchlist.filters.FlagFilter).
-            models.Index(severity_order().desc(), models.F("since"), condition=Q(cleared_at__isnull=True),
-                         name="flag_open_by_severity"),
+            # The watchlist's default order over the open flags (projects.watchlist.filters.FlagFilter), to the end:
+            # a page of it is the index's first entries.
+            models.Index(severity_order().desc(), models.F("since"), models.F("project_code"), models.F("id"),
+                         condition=Q(cleared_at__isnull=True), name="flag_open_by_severity"),
             # The counts of open flags by rule and severity (the watchlist's, the dashboard's, which leaves out the
             # dismissed): read from this index alone, without the table (half the time of reading every open flag),
             # for the users who see the whole province; a commune officer's counts join the projects anyway.
@@ -144,6 +171,13 @@ class Flag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule.code} · {self.project.code}"
+
+    def save(self, *args, **kwargs):
+        if not self.project_code:
+            fill_project_codes([self])
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "project_code"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("watchlist:flag", args=[self.pk])
@@ -309,7 +343,7 @@ class Deadline(models.Model):
     rule = models.ForeignKey(Rule, verbose_name=_("rule"), on_delete=models.CASCADE, related_name="+")
     # Copies of the project's code and of its cluster's commune, what the list sorts and filters by (and the access
     # scope of a commune officer), so that no page of it reads the projects table to choose its rows. Kept by the
-    # scan (new rows) and by every write that changes them: `projects.services.deadline_keys_refresh` after a
+    # scan (new rows) and by every write that changes them: `projects.services.project_keys_refresh` after a
     # project's code or cluster changes, `clusters.services.cluster_update` after a cluster's commune does.
     project_code = models.CharField(_("project code"), max_length=30, editable=False)
     commune = models.ForeignKey("clusters.Commune", verbose_name=_("commune or ward"), on_delete=models.CASCADE,

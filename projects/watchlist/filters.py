@@ -40,7 +40,7 @@ class FlagFilter(BaseFilterSet):
         choices=[("closed", _("Closed")), ("all", _("Open and closed"))],
     )
     o = django_filters.OrderingFilter(
-        fields=(("severity_rank", "severity"), ("since", "since"), ("project__code", "project"), ("rule__code", "rule")),
+        fields=(("severity_rank", "severity"), ("since", "since"), ("project_code", "project"), ("rule__code", "rule")),
         label=_("Sort by"),
     )
 
@@ -63,8 +63,9 @@ class FlagFilter(BaseFilterSet):
             queryset = queryset.filter(cleared_at__isnull=True)
         queryset = super().filter_queryset(queryset)
         if not self.form.cleaned_data.get("o"):
-            # The most severe first, then the longest overdue.
-            queryset = queryset.order_by("-severity_rank", "since", "project__code", "pk")
+            # The most severe first, then the longest overdue, then by project code: the order of the index
+            # flag_open_by_severity (the flag's copy of the code, not the project's, so no join chooses the page).
+            queryset = queryset.order_by("-severity_rank", "since", "project_code", "pk")
         return queryset
 
 

@@ -401,8 +401,10 @@ def run_scan(*, as_of: date | None = None, project_id: int | None = None, dry_ru
                 if known_at is not None:
                     # As recorded on a past date: the rules enabled then, the projects that existed then. Flags are
                     # kept for the rules enabled now, on the projects that still exist.
-                    alive = set(_restrict(Project.objects.all(), chunk, "pk").values_list("pk", flat=True))
-                    chunk_findings = [row for row in chunk_findings if row[2] in rule_codes and row[0] in alive]
+                    # Their flags carry the project's code as it is now, not as it was then.
+                    alive = dict(_restrict(Project.objects.all(), chunk, "pk").values_list("pk", "code"))
+                    chunk_findings = [(row[0], alive[row[0]], *row[2:]) for row in chunk_findings
+                                      if row[2] in rule_codes and row[0] in alive]
                 with _gc_paused():
                     counts = _sync_flags(chunk_findings, rules, chunk, skipped, scoped=scope is not None)
                     if ahead:
@@ -640,24 +642,26 @@ def _sync_flags(findings, rules, chunk, skipped=frozenset(), scoped: bool = True
     rule_ids = {rule.code: rule.pk for rule in rules}
     open_flags = _restrict(Flag.objects.filter(cleared_at__isnull=True, rule_id__in=rule_ids.values()), chunk)
     existing = {
-        (project_id, rule_id): (pk, severity, since, evidence, ground)
-        for pk, project_id, rule_id, severity, since, evidence, ground in open_flags.values_list(
-            "pk", "project_id", "rule_id", "severity", "since", "evidence", "ground"
+        (project_id, rule_id): (pk, severity, since, evidence, ground, code)
+        for pk, project_id, rule_id, severity, since, evidence, ground, code in open_flags.values_list(
+            "pk", "project_id", "rule_id", "severity", "since", "evidence", "ground", "project_code"
         )
     }
-    to_create, kept_ids, changed, escalated = [], [], [], []
-    for project_id, _code, rule_code, finding in findings:
+    to_create, kept_ids, changed, escalated, to_fix = [], [], [], [], {}
+    for project_id, code, rule_code, finding in findings:
         key = (project_id, rule_ids[rule_code])
         current = existing.pop(key, None)
         ground = GROUNDS[rule_code].kind if finding.ground else ""
         if current is None:
             to_create.append(
                 Flag(project_id=project_id, rule_id=key[1], severity=finding.severity, since=finding.since,
-                     evidence=finding.evidence, ground=ground, first_seen=now, last_confirmed=now)
+                     evidence=finding.evidence, ground=ground, first_seen=now, last_confirmed=now, project_code=code)
             )
         else:
-            pk, severity, since, evidence, stored_ground = current
+            pk, severity, since, evidence, stored_ground, stored_code = current
             kept_ids.append(pk)
+            if stored_code != code:  # the copy of the code, as the facts just read have it (a write raced a scan)
+                to_fix.setdefault(code, []).append(pk)
             if (severity, since, evidence, stored_ground) != (finding.severity, finding.since, finding.evidence, ground):
                 changed.append(Flag(pk=pk, severity=finding.severity, since=finding.since, evidence=finding.evidence,
                                     ground=ground, last_confirmed=now))
@@ -670,6 +674,8 @@ def _sync_flags(findings, rules, chunk, skipped=frozenset(), scoped: bool = True
         Flag.objects.filter(pk__in=kept_ids).update(last_confirmed=now)
     if changed:
         Flag.objects.bulk_update(changed, ["severity", "since", "evidence", "ground", "last_confirmed"])
+    for code, pks in to_fix.items():
+        Flag.objects.filter(pk__in=pks).update(project_code=code)
     closed_ids = [value[0] for key, value in existing.items() if key[0] not in skipped]
     if closed_ids:
         Flag.objects.filter(pk__in=closed_ids).update(cleared_at=now)
