@@ -38,27 +38,40 @@ class WatchlistView(FilteredListView):
 
     def paginate(self, queryset):
         """The page's flags in two steps: first the ids of the page, sorted over the open flags with only the
-        columns the order needs (severity, since, the project's code), then those 50 flags with the seven tables
-        the page shows. Sorting every open flag joined to the seven tables to show 50 cost 0,8 s at 100,000
-        projects (docs/benchmarks.md)."""
+        columns the order needs (severity, since, the flag's copy of the project's code: the index
+        flag_open_by_severity), then those 25–100 flags with the seven tables the page shows. Sorting every open flag
+        joined to the seven tables to show 50 cost 0,8 s at 100,000 projects (docs/benchmarks.md). Unfiltered, the
+        list is every open flag the user may see, which the counts by rule add up to: no COUNT of its own."""
         paginator = Paginator(queryset.values_list("pk", flat=True), self.page_size())
+        if not self.filtered():
+            paginator.count = sum(row["n"] for row in self.rule_counts().values())
         page = paginator.get_page(self.request.GET.get("page"))
         ids = list(page.object_list)
         by_id = {flag.pk: flag for flag in queryset.order_by().filter(pk__in=ids)}
         page.object_list = [by_id[pk] for pk in ids if pk in by_id]
         return paginator, page
 
+    def filtered(self) -> bool:
+        return any(value for key, value in self.request.GET.items() if key not in ("page", "o", "per_page"))
+
+    def rule_counts(self) -> dict:
+        """The open flags the user may see, by the rule's id (no join to the rules over every open flag): {rule id:
+        {"n", "critical"}}, read once per request."""
+        if not hasattr(self, "_rule_counts"):
+            open_flags = access.restrict(Flag.objects.filter(cleared_at__isnull=True), self.request.user, "view")
+            self._rule_counts = {
+                row["rule_id"]: row
+                for row in open_flags.order_by().values("rule_id").annotate(
+                    # COUNT(*) and COUNT(severity), not COUNT(id): the index flag_open_counts answers them alone (an
+                    # index-only scan). Django refuses COUNT(*) with a filter; severity is never null.
+                    n=Count("*"), critical=Count("severity", filter=Q(severity=Severity.CRITICAL))
+                )
+            }
+        return self._rule_counts
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        open_flags = access.restrict(Flag.objects.filter(cleared_at__isnull=True), self.request.user, "view")
-        counts = {  # by the rule's id: no join to the rules over every open flag
-            row["rule_id"]: row
-            for row in open_flags.order_by().values("rule_id").annotate(
-                # COUNT(*) and COUNT(severity), not COUNT(id): the index flag_open_counts answers them alone (an
-                # index-only scan). Django refuses COUNT(*) with a filter; severity is never null.
-                n=Count("*"), critical=Count("severity", filter=Q(severity=Severity.CRITICAL))
-            )
-        }
+        counts = self.rule_counts()
         rules = list(Rule.objects.order_by("code"))
         scan = last_successful_scan()
         stale = scan is None or timezone.now() - scan.finished_at > timezone.timedelta(hours=settings.WATCHLIST_STALE_HOURS)

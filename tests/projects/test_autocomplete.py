@@ -171,16 +171,40 @@ def _count(client, url, params):
 
 def test_the_watchlist_costs_a_fixed_number_of_queries(staff_client, make_project, django_assert_num_queries):
     _flags(make_project, 1)
-    # session, user, permissions (2), the commune and district choice lists, the rule choice list, the total count,
-    # the page's ids, the page's flags with their seven tables, the counts by rule, the rules, the last scan, and
-    # the session save (savepoint, update, release)
-    with django_assert_num_queries(16):
+    # session, user, permissions (2), the commune and district choice lists, the rule choice list, the page's ids,
+    # the page's flags with their seven tables, the counts by rule (which give the total: no COUNT of its own), the
+    # rules, the last scan, and the session save (savepoint, update, release)
+    with django_assert_num_queries(15):
         staff_client.get(reverse("watchlist:list"))
     Flag.objects.all().delete()
     _flags(make_project, 40, prefix="DB")
+    with django_assert_num_queries(15):
+        response = staff_client.get(reverse("watchlist:list"), {"per_page": 50, "o": "project"})
+    assert len(response.context["object_list"]) == 40 and response.context["paginator"].count == 40
+    # Filtered, the total is counted: one query more.
     with django_assert_num_queries(16):
-        response = staff_client.get(reverse("watchlist:list"), {"per_page": 50})
-    assert len(response.context["object_list"]) == 40
+        response = staff_client.get(reverse("watchlist:list"), {"severity": "critical"})
+    assert response.context["paginator"].count == len(response.context["object_list"]) == 14
+
+
+def test_the_unfiltered_total_is_the_open_flags_the_user_may_see(make_project, make_user, client, make_cluster,
+                                                                   district):
+    """The total of an unfiltered list is the counts by rule added up: the same open flags as the list's rows, for a
+    commune officer only those of their communes, never the closed ones, whatever the page."""
+    from clusters.models import Commune
+
+    flags = _flags(make_project, 40)
+    elsewhere = make_cluster(code="CCN-KHAC", commune=Commune.objects.create(name="Cao Phong", former_district=district))
+    for flag in flags[:12]:
+        Project.objects.filter(pk=flag.project_id).update(cluster=elsewhere)
+    Flag.objects.filter(pk=flags[-1].pk).update(cleared_at=timezone.now())
+    officer = make_user("canbo", "commune_officer", communes=[flags[-2].project.cluster.commune])
+    client.force_login(officer)
+    pages = [client.get(reverse("watchlist:list"), {"per_page": 25, "page": n}).context for n in (1, 2)]
+    shown = [flag.pk for context in pages for flag in context["object_list"]]
+    assert pages[0]["paginator"].count == len(shown) == len(set(shown)) == 27
+    assert pages[1]["paginator"].num_pages == 2 and len(pages[1]["object_list"]) == 2
+    assert sum(n for _rule, n, _critical in pages[0]["rule_counts"]) == 27
 
 
 # The dashboard's query count is pinned in tests/tracker/test_dashboard.py (DASHBOARD_QUERIES).
