@@ -46,16 +46,10 @@ def format_decimal(value, places: int | None = None) -> str:
     if places is not None:
         number = number.quantize(Decimal(1).scaleb(-places))
     sign = "-" if number < 0 else ""
-    text = format(abs(number), "f")
-    integer, _, fraction = text.partition(".")
+    integer, _, fraction = format(abs(number), ",f").partition(".")  # 1,234.50: Python's grouping, then ours
     if places is None:
         fraction = fraction.rstrip("0")
-    groups = []
-    while len(integer) > 3:
-        groups.insert(0, integer[-3:])
-        integer = integer[:-3]
-    groups.insert(0, integer)
-    result = ".".join(groups)
+    result = integer.replace(",", ".")
     if fraction:
         result += "," + fraction
     return sign + result
