@@ -173,10 +173,10 @@ class Flag(models.Model):
         return f"{self.rule.code} · {self.project.code}"
 
     def save(self, *args, **kwargs):
-        if not self.project_code:
+        """A flag saved whole takes its copy of the code from its project when it has none (a save of some fields
+        writes only those)."""
+        if not self.project_code and not args and kwargs.get("update_fields") is None:
             fill_project_codes([self])
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "project_code"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

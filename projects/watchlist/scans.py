@@ -25,7 +25,7 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
 from projects.models import (
@@ -678,7 +678,10 @@ def _sync_flags(findings, rules, chunk, skipped=frozenset(), scoped: bool = True
         Flag.objects.filter(pk__in=pks).update(project_code=code)
     closed_ids = [value[0] for key, value in existing.items() if key[0] not in skipped]
     if closed_ids:
-        Flag.objects.filter(pk__in=closed_ids).update(cleared_at=now)
+        # A closed flag keeps the project's code as it is at this moment (the list of closed flags sorts by it): a
+        # rename that committed after this chunk's facts were read gets no rescan of these flags to correct them.
+        Flag.objects.filter(pk__in=closed_ids).update(
+            cleared_at=now, project_code=Subquery(Project.objects.filter(pk=OuterRef("project_id")).values("code")[:1]))
     new_critical = [flag.pk for flag in to_create if flag.severity == "critical" and flag.pk]
     if to_create and not new_critical and any(flag.severity == "critical" for flag in to_create):
         # Backends that do not return ids from a bulk insert: look the new critical flags up.

@@ -108,6 +108,20 @@ def test_a_scan_corrects_a_stale_copy_on_a_flag_it_keeps(late):
     assert result.opened == 0 and _codes(second) == {"DA-C"}
 
 
+def test_a_flag_the_scan_closes_takes_the_code_the_project_has_then(late):
+    """A rename that raced a scan can leave the old code on a flag; if the rescan closes that flag (the same edit
+    removed the condition), the closed flag still sorts by the project's code as it is now."""
+    first, _second = late
+    opened = set(Flag.objects.filter(project=first, cleared_at__isnull=True).values_list("pk", flat=True))
+    Flag.objects.filter(pk__in=opened).update(project_code="OLD")
+    Project.objects.filter(pk=first.pk).update(code="DA-NEW", construction_start_deadline=None)
+    run_scan(project_id=first.pk)
+    closed = Flag.objects.filter(pk__in=opened, cleared_at__isnull=False)
+    assert closed.exists()
+    assert set(closed.values_list("project_code", flat=True)) == {"DA-NEW"}
+    assert not Flag.objects.filter(project_code="OLD").exists()
+
+
 def test_a_past_date_scan_writes_the_code_the_project_has_now(varied):
     """As recorded 45 days ago the project had another code (its history says so); the flag the scan opens today
     is sorted by the code it has now."""
