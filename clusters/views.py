@@ -11,7 +11,7 @@ from clusters.models import Cluster
 from clusters.selectors import cluster_get, cluster_list, cluster_status_counts
 from clusters.services import cluster_create, cluster_update
 from tracker import access
-from tracker.generic import ExportView, FilteredListView, ServiceFormView, autocomplete_response
+from tracker.generic import ExportView, FilteredListView, ServiceFormView, asks_for_filters, autocomplete_response
 from tracker.history import created_and_changed, object_history
 
 
@@ -103,7 +103,7 @@ def cluster_map(request):
         {
             "title": _("Map of industrial clusters"),
             "filter": filterset,
-            "filtered": any(value for key, value in request.GET.items() if key not in ("page", "o", "per_page")),
+            "filtered": asks_for_filters(request.GET),
             "located": [c for c in clusters if c.latitude is not None and c.longitude is not None],
             "unlocated": [c for c in clusters if c.latitude is None or c.longitude is None],
             "data_url": reverse("clusters:map_data") + (f"?{query}" if query else ""),

@@ -134,9 +134,10 @@ def project_keys_refresh(project_ids) -> None:
     a cluster whose commune changes has `clusters.services.cluster_deadlines_refresh`."""
     ids = list(project_ids)
     project = Project.objects.filter(pk=OuterRef("project_id"))
-    Flag.objects.filter(project_id__in=ids).update(project_code=Subquery(project.values("code")[:1]))
+    code = Subquery(project.values("code")[:1])
+    Flag.objects.filter(project_id__in=ids).update(project_code=code)
     Deadline.objects.filter(project_id__in=ids).update(
-        project_code=Subquery(project.values("code")[:1]), commune_id=Subquery(project.values("cluster__commune_id")[:1]))
+        project_code=code, commune_id=Subquery(project.values("cluster__commune_id")[:1]))
 
 
 def lock_clusters(cluster_ids) -> None:

@@ -20,6 +20,11 @@ from tracker.services import ConflictError
 PAGE_SIZES = (25, 50, 100)
 
 
+def asks_for_filters(query) -> bool:
+    """Whether a list's URL asks for any filter (a page, a sort or a page size is none)."""
+    return any(value for key, value in query.items() if key not in ("page", "o", "per_page"))
+
+
 class FilteredListView(TemplateView):
     """A list behind a FilterSet: filters, sort and page all live in the URL, so a list can be bookmarked."""
 
@@ -43,6 +48,9 @@ class FilteredListView(TemplateView):
         paginator = Paginator(queryset, self.page_size())
         return paginator, paginator.get_page(self.request.GET.get("page"))
 
+    def filtered(self) -> bool:
+        return asks_for_filters(self.request.GET)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = type(self).list_selector(filters=self.request.GET, user=self.request.user)
@@ -57,9 +65,7 @@ class FilteredListView(TemplateView):
                 "title": self.title,
                 "can_add": access.can(self.request.user, self.model, "add"),
                 "export_url": reverse(self.export_url_name) if self.export_url_name else None,
-                "filtered": any(
-                    value for key, value in self.request.GET.items() if key not in ("page", "o", "per_page")
-                ),
+                "filtered": self.filtered(),
             }
         )
         return context

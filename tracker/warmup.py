@@ -95,8 +95,9 @@ def freeze() -> int:
     the translation catalogs: some 200,000 objects) out of the cyclic garbage collector's sight (`gc.freeze`). They
     live as long as the process; reference counting still frees anything that is dropped. Without it each full
     collection walked all of them in the middle of a request: the longest of 180 requests of the benchmark's pages
-    took 104 ms, 26 ms frozen (`benchmark_pages --gc`; docs/benchmarks.md, "The garbage collector's pauses"). Garbage that is
-    already there is collected first, so none is kept for ever. Returns the number of objects frozen."""
+    took 104 ms, 26 ms frozen (`benchmark_pages --gc`; docs/benchmarks.md, "The garbage collector's pauses").
+    Garbage that is already there is collected first, so none is kept for ever. Returns the number of objects
+    frozen."""
     gc.collect()
     gc.freeze()
     return gc.get_freeze_count()

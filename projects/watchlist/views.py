@@ -27,7 +27,7 @@ from projects.selectors import project_deadlines
 from tracker import access
 from tracker.roles import COMMUNE_OFFICER, LEADERSHIP
 from tracker.exports import FORMATS, Column, export_response
-from tracker.generic import PAGE_SIZES, ExportView, FilteredListView, apply_validation_error
+from tracker.generic import PAGE_SIZES, ExportView, FilteredListView, apply_validation_error, asks_for_filters
 
 class WatchlistView(FilteredListView):
     model = Flag
@@ -50,9 +50,6 @@ class WatchlistView(FilteredListView):
         by_id = {flag.pk: flag for flag in queryset.order_by().filter(pk__in=ids)}
         page.object_list = [by_id[pk] for pk in ids if pk in by_id]
         return paginator, page
-
-    def filtered(self) -> bool:
-        return any(value for key, value in self.request.GET.items() if key not in ("page", "o", "per_page"))
 
     def rule_counts(self) -> dict:
         """The open flags the user may see, by the rule's id (no join to the rules over every open flag): {rule id:
@@ -207,7 +204,7 @@ def coming_due_list(request):
         "paginator": paginator,
         "page_sizes": PAGE_SIZES,
         "export_url": reverse("watchlist:coming_due_export"),
-        "filtered": any(value for key, value in request.GET.items() if key not in ("page", "o", "per_page")),
+        "filtered": asks_for_filters(request.GET),
         "counts": sorted(counts.items()),
         "digest": _digest_state(request.user),
     })

@@ -131,22 +131,11 @@ def test_a_row_saved_alone_takes_its_copies_from_its_project(project, commune):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_fills_the_copies_of_the_stored_dates():
-    import importlib
     from decimal import Decimal
 
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
+    from tests.migration_state import migrated_back
 
-    from tests.migration_state import others_as_far_as
-
-    before, after = [("projects", "0018_flag_open_by_severity")], [("projects", "0019_deadline_keys")]
-    executor = MigrationExecutor(connection)
-    others = others_as_far_as(executor.loader.graph, before)
-    executor.migrate(before + others)
-    old = executor.loader.project_state(before + others).apps
-    try:
-        if not old.get_model("projects", "Rule").objects.exists():  # a transactional test before flushed the seed
-            importlib.import_module("projects.migrations.0004_seed_rules").seed(old, None)
+    with migrated_back([("projects", "0018_flag_open_by_severity")]) as (old, forward):
         district = old.get_model("clusters", "FormerDistrict").objects.create(name="Lương Sơn")
         communes = [old.get_model("clusters", "Commune").objects.create(name=name, former_district=district)
                     for name in ("Lương Sơn", "Cao Phong")]
@@ -161,14 +150,9 @@ def test_the_migration_fills_the_copies_of_the_stored_dates():
         for project in projects:
             old.get_model("projects", "Deadline").objects.create(project=project, rule=rule, severity="warning",
                                                                  crossing=_today() + timedelta(days=9), digest="x")
-        executor.loader.build_graph()
-        executor.migrate(after + others)
-        new = executor.loader.project_state(after + others).apps
+        new = forward([("projects", "0019_deadline_keys")])
         assert set(new.get_model("projects", "Deadline").objects.values_list("project_code", "commune_id")) == {
             ("DA-M0", communes[0].pk), ("DA-M1", communes[1].pk)}
-    finally:
-        executor.loader.build_graph()
-        executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def test_the_scan_corrects_stale_copies_on_the_rows_it_keeps(due, commune, other_commune):

@@ -136,22 +136,11 @@ def test_a_past_date_scan_writes_the_code_the_project_has_now(varied):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_fills_the_copies_of_the_flags():
-    import importlib
     from decimal import Decimal
 
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
+    from tests.migration_state import migrated_back
 
-    from tests.migration_state import others_as_far_as
-
-    before, after = [("projects", "0021_flag_open_counts")], [("projects", "0022_flag_project_code")]
-    executor = MigrationExecutor(connection)
-    others = others_as_far_as(executor.loader.graph, before)
-    executor.migrate(before + others)
-    old = executor.loader.project_state(before + others).apps
-    try:
-        if not old.get_model("projects", "Rule").objects.exists():  # a transactional test before flushed the seed
-            importlib.import_module("projects.migrations.0004_seed_rules").seed(old, None)
+    with migrated_back([("projects", "0021_flag_open_counts")]) as (old, forward):
         district = old.get_model("clusters", "FormerDistrict").objects.create(name="Lương Sơn")
         commune = old.get_model("clusters", "Commune").objects.create(name="Lương Sơn", former_district=district)
         cluster = old.get_model("clusters", "Cluster").objects.create(
@@ -164,11 +153,6 @@ def test_the_migration_fills_the_copies_of_the_flags():
                 code=f"DA-M{n}", name=f"Dự án {n}", cluster=cluster, investor=investor, registered_capital_vnd=10**10)
             old.get_model("projects", "Flag").objects.create(project=project, rule=rule, severity="warning",
                                                              since=date(2025, 1, 1), first_seen=now, last_confirmed=now)
-        executor.loader.build_graph()
-        executor.migrate(after + others)
-        new = executor.loader.project_state(after + others).apps
+        new = forward([("projects", "0022_flag_project_code")])
         assert sorted(new.get_model("projects", "Flag").objects.values_list("project_code", flat=True)) == [
             "DA-M0", "DA-M1"]
-    finally:
-        executor.loader.build_graph()
-        executor.migrate(executor.loader.graph.leaf_nodes())
